@@ -1,0 +1,24 @@
+"""Settings for the test suite: production settings with test-only relaxations.
+
+Tests run over plain HTTP (the test client and live_server), without a
+collectstatic manifest, and hash passwords fast."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-tests-only")
+
+from footcare.settings import *  # noqa: E402, F403
+from footcare.settings import STORAGES  # noqa: E402
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "http://testserver"
