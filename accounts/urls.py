@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("settings/", views.settings_view, name="settings"),
+    path("delete/", views.delete_account, name="delete"),
+]
