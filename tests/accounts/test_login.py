@@ -1,0 +1,86 @@
+import pytest
+from django.test import override_settings
+
+from tests.conftest import PASSWORD
+
+URL = "/accounts/login/"
+
+
+@pytest.mark.parametrize("login", ["alice", "alice@example.com", "ALICE@Example.com"])
+def test_login_accepts_username_or_email(client, alice, login):
+    response = client.post(URL, {"username": login, "password": PASSWORD})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == alice.pk
+
+
+def test_wrong_password_is_refused_with_a_message(client, alice):
+    response = client.post(URL, {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_returns_to_the_page_asked_for(client, alice):
+    response = client.post(
+        URL + "?next=/accounts/settings/",
+        {"username": "alice", "password": PASSWORD, "next": "/accounts/settings/"},
+    )
+    assert response["Location"] == "/accounts/settings/"
+
+
+def test_logout_is_post_only(alice_client):
+    assert alice_client.get("/accounts/logout/").status_code == 405
+    assert "_auth_user_id" in alice_client.session
+    response = alice_client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in alice_client.session
+
+
+def test_five_failures_lock_the_username_out_even_with_the_right_password(
+    client, alice
+):
+    for _ in range(5):
+        client.post(URL, {"username": "alice", "password": "wrong"})
+    response = client.post(URL, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_counts_email_and_username_attempts_together(client, alice):
+    for login in ["alice", "alice@example.com"] * 3:
+        client.post(URL, {"username": login, "password": "wrong"})
+    response = client.post(URL, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_four_failures_do_not_lock_out(client, alice):
+    for _ in range(4):
+        client.post(URL, {"username": "alice", "password": "wrong"})
+    response = client.post(URL, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_lockout_of_one_user_leaves_another_alone(client, alice, charlie):
+    for _ in range(6):
+        client.post(URL, {"username": "alice", "password": "wrong"})
+    response = client.post(URL, {"username": "charlie", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_the_failure_limit_is_configurable(client, alice):
+    for _ in range(2):
+        client.post(URL, {"username": "alice", "password": "wrong"})
+    response = client.post(URL, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/settings/", "/accounts/delete/", "/accounts/password_change/"]
+)
+@pytest.mark.django_db
+def test_private_pages_send_anonymous_visitors_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"

@@ -1,0 +1,35 @@
+import pytest
+from django.test import Client
+
+from accounts.models import User
+
+PASSWORD = "a-Long-enough-passphrase-42"
+
+
+def make_user(username, **fields):
+    fields.setdefault("email", f"{username}@example.com")
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+@pytest.fixture
+def alice(db):
+    """The owner in most tests."""
+    return make_user("alice", timezone="Europe/London")
+
+
+@pytest.fixture
+def charlie(db):
+    """A stranger, whose data alice must never see."""
+    return make_user("charlie", timezone="America/New_York")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def csrf_client():
+    """A client that enforces CSRF checks, as a browser-facing server does."""
+    return Client(enforce_csrf_checks=True)

@@ -1,0 +1,49 @@
+"""Read a page the way a person (or a screen reader) does: labels, text, fields."""
+
+import re
+from html.parser import HTMLParser
+
+
+class _Labels(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.labels = {}
+        self._for = None
+        self._text = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "label":
+            self._for = dict(attrs).get("for", "")
+            self._text = []
+        elif (
+            tag == "span"
+            and self._for is not None
+            and "asteriskField" in (dict(attrs).get("class") or "")
+        ):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self._for is not None:
+            self.labels[" ".join("".join(self._text).split())] = self._for
+            self._for = None
+        elif tag == "span" and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._for is not None and not self._skip:
+            self._text.append(data)
+
+
+def labels(response):
+    """{label text: id of the field it labels} for every <label> on the page."""
+    parser = _Labels()
+    parser.feed(response.content.decode())
+    return parser.labels
+
+
+def text(response):
+    """The page's visible text with whitespace folded."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
