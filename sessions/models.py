@@ -1,0 +1,157 @@
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class TechniqueQuerySet(models.QuerySet):
+    def available_to(self, user):
+        """The built-in catalog plus the user's own techniques."""
+        return self.filter(models.Q(user__isnull=True) | models.Q(user=user))
+
+    def active(self):
+        return self.filter(archived=False)
+
+    def owned_by(self, user):
+        return self.filter(user=user)
+
+
+class Technique(models.Model):
+    # Built-in techniques have no user and are edited only in the admin.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="techniques",
+    )
+    name = models.CharField(max_length=80)
+    how_to = models.TextField("how to", blank=True)
+    position = models.PositiveSmallIntegerField(default=1000)
+    # Stable key for built-ins, so data migrations can find them again.
+    key = models.SlugField(max_length=40, blank=True)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TechniqueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "user",
+                Lower("name"),
+                condition=models.Q(user__isnull=False),
+                name="logbook_technique_unique_own_name",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(user__isnull=True),
+                name="logbook_technique_unique_builtin_name",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_builtin(self):
+        return self.user_id is None
+
+
+class MassageSessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def practice_dates(self):
+        """Distinct days with at least one session, oldest first."""
+        return (
+            self.order_by("local_date").values_list("local_date", flat=True).distinct()
+        )
+
+
+class MassageSession(models.Model):
+    class Comfort(models.IntegerChoices):
+        PAINFUL = 1, "1 · Painful"
+        UNCOMFORTABLE = 2, "2 · Uncomfortable"
+        OKAY = 3, "3 · Okay"
+        COMFORTABLE = 4, "4 · Comfortable"
+        VERY_COMFORTABLE = 5, "5 · Very comfortable"
+
+    class Pressure(models.TextChoices):
+        LIGHT = "light", "Light"
+        MEDIUM = "medium", "Medium"
+        FIRM = "firm", "Firm"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="massage_sessions",
+    )
+    started_at = models.DateTimeField("started at")  # UTC
+    timezone = models.CharField("time zone", max_length=64)  # the zone it was logged in
+    # The practice day it counts for: local date in `timezone`, shifted by the
+    # owner's day-start hour. Stored so a later move or setting change never
+    # rewrites the past.
+    local_date = models.DateField("day")
+    duration_minutes = models.PositiveSmallIntegerField("duration (minutes)")
+    techniques = models.ManyToManyField(Technique, related_name="sessions")
+    comfort = models.PositiveSmallIntegerField(choices=Comfort)
+    pressure = models.CharField(max_length=6, choices=Pressure, blank=True)
+    notes = models.TextField(max_length=2000, blank=True)
+    # One per submitted form: a resubmitted form finds its session instead of
+    # creating a second one.
+    submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MassageSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(comfort__gte=1, comfort__lte=5),
+                name="logbook_session_comfort_1_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=180),
+                name="logbook_session_duration_1_180",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "submission_token"],
+                name="logbook_session_unique_submission",
+            ),
+        ]
+        indexes = [
+            # Streaks, heatmap and day filters: a user's sessions by day.
+            models.Index(
+                fields=["user", "local_date"], name="logbook_session_user_day"
+            ),
+            # The history list and "latest session": a user's sessions by start.
+            models.Index(
+                fields=["user", "-started_at"], name="logbook_session_user_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.local_date} · {self.duration_minutes} min"
+
+    def get_absolute_url(self):
+        return reverse("sessions:edit", args=[self.pk])
+
+    @property
+    def tzinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self):
+        """The start as the clock on the wall showed it where it was logged."""
+        return self.started_at.astimezone(self.tzinfo)
+
+    @property
+    def notes_first_line(self):
+        return self.notes.strip().split("\n", 1)[0].strip() if self.notes else ""
