@@ -68,6 +68,9 @@ class User(AbstractUser):
         local = moment.astimezone(tz or self.tzinfo)
         return (local - timedelta(hours=self.day_start_hour)).date()
 
+    def local_now(self, now=None):
+        return (now or timezone.now()).astimezone(self.tzinfo)
+
     def today(self, now=None):
         """The user's practice day now, in their current time zone."""
         return self.day_of(now or timezone.now())

@@ -1,0 +1,229 @@
+import datetime as dt
+import uuid
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from sessions.models import MassageSession, Technique
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def resolve_local(day, time, tz):
+    """The instant a wall-clock date and time in `tz` means.
+
+    Returns (instant, note). A time the clocks skip (a DST gap) raises
+    ValidationError; a time the clocks show twice (a DST overlap) resolves to the
+    earlier of the two instants, and `note` says so.
+    """
+    naive = dt.datetime.combine(day, time)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise forms.ValidationError(
+            "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip that hour "
+            "for daylight saving. Please pick a time outside it.",
+            code="nonexistent_time",
+            params={
+                "time": time.strftime("%H:%M"),
+                "day": day.isoformat(),
+                "zone": tz.key,
+            },
+        )
+    if first.utcoffset() != second.utcoffset():
+        earlier = min(first, second, key=lambda moment: moment.astimezone(dt.UTC))
+        return earlier, (
+            f"{time:%H:%M} happens twice that night as the clocks go back; "
+            "we counted the earlier one."
+        )
+    return first, ""
+
+
+class SessionForm(forms.ModelForm):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=(
+            "In your time zone. If the clocks go back and the time happens twice, "
+            "the earlier one counts."
+        ),
+    )
+    techniques = forms.ModelMultipleChoiceField(
+        label="Techniques",
+        queryset=Technique.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one technique."},
+    )
+    comfort = forms.TypedChoiceField(
+        label="Comfort",
+        choices=MassageSession.Comfort.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=(
+            "How did it feel? 1 = painful … 5 = very comfortable. Listen to your body: "
+            "if it hurts, ease the pressure or change the technique."
+        ),
+        error_messages={"required": "Choose how comfortable it felt, from 1 to 5."},
+    )
+    pressure = forms.ChoiceField(
+        label="Pressure (optional)",
+        choices=[("", "Not noted"), *MassageSession.Pressure.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=1,
+        max_value=180,
+        error_messages={"invalid": "Enter the minutes as a whole number, 1 to 180."},
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = MassageSession
+        fields = ("duration_minutes", "techniques", "comfort", "pressure", "notes")
+        labels = {"notes": "Notes (optional)"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+    field_order = (
+        "date",
+        "start_time",
+        "duration_minutes",
+        "techniques",
+        "comfort",
+        "pressure",
+        "notes",
+        "token",
+    )
+
+    def __init__(self, *args, user, tz=None, **kwargs):
+        """`tz` is the zone the date and time are read in: the user's current zone
+        for a new session, the session's own zone when editing one."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.tz = tz or user.tzinfo
+        self.note = ""
+        instance = self.instance
+        choosable = Technique.objects.available_to(user).active()
+        if instance.pk:
+            # Archived techniques stay ticked on the sessions that used them.
+            choosable = (
+                Technique.objects.available_to(user)
+                .filter(Q(archived=False) | Q(sessions=instance))
+                .distinct()
+            )
+            start = instance.local_start
+            self.initial.update(date=start.date(), start_time=start.time())
+        self.fields["techniques"].queryset = choosable
+        self.initial.setdefault(
+            "token", instance.submission_token if instance.pk else uuid.uuid4()
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < EARLIEST_DATE:
+            raise forms.ValidationError(
+                "Sessions can be logged from 1 January 2000 on.", code="too_early"
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("date"), cleaned.get("start_time")
+        if day is None or time is None:
+            return cleaned
+        try:
+            started_at, self.note = resolve_local(day, time, self.tz)
+        except forms.ValidationError as error:
+            self.add_error("start_time", error)
+            return cleaned
+        if started_at > timezone.now() + FUTURE_TOLERANCE:
+            self.add_error(
+                "start_time",
+                forms.ValidationError(
+                    "That is in the future. Log a session once it has started.",
+                    code="future",
+                ),
+            )
+            return cleaned
+        cleaned["started_at"] = started_at.astimezone(dt.UTC)
+        return cleaned
+
+    def save(self, commit=True):
+        session = super().save(commit=False)
+        session.user = self.user
+        session.started_at = self.cleaned_data["started_at"]
+        session.timezone = self.tz.key
+        session.local_date = self.user.day_of(session.started_at, tz=self.tz)
+        if not session.pk:
+            session.submission_token = self.cleaned_data["token"]
+        if commit:
+            session.save()
+            self.save_m2m()
+        return session
+
+
+class TechniqueForm(forms.ModelForm):
+    class Meta:
+        model = Technique
+        fields = ("name", "how_to")
+        labels = {"name": "Name", "how_to": "How to (optional)"}
+        widgets = {"how_to": forms.Textarea(attrs={"rows": 2, "maxlength": 500})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Technique.objects.available_to(self.user).filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                "You already have a technique called “%(name)s”.",
+                code="duplicate",
+                params={"name": name},
+            )
+        return name
+
+    def save(self, commit=True):
+        technique = super().save(commit=False)
+        technique.user = self.user
+        if commit:
+            technique.save()
+        return technique
+
+
+class SessionFilterForm(forms.Form):
+    month = forms.CharField(
+        label="Month",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+    )
+    technique = forms.ModelChoiceField(
+        label="Technique",
+        queryset=Technique.objects.none(),
+        required=False,
+        empty_label="All techniques",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technique"].queryset = Technique.objects.available_to(user)
+
+    def clean_month(self):
+        raw = self.cleaned_data["month"].strip()
+        if not raw:
+            return None
+        year, _, month = raw.partition("-")
+        try:
+            return dt.date(int(year), int(month), 1)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a month as YYYY-MM.", code="invalid"
+            ) from None
