@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("sessions/", include("sessions.urls")),
     path("admin/", admin.site.urls),
     path("", include("streaks.urls")),
 ]

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from sessions.models import MassageSession, Technique
+
+
+@admin.register(Technique)
+class TechniqueAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "position", "archived", "created_at")
+    list_filter = ("archived", ("user", admin.EmptyFieldListFilter))
+    search_fields = ("name", "how_to", "user__username")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(MassageSession)
+class MassageSessionAdmin(admin.ModelAdmin):
+    list_display = (
+        "local_date",
+        "user",
+        "started_at",
+        "timezone",
+        "duration_minutes",
+        "comfort",
+        "pressure",
+    )
+    list_filter = ("comfort", "pressure", "local_date")
+    search_fields = ("user__username", "notes")
+    date_hierarchy = "local_date"
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    filter_horizontal = ("techniques",)
+    readonly_fields = ("local_date", "submission_token", "created_at", "updated_at")

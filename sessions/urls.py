@@ -1,0 +1,21 @@
+from django.urls import path
+
+from sessions import views
+
+app_name = "sessions"
+
+urlpatterns = [
+    path("", views.session_list, name="list"),
+    path("new/", views.session_new, name="new"),
+    path("<int:pk>/edit/", views.session_edit, name="edit"),
+    path("<int:pk>/delete/", views.session_delete, name="delete"),
+    path("techniques/", views.technique_list, name="techniques"),
+    path(
+        "techniques/<int:pk>/rename/", views.technique_rename, name="technique_rename"
+    ),
+    path(
+        "techniques/<int:pk>/archive/",
+        views.technique_archive,
+        name="technique_archive",
+    ),
+]
