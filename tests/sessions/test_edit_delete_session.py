@@ -1,0 +1,131 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from sessions.models import MassageSession, Technique
+from tests.factories import builtin, log_session
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 11, 25, 20, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def session(alice):
+    return log_session(
+        alice, dt.datetime(2026, 11, 20, 21, 0), notes="first", comfort=3
+    )
+
+
+def edit_data(session, **overrides):
+    data = {
+        "date": "2026-11-20",
+        "start_time": "21:00",
+        "duration_minutes": "20",
+        "techniques": [builtin("toes").pk],
+        "comfort": "5",
+        "pressure": "firm",
+        "notes": "changed",
+        "token": str(session.submission_token),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_edit_form_shows_the_session(alice_client, session):
+    form = alice_client.get(f"/sessions/{session.pk}/edit/").context["form"]
+    assert form.initial["date"] == dt.date(2026, 11, 20)
+    assert form.initial["start_time"] == dt.time(21, 0)
+    assert form.initial["comfort"] == 3
+
+
+def test_editing_saves_and_recomputes_the_day(alice_client, session):
+    response = alice_client.post(
+        f"/sessions/{session.pk}/edit/", edit_data(session, date="2026-11-18")
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.local_date == dt.date(2026, 11, 18)
+    assert (session.duration_minutes, session.comfort, session.pressure) == (
+        20,
+        5,
+        "firm",
+    )
+    assert list(session.techniques.values_list("key", flat=True)) == ["toes"]
+    assert MassageSession.objects.count() == 1
+
+
+def test_bad_edits_change_nothing(alice_client, session):
+    response = alice_client.post(
+        f"/sessions/{session.pk}/edit/",
+        edit_data(session, comfort="9", duration_minutes="0"),
+    )
+    assert response.status_code == 200
+    assert {"comfort", "duration_minutes"} <= set(response.context["form"].errors)
+    session.refresh_from_db()
+    assert (session.duration_minutes, session.comfort, session.notes) == (
+        10,
+        3,
+        "first",
+    )
+
+
+def test_an_archived_technique_stays_on_the_sessions_that_used_it(alice_client, alice):
+    own = Technique.objects.create(user=alice, name="Old trick")
+    session = log_session(alice, dt.datetime(2026, 11, 20, 21, 0))
+    session.techniques.add(own)
+    own.archived = True
+    own.save()
+    form = alice_client.get(f"/sessions/{session.pk}/edit/").context["form"]
+    assert own in form.fields["techniques"].queryset
+    response = alice_client.post(
+        f"/sessions/{session.pk}/edit/", edit_data(session, techniques=[own.pk])
+    )
+    assert response.status_code == 302
+    assert list(session.techniques.all()) == [own]
+    # ...but a new session cannot pick it.
+    new_form = alice_client.get("/sessions/new/").context["form"]
+    assert own not in new_form.fields["techniques"].queryset
+
+
+@pytest.mark.parametrize("path", ["edit", "delete"])
+def test_strangers_get_a_404_and_change_nothing(client, charlie, session, path):
+    client.force_login(charlie)
+    url = f"/sessions/{session.pk}/{path}/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, edit_data(session)).status_code == 404
+    session.refresh_from_db()
+    assert session.notes == "first"
+
+
+def test_get_on_delete_asks_and_deletes_nothing(alice_client, session):
+    response = alice_client.get(f"/sessions/{session.pk}/delete/")
+    assert response.status_code == 200
+    assert "Delete this session?" in response.content.decode()
+    assert MassageSession.objects.filter(pk=session.pk).exists()
+
+
+def test_post_on_delete_deletes(alice_client, session):
+    response = alice_client.post(f"/sessions/{session.pk}/delete/")
+    assert response.status_code == 302
+    assert not MassageSession.objects.filter(pk=session.pk).exists()
+    assert Technique.objects.filter(key="warm-up").exists()
+
+
+def test_deleting_without_a_csrf_token_is_refused(csrf_client, alice, session):
+    csrf_client.force_login(alice)
+    assert csrf_client.post(f"/sessions/{session.pk}/delete/").status_code == 403
+    assert MassageSession.objects.filter(pk=session.pk).exists()
+
+
+@pytest.mark.django_db
+def test_anonymous_edit_goes_to_login(client, session):
+    response = client.get(f"/sessions/{session.pk}/edit/")
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_missing_session_is_a_404(alice_client):
+    assert alice_client.get("/sessions/999999/edit/").status_code == 404

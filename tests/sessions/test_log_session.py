@@ -1,0 +1,208 @@
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+from django.test import Client
+
+from sessions.models import MassageSession, Technique
+from tests.factories import builtin, log_session
+from tests.html import labels
+
+URL = "/sessions/new/"
+NOW = dt.datetime(2026, 11, 25, 21, 30, tzinfo=dt.UTC)  # 21:30 in London
+
+
+def form_data(**overrides):
+    data = {
+        "date": "2026-11-25",
+        "start_time": "21:00",
+        "duration_minutes": "10",
+        "techniques": [builtin("warm-up").pk, builtin("arch").pk],
+        "comfort": "4",
+        "pressure": "medium",
+        "notes": "Felt good.",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_the_form_has_the_labelled_fields_with_defaults(alice_client):
+    response = alice_client.get(URL)
+    found = labels(response)
+    for label in ("Date", "Start time", "Duration (minutes)", "Notes (optional)"):
+        assert label in found
+    html = response.content.decode()
+    assert "<legend" in html and "Comfort" in html and "Techniques" in html
+    form = response.context["form"]
+    assert form.initial["date"] == dt.date(2026, 11, 25)
+    assert form.initial["start_time"] == dt.time(21, 30)
+    assert form.initial["duration_minutes"] == 10
+
+
+def test_a_newcomer_starts_with_the_basic_routine_ticked(alice_client):
+    form = alice_client.get(URL).context["form"]
+    ticked = set(
+        Technique.objects.filter(pk__in=form.initial["techniques"]).values_list(
+            "key", flat=True
+        )
+    )
+    assert ticked == {"warm-up", "arch", "toes", "ankle"}
+
+
+def test_the_last_sessions_techniques_are_ticked_next_time(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 20, 8), techniques=["roller", "heel"])
+    log_session(alice, dt.datetime(2026, 11, 24, 8), techniques=["ball"])
+    form = alice_client.get(URL).context["form"]
+    assert form.initial["techniques"] == [builtin("ball").pk]
+
+
+def test_logging_a_session_stores_it_in_utc_with_its_day(alice_client, alice):
+    response = alice_client.post(URL, form_data())
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    session = MassageSession.objects.get()
+    assert session.user == alice
+    assert session.started_at == dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
+    assert session.timezone == "Europe/London"
+    assert session.local_date == dt.date(2026, 11, 25)
+    assert (session.duration_minutes, session.comfort, session.pressure) == (
+        10,
+        4,
+        "medium",
+    )
+    assert set(session.techniques.values_list("key", flat=True)) == {"warm-up", "arch"}
+    assert session.notes == "Felt good."
+
+
+def test_the_message_names_the_day_it_counted_for(alice_client, alice):
+    alice.day_start_hour = 4
+    alice.save()
+    response = alice_client.post(
+        URL, form_data(start_time="00:30", date="2026-11-25"), follow=True
+    )
+    assert "counted for Tuesday 24 November 2026" in response.content.decode()
+
+
+def test_the_dashboard_form_logs_with_two_taps(alice_client):
+    page = alice_client.get("/")
+    form = page.context["form"]
+    data = {
+        "date": form.initial["date"].isoformat(),
+        "start_time": form.initial["start_time"].strftime("%H:%M"),
+        "duration_minutes": form.initial["duration_minutes"],
+        "techniques": form.initial["techniques"],
+        "token": form.initial["token"],
+        "comfort": "5",  # the one choice the user makes
+    }
+    response = alice_client.post(URL, data)
+    assert response.status_code == 302
+    assert MassageSession.objects.get().comfort == 5
+
+
+def test_an_own_technique_can_be_used(alice_client, alice):
+    mine = Technique.objects.create(user=alice, name="Tennis ball")
+    alice_client.post(URL, form_data(techniques=[mine.pk]))
+    assert list(MassageSession.objects.get().techniques.all()) == [mine]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"date": "2026-11-25", "start_time": "21:36"}, "start_time"),  # > 5 min ahead
+        ({"date": "2026-11-26", "start_time": "08:00"}, "start_time"),
+        ({"date": "1999-12-31"}, "date"),
+        ({"date": "2026-02-30"}, "date"),
+        ({"date": "not a date"}, "date"),
+        ({"start_time": "25:00"}, "start_time"),
+        ({"duration_minutes": "0"}, "duration_minutes"),
+        ({"duration_minutes": "181"}, "duration_minutes"),
+        ({"duration_minutes": "-5"}, "duration_minutes"),
+        ({"duration_minutes": "ten"}, "duration_minutes"),
+        ({"comfort": ""}, "comfort"),
+        ({"comfort": "0"}, "comfort"),
+        ({"comfort": "6"}, "comfort"),
+        ({"comfort": "good"}, "comfort"),
+        ({"techniques": []}, "techniques"),
+        ({"techniques": ["999999"]}, "techniques"),
+        ({"techniques": ["abc"]}, "techniques"),
+        ({"pressure": "extreme"}, "pressure"),
+        ({"notes": "x" * 2001}, "notes"),
+        ({"token": "not-a-uuid"}, "token"),
+    ],
+)
+def test_bad_input_shows_an_error_and_saves_nothing(alice_client, overrides, field):
+    data = form_data()
+    if "comfort" in overrides and overrides["comfort"] == "":
+        del data["comfort"]
+        overrides = {}
+    data.update(overrides)
+    response = alice_client.post(URL, data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'id="form-errors"' in response.content.decode()
+    assert MassageSession.objects.count() == 0
+
+
+def test_four_minutes_ahead_is_accepted_for_a_slow_clock(alice_client):
+    response = alice_client.post(URL, form_data(start_time="21:34"))
+    assert response.status_code == 302
+    assert MassageSession.objects.count() == 1
+
+
+def test_exactly_2000_characters_of_notes_are_fine(alice_client):
+    alice_client.post(URL, form_data(notes="x" * 2000))
+    assert len(MassageSession.objects.get().notes) == 2000
+
+
+def test_an_archived_technique_is_refused(alice_client, alice):
+    old = Technique.objects.create(user=alice, name="Old trick", archived=True)
+    response = alice_client.post(URL, form_data(techniques=[old.pk]))
+    assert "techniques" in response.context["form"].errors
+    assert MassageSession.objects.count() == 0
+
+
+def test_another_users_technique_is_refused(alice_client, charlie):
+    theirs = Technique.objects.create(user=charlie, name="Secret move")
+    response = alice_client.post(URL, form_data(techniques=[theirs.pk]))
+    assert "techniques" in response.context["form"].errors
+    assert MassageSession.objects.count() == 0
+
+
+def test_submitting_the_same_form_twice_creates_one_session(alice_client):
+    data = form_data()
+    first = alice_client.post(URL, data)
+    second = alice_client.post(URL, data, follow=True)
+    assert first.status_code == 302
+    assert MassageSession.objects.count() == 1
+    assert "already saved" in second.content.decode()
+
+
+def test_a_token_only_counts_for_its_own_user(alice_client, charlie):
+    data = form_data(start_time="15:00")  # past in London and in New York
+    alice_client.post(URL, data)
+    other = Client()
+    other.force_login(charlie)
+    other.post(URL, data)
+    assert MassageSession.objects.count() == 2
+
+
+def test_anonymous_visitors_are_sent_to_login(client, db):
+    response = client.post(URL, form_data())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert MassageSession.objects.count() == 0
+
+
+def test_posting_without_a_csrf_token_is_refused(csrf_client, alice):
+    csrf_client.force_login(alice)
+    response = csrf_client.post(URL, form_data())
+    assert response.status_code == 403
+    assert MassageSession.objects.count() == 0

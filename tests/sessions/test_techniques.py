@@ -1,0 +1,100 @@
+import pytest
+
+from sessions.models import Technique
+from tests.html import text
+
+URL = "/sessions/techniques/"
+
+
+def test_the_catalog_lists_the_routine_with_how_to_text(alice_client):
+    page = text(alice_client.get(URL))
+    for name in (
+        "Warm-up strokes",
+        "Arch thumb pressure",
+        "Toe pull and rotate",
+        "Ankle circles",
+        "Heel press",
+        "Foot roller",
+        "Massage ball",
+        "Warm soak",
+        "Massage oil or cream",
+    ):
+        assert name in page
+    assert "heel to toe" in page
+    assert "Epsom salts" in page
+
+
+@pytest.mark.django_db
+def test_the_catalog_endorses_no_product():
+    how_tos = " ".join(Technique.objects.values_list("how_to", flat=True)).lower()
+    assert "kerassentials" not in how_tos
+
+
+def test_adding_an_own_technique(alice_client, alice):
+    response = alice_client.post(
+        URL, {"name": "  Tennis   ball ", "how_to": "Roll it."}
+    )
+    assert response.status_code == 302
+    own = Technique.objects.get(user=alice)
+    assert (own.name, own.how_to) == ("Tennis ball", "Roll it.")
+
+
+@pytest.mark.parametrize("name", ["", "heel press", "Mine"])
+def test_a_duplicate_or_empty_name_is_refused(alice_client, alice, name):
+    Technique.objects.create(user=alice, name="Mine")
+    response = alice_client.post(URL, {"name": name})
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert Technique.objects.filter(user=alice).count() == 1
+
+
+def test_own_techniques_are_private(alice_client, charlie):
+    Technique.objects.create(user=charlie, name="Charlie's move")
+    assert "Charlie&#x27;s move" not in alice_client.get(URL).content.decode()
+    form = alice_client.get("/sessions/new/").context["form"]
+    assert not form.fields["techniques"].queryset.filter(user=charlie).exists()
+
+
+def test_renaming_an_own_technique(alice_client, alice):
+    own = Technique.objects.create(user=alice, name="Mine")
+    response = alice_client.post(f"{URL}{own.pk}/rename/", {"name": "Still mine"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.name == "Still mine"
+
+
+def test_built_ins_and_other_peoples_techniques_cannot_be_renamed(
+    alice_client, charlie
+):
+    theirs = Technique.objects.create(user=charlie, name="Theirs")
+    builtin = Technique.objects.get(key="heel")
+    for technique in (theirs, builtin):
+        response = alice_client.post(
+            f"{URL}{technique.pk}/rename/", {"name": "Hijacked"}
+        )
+        assert response.status_code == 404
+        archive = alice_client.post(f"{URL}{technique.pk}/archive/")
+        assert archive.status_code == 404
+        technique.refresh_from_db()
+        assert technique.name != "Hijacked" and not technique.archived
+
+
+def test_archiving_hides_it_from_the_form_and_restoring_brings_it_back(
+    alice_client, alice
+):
+    own = Technique.objects.create(user=alice, name="Mine")
+    alice_client.post(f"{URL}{own.pk}/archive/")
+    own.refresh_from_db()
+    assert own.archived
+    form = alice_client.get("/sessions/new/").context["form"]
+    assert own not in form.fields["techniques"].queryset
+    alice_client.post(f"{URL}{own.pk}/archive/")
+    own.refresh_from_db()
+    assert not own.archived
+
+
+def test_archive_is_post_only(alice_client, alice):
+    own = Technique.objects.create(user=alice, name="Mine")
+    assert alice_client.get(f"{URL}{own.pk}/archive/").status_code == 405
+    own.refresh_from_db()
+    assert not own.archived
