@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import LoginForm
+from streaks.views import home
 
 urlpatterns = [
     path(
@@ -17,4 +18,5 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("admin/", admin.site.urls),
     path("", include("streaks.urls")),
+    path("", home, name="home"),
 ]

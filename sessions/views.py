@@ -16,11 +16,15 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-def default_techniques(user):
-    """Tick what the user did last time; a newcomer starts with the basic routine."""
-    last = MassageSession.objects.for_user(user).order_by("-started_at").first()
+def default_techniques(user, last=None):
+    """Tick what the user did last time; a newcomer starts with the basic routine.
+
+    `last` saves a query when the caller already has the latest session with its
+    techniques prefetched."""
+    if last is None:
+        last = MassageSession.objects.for_user(user).order_by("-started_at").first()
     if last is not None:
-        return list(last.techniques.values_list("pk", flat=True))
+        return [technique.pk for technique in last.techniques.all()]
     return list(
         Technique.objects.filter(
             user__isnull=True, key__in=["warm-up", "arch", "toes", "ankle"]
@@ -28,14 +32,14 @@ def default_techniques(user):
     )
 
 
-def new_session_form(user, data=None):
+def new_session_form(user, data=None, last_session=None):
     """The log form with its defaults: now, 10 minutes, last time's techniques."""
     now = user.local_now()
     initial = {
         "date": now.date(),
         "start_time": now.time().replace(second=0, microsecond=0),
         "duration_minutes": 10,
-        "techniques": default_techniques(user) if data is None else None,
+        "techniques": default_techniques(user, last_session) if data is None else None,
     }
     return SessionForm(data, user=user, initial=initial)
 

@@ -2,6 +2,14 @@ from django.urls import path
 
 from streaks import views
 
+app_name = "streaks"
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("streaks/", views.statistics, name="stats"),
+    path("streaks/rest-days/", views.rest_days, name="rest_days"),
+    path(
+        "streaks/rest-days/<int:pk>/delete/",
+        views.rest_day_delete,
+        name="rest_day_delete",
+    ),
 ]

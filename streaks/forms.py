@@ -1,0 +1,48 @@
+import datetime as dt
+
+from django import forms
+
+from streaks.models import RestDay
+
+EARLIEST = dt.date(2000, 1, 1)
+MAX_AHEAD = dt.timedelta(days=366)
+
+
+class RestDayForm(forms.ModelForm):
+    class Meta:
+        model = RestDay
+        fields = ("date", "reason")
+        labels = {"date": "Date", "reason": "Reason (optional)"}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["reason"].choices = [
+            ("", "No reason given"),
+            *RestDay.Reason.choices,
+        ]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = self.user.today()
+        if day < EARLIEST:
+            raise forms.ValidationError("Pick a date from 2000 on.", code="too_early")
+        if day > today + MAX_AHEAD:
+            raise forms.ValidationError(
+                "Rest days can be planned up to a year ahead.", code="too_late"
+            )
+        if RestDay.objects.for_user(self.user).filter(date=day).exists():
+            raise forms.ValidationError(
+                "%(day)s is already a rest day.",
+                code="duplicate",
+                params={"day": day.strftime("%-d %B %Y")},
+            )
+        return day
+
+    def save(self, commit=True):
+        rest_day = super().save(commit=False)
+        rest_day.user = self.user
+        if commit:
+            rest_day.save()
+        return rest_day
