@@ -47,3 +47,12 @@ def text(response):
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def figures(response):
+    """{term: value} for each <dt> and the first <dd> after it."""
+    html = response.content.decode()
+    pairs = re.findall(
+        r"<dt>\s*(.*?)\s*</dt>\s*<dd[^>]*>\s*(.*?)\s*</dd>", html, flags=re.S
+    )
+    return {" ".join(term.split()): " ".join(value.split()) for term, value in pairs}

@@ -1,0 +1,198 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+
+from accounts.models import User
+from streaks.models import RestDay
+from tests.factories import log_session
+from tests.html import figures, text
+
+TERMS = [
+    "Current streak",
+    "Longest streak",
+    "Weekly streak",
+    "Consistency (30 days)",
+    "Habit strength",
+]
+
+
+def at(year, month, day, hour=12, minute=0, tz=dt.UTC):
+    return dt.datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+def dashboard(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    return response
+
+
+def test_a_new_user_sees_zeroes_and_not_yet_today(alice_client):
+    with time_machine.travel(at(2026, 11, 25), tick=False):
+        response = dashboard(alice_client)
+    found = figures(response)
+    assert [term for term in found if term in TERMS] == TERMS
+    assert found["Current streak"] == "0 days"
+    assert found["Longest streak"] == "0 days"
+    assert found["Weekly streak"] == "0 weeks"
+    assert found["Consistency (30 days)"] == "0%"
+    assert found["Habit strength"] == "0%"
+    assert "Not yet today" in text(response)
+
+
+def test_three_days_in_a_row(alice_client, alice):
+    for day in (23, 24, 25):
+        log_session(alice, dt.datetime(2026, 11, day, 20, 0))
+    with time_machine.travel(at(2026, 11, 25, 21), tick=False):
+        response = dashboard(alice_client)
+    found = figures(response)
+    assert found["Current streak"] == "3 days"
+    assert found["Longest streak"] == "3 days"
+    assert found["Consistency (30 days)"] == "10%"  # 3 of 30
+    assert "Done today" in text(response)
+
+
+def test_today_still_open_keeps_yesterdays_streak(alice_client, alice):
+    for day in (23, 24):
+        log_session(alice, dt.datetime(2026, 11, day, 20, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        response = dashboard(alice_client)
+    assert figures(response)["Current streak"] == "2 days"
+    assert "Not yet today: your streak is safe until the day ends" in text(response)
+
+
+def test_a_missed_day_ends_the_streak_and_says_why(alice_client, alice):
+    for day in (20, 21, 22):
+        log_session(alice, dt.datetime(2026, 11, day, 20, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        response = dashboard(alice_client)
+    found = figures(response)
+    assert found["Current streak"] == "0 days"
+    assert found["Longest streak"] == "3 days"
+    assert "Ended 24 Nov: no session and no rest day on 23 Nov" in text(response)
+
+
+def test_rest_days_bridge_the_streak_without_adding(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 22, 20, 0))
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23))
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        found = figures(dashboard(alice_client))
+    assert found["Current streak"] == "2 days"
+
+
+def test_the_weekly_streak_follows_the_weekly_target(alice_client, alice):
+    alice.weekly_target = 2
+    alice.save()
+    # Weeks of 9, 16 and 23 Nov 2026 (Mondays): two practice days each.
+    for day in (10, 12, 17, 19, 23, 24):
+        log_session(alice, dt.datetime(2026, 11, day, 20, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        found = figures(dashboard(alice_client))
+    assert found["Weekly streak"] == "3 weeks"
+
+
+def test_habit_strength_grows_with_practice(alice_client, alice):
+    start = dt.datetime(2026, 10, 1, 20, 0)
+    for offset in range(55):
+        log_session(alice, start + dt.timedelta(days=offset))
+    with time_machine.travel(at(2026, 11, 25, 21), tick=False):
+        found = figures(dashboard(alice_client))
+    strength = int(found["Habit strength"].rstrip("%"))
+    assert 80 < strength < 100
+
+
+@pytest.fixture
+def new_yorker(db):
+    return User.objects.create_user(
+        "nyc", timezone="America/New_York", day_start_hour=4, email="nyc@example.com"
+    )
+
+
+def test_new_york_day_start_4_around_midnight_and_spring_forward(new_yorker):
+    """00:30 and 03:30 belong to the day before; the spring-forward night too."""
+    ny = "America/New_York"
+    log_session(new_yorker, dt.datetime(2026, 3, 6, 23, 30), tz=ny)  # Fri 6 Mar
+    log_session(new_yorker, dt.datetime(2026, 3, 8, 0, 30), tz=ny)  # counts Sat 7
+    log_session(
+        new_yorker, dt.datetime(2026, 3, 9, 3, 30), tz=ny
+    )  # counts Sun 8 (after DST)
+    log_session(new_yorker, dt.datetime(2026, 3, 9, 23, 0), tz=ny)  # Mon 9
+    client = Client()
+    client.force_login(new_yorker)
+    # 02:00 EDT on Tue 10 Mar: still Monday 9 Mar for a 4 am day start.
+    with time_machine.travel(dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.UTC), tick=False):
+        response = dashboard(client)
+    assert figures(response)["Current streak"] == "4 days"
+    assert "Done today" in text(response)
+
+
+def test_new_york_fall_back_night_keeps_the_streak(new_yorker):
+    ny = "America/New_York"
+    log_session(new_yorker, dt.datetime(2026, 10, 31, 23, 30), tz=ny)  # Sat 31 Oct
+    log_session(new_yorker, dt.datetime(2026, 11, 2, 1, 30), tz=ny)  # counts Sun 1 Nov
+    client = Client()
+    client.force_login(new_yorker)
+    # 03:59 EST on Tue 3 Nov: Monday 2 Nov is still open; the streak stands at 2.
+    with time_machine.travel(
+        dt.datetime(2026, 11, 3, 8, 59, tzinfo=dt.UTC), tick=False
+    ):
+        found = figures(dashboard(client))
+    assert found["Current streak"] == "2 days"
+    # One minute later Tuesday begins: Monday is missed, the streak is over.
+    with time_machine.travel(dt.datetime(2026, 11, 3, 9, 0, tzinfo=dt.UTC), tick=False):
+        found = figures(dashboard(client))
+    assert found["Current streak"] == "0 days"
+
+
+def test_a_move_from_tokyo_to_los_angeles_keeps_the_streak(db):
+    user = User.objects.create_user(
+        "kei", timezone="Asia/Tokyo", email="kei@example.com"
+    )
+    for day in (1, 2, 3):
+        log_session(user, dt.datetime(2026, 6, day, 21, 0), tz="Asia/Tokyo")
+    # Flies east over the date line on the 4th; logs at 09:00 local in LA on 3 June.
+    user.timezone = "America/Los_Angeles"
+    user.save()
+    log_session(user, dt.datetime(2026, 6, 3, 9, 0), tz="America/Los_Angeles")
+    log_session(user, dt.datetime(2026, 6, 4, 20, 0), tz="America/Los_Angeles")
+    client = Client()
+    client.force_login(user)
+    with time_machine.travel(dt.datetime(2026, 6, 5, 16, 0, tzinfo=dt.UTC), tick=False):
+        found = figures(dashboard(client))  # 09:00 on 5 June in LA: not yet today
+    assert found["Current streak"] == "4 days"
+    assert found["Longest streak"] == "4 days"
+
+
+def test_one_users_sessions_never_appear_in_anothers_figures(
+    alice_client, alice, charlie
+):
+    for day in range(1, 25):
+        log_session(charlie, dt.datetime(2026, 11, day, 12, 0), notes="charlie's")
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        response = dashboard(alice_client)
+    found = figures(response)
+    assert found["Current streak"] == "0 days"
+    assert found["Longest streak"] == "0 days"
+    assert "charlie&#x27;s" not in response.content.decode()
+
+
+def test_the_heatmap_describes_each_day(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0), minutes=15)
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23), reason="travel")
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        response = dashboard(alice_client)
+    html = response.content.decode()
+    assert 'aria-label="Tue 24 Nov 2026: 15 minutes"' in html
+    assert 'aria-label="Mon 23 Nov 2026: rest day (travel)"' in html
+    assert 'aria-label="Sun 22 Nov 2026: no session"' in html
+    assert html.count("<rect") == 52 * 7 + 3  # 52 full weeks and Mon-Wed of this one
+
+
+def test_the_dashboard_shows_the_five_most_recent_sessions(alice_client, alice):
+    for day in range(1, 9):
+        log_session(alice, dt.datetime(2026, 11, day, 20, 0), notes=f"note {day}")
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        recent = dashboard(alice_client).context["recent"]
+    assert [s.notes for s in recent] == [f"note {d}" for d in (8, 7, 6, 5, 4)]

@@ -1,0 +1,95 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from streaks.models import RestDay
+from tests.factories import log_session
+from tests.html import figures
+
+URL = "/streaks/rest-days/"
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_marking_today_from_the_dashboard_bridges_the_streak(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 24, 20))
+    page = alice_client.get("/").content.decode()
+    assert "Mark today as rest day" in page
+    response = alice_client.post(URL, {"date": "2026-11-25", "next": "dashboard"})
+    assert response["Location"] == "/"
+    assert RestDay.objects.get(user=alice).date == dt.date(2026, 11, 25)
+    dashboard = alice_client.get("/")
+    assert "Rest day today" in dashboard.content.decode()
+    assert figures(dashboard)["Current streak"] == "1 day"
+
+
+def test_a_rest_day_in_the_past_with_a_reason(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 22, 20))
+    log_session(alice, dt.datetime(2026, 11, 24, 20))
+    response = alice_client.post(URL, {"date": "2026-11-23", "reason": "travel"})
+    assert response.status_code == 302
+    rest = RestDay.objects.get(user=alice)
+    assert (rest.date, rest.reason) == (dt.date(2026, 11, 23), "travel")
+    assert figures(alice_client.get("/"))["Current streak"] == "2 days"
+    assert "Travel" in alice_client.get(URL).content.decode()
+
+
+def test_a_planned_rest_day_shows_under_today_and_ahead(alice_client, alice):
+    alice_client.post(URL, {"date": "2026-12-24", "reason": "other"})
+    lists = dict(alice_client.get(URL).context["lists"])
+    assert [d.date for d in lists["Today and ahead"]] == [dt.date(2026, 12, 24)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"date": "2026-11-20"},  # already a rest day
+        {"date": "1999-12-31"},
+        {"date": "2028-01-01"},
+        {"date": "2026-02-30"},
+        {"date": ""},
+        {"date": "2026-11-21", "reason": "holiday-in-space"},
+    ],
+)
+def test_bad_input_changes_nothing(alice_client, alice, data):
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    response = alice_client.post(URL, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert RestDay.objects.count() == 1
+
+
+def test_removing_a_rest_day(alice_client, alice):
+    rest = RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    response = alice_client.post(f"{URL}{rest.pk}/delete/")
+    assert response.status_code == 302
+    assert not RestDay.objects.exists()
+
+
+def test_remove_is_post_only_and_strangers_get_404(
+    alice_client, alice, client, charlie
+):
+    rest = RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    assert alice_client.get(f"{URL}{rest.pk}/delete/").status_code == 405
+    other = type(client)()
+    other.force_login(charlie)
+    assert other.post(f"{URL}{rest.pk}/delete/").status_code == 404
+    assert RestDay.objects.filter(pk=rest.pk).exists()
+
+
+def test_other_peoples_rest_days_stay_private(alice_client, charlie):
+    RestDay.objects.create(user=charlie, date=dt.date(2026, 11, 20), reason="injury")
+    lists = dict(alice_client.get(URL).context["lists"])
+    assert lists == {"Today and ahead": [], "Past": []}
+
+
+def test_marking_without_a_csrf_token_is_refused(csrf_client, alice):
+    csrf_client.force_login(alice)
+    assert csrf_client.post(URL, {"date": "2026-11-25"}).status_code == 403
+    assert not RestDay.objects.exists()
