@@ -1,0 +1,114 @@
+"""Realistic demo histories: phases of good habits and slumps, holidays as rest
+days, evening and morning sessions, a move across time zones. Deterministic for a
+given seed. Used by `seed_demo` and the benchmarks."""
+
+import datetime as dt
+import random
+import uuid
+import zoneinfo
+
+from django.db import transaction
+
+from sessions.models import MassageSession, Technique
+from streaks.models import RestDay
+
+ROUTINE = ["warm-up", "arch", "toes", "ankle", "heel"]
+EXTRAS = ["roller", "ball", "soak", "oil"]
+NOTES = [
+    "Felt the arch loosen up after a few minutes.",
+    "Long day on my feet; the heel press helped.",
+    "Quick one before bed.",
+    "Warm soak first, lovely.",
+    "Right heel a bit sore, went lighter.",
+    "Roller in front of the TV.",
+]
+
+
+def _local(day, hour, minute, tz):
+    naive = dt.datetime.combine(day, dt.time(hour, minute))
+    return naive.replace(tzinfo=tz).astimezone(dt.UTC)
+
+
+@transaction.atomic
+def build_history(
+    user, years, today, seed=2026, zones=("Europe/London", "America/New_York")
+):
+    """Replace the user's sessions and rest days with `years` of made-up history
+    ending today. The user lives in zones[0], then moves to zones[1] for the last
+    40% of it (and their profile follows). Returns (sessions, rest days) created."""
+    rng = random.Random(seed)
+    MassageSession.objects.filter(user=user).delete()
+    RestDay.objects.filter(user=user).delete()
+    techniques = {t.key: t for t in Technique.objects.filter(user=None)}
+    first = today - dt.timedelta(days=round(365.25 * years) - 1)
+    move = first + (today - first) * 6 // 10
+    sessions, links, rests = [], [], []
+    chance, phase_left = 0.9, 0
+    day = first
+    while day <= today:
+        if phase_left == 0:
+            # Alternate habits: mostly steady, sometimes a slump or a holiday.
+            chance, phase_left = rng.choice(
+                [(0.95, 40), (0.85, 30), (0.5, 14), (0.0, rng.randint(3, 8))]
+            )
+            if chance == 0.0:
+                for i in range(phase_left):
+                    rests.append(
+                        RestDay(
+                            user=user,
+                            date=day + dt.timedelta(days=i),
+                            reason=RestDay.Reason.TRAVEL,
+                        )
+                    )
+                day += dt.timedelta(days=phase_left)
+                phase_left = 0
+                continue
+        phase_left -= 1
+        tz = zoneinfo.ZoneInfo(zones[0] if day < move else zones[1])
+        if rng.random() < chance:
+            for _ in range(2 if rng.random() < 0.05 else 1):
+                evening = rng.random() < 0.7
+                hour, minute = (
+                    (21, rng.randint(0, 59)) if evening else (7, rng.randint(0, 59))
+                )
+                started_at = _local(day, hour, minute, tz)
+                picked = rng.sample(ROUTINE, rng.randint(2, 4)) + rng.sample(
+                    EXTRAS, rng.randint(0, 1)
+                )
+                comfort = 4 + (rng.random() < 0.4) - (rng.random() < 0.2)
+                if "heel" in picked and day > today - dt.timedelta(days=60):
+                    comfort = rng.choice([2, 2, 3])  # a sore heel lately
+                sessions.append(
+                    MassageSession(
+                        user=user,
+                        started_at=started_at,
+                        timezone=tz.key,
+                        local_date=user.day_of(started_at, tz=tz),
+                        duration_minutes=max(3, min(45, round(rng.gauss(11, 4)))),
+                        comfort=comfort,
+                        pressure=rng.choice(["", "light", "medium", "medium", "firm"]),
+                        notes=rng.choice(NOTES) if rng.random() < 0.1 else "",
+                        submission_token=uuid.uuid4(),
+                    )
+                )
+                links.append([techniques[key] for key in picked])
+        elif rng.random() < 0.1:
+            rests.append(RestDay(user=user, date=day, reason=RestDay.Reason.SKIN_CARE))
+        day += dt.timedelta(days=1)
+    created = MassageSession.objects.bulk_create(sessions, batch_size=1000)
+    Through = MassageSession.techniques.through
+    Through.objects.bulk_create(
+        (
+            Through(massagesession_id=session.pk, technique_id=technique.pk)
+            for session, picked in zip(created, links, strict=True)
+            for technique in picked
+        ),
+        batch_size=2000,
+    )
+    practice = {session.local_date for session in created}
+    RestDay.objects.bulk_create(
+        [r for r in rests if r.date not in practice], batch_size=1000
+    )
+    user.timezone = zones[1]
+    user.save(update_fields=["timezone"])
+    return len(created), RestDay.objects.filter(user=user).count()

@@ -1,0 +1,41 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from sessions.models import MassageSession
+from streaks.models import RestDay
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_realistic_history_and_can_run_again():
+    out = StringIO()
+    call_command("seed_demo", "--user", "demo", "--years", "2", stdout=out)
+    user = User.objects.get(username="demo")
+    sessions = MassageSession.objects.filter(user=user)
+    count = sessions.count()
+    assert 300 < count < 800
+    assert "sessions" in out.getvalue()
+    assert set(sessions.values_list("timezone", flat=True)) == {
+        "Europe/London",
+        "America/New_York",
+    }
+    assert user.timezone == "America/New_York"
+    assert RestDay.objects.filter(user=user).exists()
+    assert sessions.values("comfort").distinct().count() >= 3
+    # Rest days never fall on practice days.
+    practice = set(sessions.values_list("local_date", flat=True))
+    assert not practice & set(
+        RestDay.objects.filter(user=user).values_list("date", flat=True)
+    )
+    # A second run resets rather than doubles.
+    call_command("seed_demo", "--user", "demo", "--years", "2", stdout=StringIO())
+    assert MassageSession.objects.filter(user=user).count() == count
+    assert user.check_password("footcare-demo")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_silly_years():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--years", "0", stdout=StringIO())
