@@ -17,5 +17,15 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_staff", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Practice", {"fields": ("timezone", "day_start_hour", "weekly_target")}),
+        (
+            "Practice",
+            {
+                "fields": (
+                    "timezone",
+                    "day_start_hour",
+                    "weekly_target",
+                    "email_reminders",
+                )
+            },
+        ),
     )

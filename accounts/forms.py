@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from accounts import timezones
-from accounts.models import User
+from accounts import schedule, timezones
+from accounts.models import PreferredTime, User
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -70,11 +70,18 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("email", "timezone", "day_start_hour", "weekly_target")
+        fields = (
+            "email",
+            "timezone",
+            "day_start_hour",
+            "weekly_target",
+            "email_reminders",
+        )
         labels = {
             "email": "Email",
             "day_start_hour": "Day starts at",
             "weekly_target": "Weekly target",
+            "email_reminders": "Email reminders",
         }
         help_texts = {
             "day_start_hour": (
@@ -82,6 +89,10 @@ class SettingsForm(forms.ModelForm):
                 "day: with 4, a 00:30 session still belongs to yesterday."
             ),
             "weekly_target": "Practice days per week you aim for, 1 to 7.",
+            "email_reminders": (
+                "An email at your preferred session times, on days you have not "
+                "practised yet. Each email has a one-click unsubscribe link."
+            ),
         }
         widgets = {
             "day_start_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
@@ -116,3 +127,125 @@ class DeleteAccountForm(forms.Form):
                 code="password_incorrect",
             )
         return password
+
+
+class PreferredTimeForm(forms.ModelForm):
+    time = forms.TimeField(
+        label="Time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In your time zone.",
+        error_messages={"invalid": "Enter a time like 21:00."},
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days",
+        choices=list(enumerate(schedule.DAY_NAMES)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=sorted(schedule.ALL_DAYS),
+        error_messages={"required": "Tick at least one day."},
+    )
+
+    class Meta:
+        model = PreferredTime
+        fields = ("label", "time", "weekdays")
+        labels = {"label": "Label"}
+        help_texts = {"label": "For example Morning or Evening."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The model keeps a bit mask; the checkboxes want the weekday numbers.
+            self.initial["weekdays"] = sorted(self.instance.days)
+        self.fields["label"].widget.attrs["autocomplete"] = "off"
+
+    def has_changed(self):
+        # A blank new row stays blank even with every day still ticked by
+        # default: only a label or a time makes it a slot to save.
+        if self.instance.pk is None:
+            return bool(
+                self._raw_value("label").strip() or self._raw_value("time").strip()
+            )
+        return super().has_changed()
+
+    def _raw_value(self, name):
+        return self.data.get(self.add_prefix(name), "") or ""
+
+    def clean_label(self):
+        return self.cleaned_data["label"].strip()
+
+    def clean_time(self):
+        return self.cleaned_data["time"].replace(second=0, microsecond=0)
+
+    def clean_weekdays(self):
+        return schedule.mask_from_days(self.cleaned_data["weekdays"])
+
+
+class BasePreferredTimeFormSet(forms.BaseModelFormSet):
+    default_error_messages = {
+        "too_many_forms": f"You can keep up to {schedule.MAX_SLOTS} preferred times.",
+    }
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        kwargs.setdefault("queryset", PreferredTime.objects.for_user(user))
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django checks posted ids against every slot in the table; only the
+        # user's own may be edited, anything else is an error on that row.
+        gone = "This time no longer exists. Reload the page and try again."
+        form.fields["id"].queryset = PreferredTime.objects.for_user(self.user)
+        form.fields["id"].error_messages.update(invalid_choice=gone, required=gone)
+
+    def kept_forms(self):
+        """The forms whose slots remain after saving: filled in, not deleted."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk is not None
+            if not self._should_delete_form(form)
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = {}
+        for form in self.kept_forms():
+            time = form.cleaned_data["time"]
+            for day in sorted(schedule.days_from_mask(form.cleaned_data["weekdays"])):
+                other = seen.setdefault((time, day), form)
+                if other is not form:
+                    message = (
+                        f"“{other.cleaned_data['label']}” is already at "
+                        f"{time:%H:%M} on {schedule.DAY_NAMES[day]}."
+                    )
+                    # Next to the field for the person reading the form, and in
+                    # the summary so the formset as a whole is refused.
+                    form.add_error("time", message)
+                    raise forms.ValidationError(
+                        "Two of your times are at the same hour on the same day.",
+                        code="same_time",
+                    )
+        if len(self.kept_forms()) > schedule.MAX_SLOTS:
+            raise forms.ValidationError(
+                self.error_messages["too_many_forms"] % {"num": schedule.MAX_SLOTS},
+                code="too_many_forms",
+            )
+
+    def save_new(self, form, commit=True):
+        form.instance.user = self.user
+        return super().save_new(form, commit=commit)
+
+
+PreferredTimeFormSet = forms.modelformset_factory(
+    PreferredTime,
+    form=PreferredTimeForm,
+    formset=BasePreferredTimeFormSet,
+    extra=schedule.MAX_SLOTS,  # max_num caps the blank rows at 4 in all
+    max_num=schedule.MAX_SLOTS,
+    validate_max=True,
+    absolute_max=2 * schedule.MAX_SLOTS,
+    can_delete=True,
+)

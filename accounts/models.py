@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+import uuid
 import zoneinfo
 from datetime import timedelta
 
@@ -8,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import timezones
+from accounts import schedule, timezones
 
 
 def validate_timezone(value):
@@ -37,6 +40,10 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
         help_text="Practice days per week you aim for.",
     )
+    # Bumped whenever anything the user logged changes (streaks/signals.py), so
+    # pages can cache what they derive from it without serving stale figures.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
+    email_reminders = models.BooleanField("email reminders", default=False)
 
     class Meta:
         constraints = [
@@ -58,6 +65,18 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
+    def save(self, *args, **kwargs):
+        # data_version only ever moves by an atomic UPDATE (streaks/signals.py). A
+        # plain save() of a user loaded before a concurrent write must not put an
+        # old version back, or a cached page could outlive the data it shows.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "data_version"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(timezones.canonical(self.timezone))
@@ -74,3 +93,102 @@ class User(AbstractUser):
     def today(self, now=None):
         """The user's practice day now, in their current time zone."""
         return self.day_of(now or timezone.now())
+
+    def preferred_slots(self):
+        """The user's preferred times as ``schedule.Slot`` tuples, in one query."""
+        return PreferredTime.objects.for_user(self).as_slots()
+
+
+class PreferredTimeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def as_slots(self):
+        """``schedule.Slot`` tuples, earliest time first: what the pure functions in
+        accounts.schedule take."""
+        return [
+            schedule.Slot(label, time, schedule.days_from_mask(mask))
+            for label, time, mask in self.order_by("time", "pk").values_list(
+                "label", "time", "weekdays"
+            )
+        ]
+
+
+class PreferredTime(models.Model):
+    """A time of day the user means to practise: local wall-clock time plus
+    weekdays, read in the user's current zone (a move keeps "21:00 local")."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="preferred_times"
+    )
+    label = models.CharField("label", max_length=40)
+    time = models.TimeField("time")
+    # Bit 0 = Monday .. bit 6 = Sunday (see schedule.mask_from_days).
+    weekdays = models.PositiveSmallIntegerField("days", default=0b1111111)
+    # The calendar feed's UID: stable across edits, says nothing about the user.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PreferredTimeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekdays__gte=1, weekdays__lte=0b1111111),
+                name="accounts_preferredtime_weekdays_range",
+            ),
+        ]
+        indexes = [
+            # A user's slots in time order (settings page, dashboard, reminders).
+            models.Index(fields=["user", "time"], name="accounts_preftime_user_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.time:%H:%M}"
+
+    @property
+    def days(self):
+        return schedule.days_from_mask(self.weekdays)
+
+    def as_slot(self):
+        return schedule.Slot(self.label, self.time, self.days)
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """The secret behind a user's private calendar link. Only its SHA-256 is
+    kept, so the link is shown once, when it is made."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)  # serves the lookup
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"calendar feed of {self.user}"
+
+    @classmethod
+    def make_new_link(cls, user):
+        """Give `user` a fresh token and return it. Any older link stops working
+        at once: the row holds one hash per user."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.update_or_create(
+            user=user,
+            defaults={"token_hash": hash_token(token), "created_at": timezone.now()},
+        )
+        return token
+
+    @classmethod
+    def find(cls, token):
+        """The feed a token opens, with its user, or None."""
+        return (
+            cls.objects.select_related("user")
+            .filter(token_hash=hash_token(token), user__is_active=True)
+            .first()
+        )

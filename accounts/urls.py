@@ -8,4 +8,6 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("settings/", views.settings_view, name="settings"),
     path("delete/", views.delete_account, name="delete"),
+    path("times/", views.preferred_times, name="times"),
+    path("times/calendar/", views.new_calendar_link, name="new_calendar_link"),
 ]

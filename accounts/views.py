@@ -3,9 +3,21 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from accounts import timezones
-from accounts.forms import DeleteAccountForm, SettingsForm, SignupForm
+from accounts import schedule, timezones
+from accounts.forms import (
+    DeleteAccountForm,
+    PreferredTimeFormSet,
+    SettingsForm,
+    SignupForm,
+)
+from accounts.models import CalendarFeed, PreferredTime, User
+
+# Where a new calendar token waits for the one page view that shows it (the way
+# Django's password reset keeps its token out of the URL).
+NEW_CALENDAR_TOKEN = "accounts_new_calendar_token"
 
 
 def signup(request):
@@ -46,3 +58,69 @@ def delete_account(request):
         )
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class _SlotsConflict(Exception):
+    """The saved set broke a rule (a concurrent edit): undo the whole save."""
+
+
+@login_required
+def preferred_times(request):
+    user = request.user
+    if request.method == "POST":
+        formset = PreferredTimeFormSet(request.POST, user=user)
+    elif PreferredTime.objects.for_user(user).exists():
+        formset = PreferredTimeFormSet(user=user)
+    else:
+        # A first visit: the article's two times, filled in but not saved.
+        suggestions = [
+            {"label": s.label, "time": s.time, "weekdays": sorted(s.weekdays)}
+            for s in schedule.SUGGESTED_SLOTS
+        ]
+        formset = PreferredTimeFormSet(user=user, initial=suggestions)
+    conflict = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            with transaction.atomic():
+                # One editor per user at a time; the check after saving sees
+                # what another tab may have added meanwhile.
+                User.objects.select_for_update().get(pk=user.pk)
+                formset.save()
+                conflict = schedule.slot_conflicts(
+                    PreferredTime.objects.for_user(user).as_slots()
+                )
+                if conflict:
+                    raise _SlotsConflict
+        except _SlotsConflict:
+            # The rows were rolled back; the redisplayed new rows are new again.
+            for form in formset.extra_forms:
+                form.instance.pk = None
+                form.instance._state.adding = True
+        else:
+            messages.success(request, "Preferred times saved.")
+            return redirect("accounts:times")
+    context = {
+        "formset": formset,
+        "suggested": request.method != "POST" and formset.initial_extra is not None,
+        "conflict": conflict,
+        "feed": CalendarFeed.objects.filter(user=user).first(),
+        "calendar_url": _new_calendar_url(request),
+    }
+    return render(request, "accounts/times.html", context)
+
+
+def _new_calendar_url(request):
+    token = request.session.pop(NEW_CALENDAR_TOKEN, None)
+    if token is None:
+        return ""
+    return request.build_absolute_uri(reverse("streaks:calendar_feed", args=[token]))
+
+
+@login_required
+@require_POST
+def new_calendar_link(request):
+    request.session[NEW_CALENDAR_TOKEN] = CalendarFeed.make_new_link(request.user)
+    messages.success(
+        request, "Here is your new calendar link. The old one no longer works."
+    )
+    return redirect(reverse("accounts:times") + "#calendar")

@@ -19,7 +19,13 @@ def settings_data(**overrides):
 
 def test_the_page_shows_the_labelled_fields(alice_client):
     found = labels(alice_client.get(URL))
-    assert list(found) == ["Email", "Time zone", "Day starts at", "Weekly target"]
+    assert list(found) == [
+        "Email",
+        "Time zone",
+        "Day starts at",
+        "Weekly target",
+        "Email reminders",
+    ]
 
 
 def test_saving_settings(alice_client, alice):
@@ -37,6 +43,16 @@ def test_saving_settings(alice_client, alice):
 def test_new_users_start_with_day_start_0_and_target_7(db):
     user = User.objects.create_user("dan", password="x")
     assert (user.day_start_hour, user.weekly_target) == (0, 7)
+
+
+def test_email_reminders_are_off_until_ticked(alice_client, alice):
+    assert alice.email_reminders is False
+    alice_client.post(URL, settings_data(email_reminders="on"))
+    alice.refresh_from_db()
+    assert alice.email_reminders is True
+    alice_client.post(URL, settings_data())
+    alice.refresh_from_db()
+    assert alice.email_reminders is False
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,23 @@
+// A "Copy" button for read-only link fields. Without JavaScript (or without the
+// Clipboard API) the button stays hidden and the field can be selected by hand.
+(function () {
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    var field = document.getElementById(button.dataset.copyTarget);
+    var status = document.querySelector("[data-copy-status]");
+    if (!field) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(
+        function () {
+          button.textContent = "Copied";
+          if (status) status.textContent = "Link copied.";
+        },
+        function () {
+          field.select();
+          if (status) status.textContent = "Press Ctrl+C or Cmd+C to copy.";
+        }
+      );
+    });
+  });
+})();
