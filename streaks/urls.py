@@ -1,6 +1,6 @@
 from django.urls import path
 
-from streaks import views
+from streaks import feeds, views
 
 app_name = "streaks"
 
@@ -11,5 +11,11 @@ urlpatterns = [
         "streaks/rest-days/<int:pk>/delete/",
         views.rest_day_delete,
         name="rest_day_delete",
+    ),
+    path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        feeds.unsubscribe,
+        name="reminder_unsubscribe",
     ),
 ]
