@@ -32,14 +32,17 @@ def default_techniques(user, last=None):
     )
 
 
-def new_session_form(user, data=None, last_session=None):
-    """The log form with its defaults: now, 10 minutes, last time's techniques."""
+def new_session_form(user, data=None, techniques=None):
+    """The log form with its defaults: now, 10 minutes, last time's techniques
+    (`techniques`, a list of ids, saves the look-up when the caller knows them)."""
     now = user.local_now()
+    if data is None and techniques is None:
+        techniques = default_techniques(user)
     initial = {
         "date": now.date(),
         "start_time": now.time().replace(second=0, microsecond=0),
         "duration_minutes": 10,
-        "techniques": default_techniques(user, last_session) if data is None else None,
+        "techniques": techniques,
     }
     return SessionForm(data, user=user, initial=initial)
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
+from streaks.signals import bump_data_version
 
 ROUTINE = ["warm-up", "arch", "toes", "ankle", "heel"]
 EXTRAS = ["roller", "ball", "soak", "oil"]
@@ -111,4 +112,5 @@ def build_history(
     )
     user.timezone = zones[1]
     user.save(update_fields=["timezone"])
+    bump_data_version(user.pk)  # bulk writes send no signals
     return len(created), RestDay.objects.filter(user=user).count()

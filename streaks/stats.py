@@ -234,6 +234,26 @@ def _mean(total, count):
     return round(total / count, 1) if count else None
 
 
+def comfort_trend(weeks):
+    """Recent comfort against the weeks before it, in words, or ''."""
+    recent = [w["comfort"] for w in weeks[-4:] if w["comfort"] is not None]
+    earlier = [w["comfort"] for w in weeks[:-4] if w["comfort"] is not None]
+    if not recent or not earlier:
+        return ""
+    now, before = sum(recent) / len(recent), sum(earlier) / len(earlier)
+    direction = (
+        "rising"
+        if now - before >= 0.3
+        else "falling"
+        if before - now >= 0.3
+        else "steady"
+    )
+    return (
+        f"Comfort is {direction}: {now:.1f} on average over the last 4 weeks, "
+        f"{before:.1f} over the 8 weeks before."
+    )
+
+
 def by_weekday(history):
     counts = [0] * 7
     for day in history.days:

@@ -1,12 +1,19 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from sessions.forms import SessionForm
 from sessions.models import MassageSession
-from sessions.views import new_session_form
-from streaks import stats
+from sessions.views import default_techniques
+from streaks import cache, stats
 from streaks.forms import RestDayForm
 from streaks.models import RestDay
 
@@ -21,34 +28,110 @@ def home(request):
 
 def dashboard(request):
     user = request.user
-    history = stats.load_history(user)
+    today = user.today()
+    summary = cache.get_or_build(
+        user, today, "dashboard", lambda: _dashboard_summary(user, today)
+    )
+    context = {
+        "log_form": _fill_log_form(request, summary["log_form"]),
+        "summary": summary,
+        "history_today": today,
+        **summary["card"],
+    }
+    return render(request, "streaks/dashboard.html", context)
+
+
+# The log form is the costliest part of the dashboard to render, and only these
+# four values in it change from one request to the next: the form is cached with
+# placeholders and they are filled in per request.
+HOLES = {
+    "csrf": "@@CSRF@@",
+    "token": "@@TOKEN@@",
+    "date": "@@DATE@@",
+    "time": "@@TIME@@",
+}
+
+
+def _render_log_form(user, techniques):
+    form = SessionForm(
+        user=user,
+        initial={
+            "date": HOLES["date"],
+            "start_time": HOLES["time"],
+            "duration_minutes": 10,
+            "techniques": techniques,
+            "token": HOLES["token"],
+        },
+    )
+    context = {
+        "form": form,
+        "action": reverse("sessions:new"),
+        "submit": "Save session",
+        "csrf_token": HOLES["csrf"],
+    }
+    return render_to_string("sessions/log_form.html", context)
+
+
+def _fill_log_form(request, html):
+    now = request.user.local_now()
+    for hole, value in (
+        ("csrf", get_token(request)),
+        ("token", str(uuid.uuid4())),
+        ("date", now.date().isoformat()),
+        ("time", now.strftime("%H:%M")),
+    ):
+        html = html.replace(HOLES[hole], value)
+    return mark_safe(html)  # our own template's output, with plain ASCII values
+
+
+def _dashboard_summary(user, today):
+    """Everything on the dashboard that derives from the history (four queries)."""
+    history = stats.load_history(user, today)
     recent = list(
         MassageSession.objects.for_user(user)
         .order_by("-started_at")
         .prefetch_related("techniques")[:RECENT_SESSIONS]
     )
     status, status_text = stats.today_status(history)
-    context = {
-        "form": new_session_form(user, last_session=recent[0] if recent else None),
-        "recent": recent,
-        "history": history,
+    card = {
         "status": status,
         "status_text": status_text,
         "figures": stats.figures(history),
-        "break_reason": stats.break_reason(history.stats),
-        "heatmap": stats.heatmap(history),
-        "rest_today_id": history.rest.get(history.today, (None, None))[1],
+        "break_reason": (
+            "" if history.stats.current_streak else stats.break_reason(history.stats)
+        ),
+        "rest_today_id": history.rest.get(today, (None, None))[1],
     }
-    return render(request, "streaks/dashboard.html", context)
+    return {
+        "card": card,
+        "log_form": _render_log_form(
+            user, default_techniques(user, recent[0] if recent else None)
+        ),
+        "heatmap": render_to_string(
+            "streaks/heatmap.html", {"heatmap": stats.heatmap(history)}
+        ),
+        "recent": render_to_string(
+            "streaks/recent_sessions.html", {"recent": recent, "user": user}
+        ),
+    }
 
 
 @login_required
 def statistics(request):
     user = request.user
-    history = stats.load_history(user)
+    today = user.today()
+    data, body = cache.get_or_build(
+        user, today, "stats", lambda: _statistics(user, today)
+    )
+    return render(request, "streaks/stats.html", {"body": body, **data})
+
+
+def _statistics(user, today):
+    history = stats.load_history(user, today)
     weeks = stats.weekly_totals(history)
-    context = {
-        "history": history,
+    data = {
+        "today": today,
+        "weekly_target": history.weekly_target,
         "figures": stats.figures(history),
         "consistency": [
             (window, stats.percent(history.stats.consistency[window]))
@@ -62,11 +145,13 @@ def statistics(request):
             "height": stats.CHART_HEIGHT + 26,
         },
         "weekdays": stats.by_weekday(history),
-        "insights": stats.comfort_insights(user, history.today),
+        "comfort_trend": stats.comfort_trend(weeks),
+        "insights": stats.comfort_insights(user, today),
         "total_sessions": sum(day.sessions for day in history.days.values()),
         "total_minutes": sum(day.minutes for day in history.days.values()),
     }
-    return render(request, "streaks/stats.html", context)
+    body = render_to_string("streaks/stats_body.html", {**data, "user": user})
+    return data, body
 
 
 @login_required

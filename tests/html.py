@@ -56,3 +56,45 @@ def figures(response):
         r"<dt>\s*(.*?)\s*</dt>\s*<dd[^>]*>\s*(.*?)\s*</dd>", html, flags=re.S
     )
     return {" ".join(term.split()): " ".join(value.split()) for term, value in pairs}
+
+
+class _Form(HTMLParser):
+    def __init__(self, action):
+        super().__init__()
+        self.action, self.inside, self.values = action, False, {}
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action") == self.action
+        elif self.inside and tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.values.setdefault(attrs["name"], []).append(
+                        attrs.get("value", "on")
+                    )
+            else:
+                self.values[attrs["name"]] = attrs.get("value", "")
+        elif self.inside and tag == "textarea":
+            self._textarea = attrs["name"]
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def form_values(response, action):
+    """What a browser would submit from the form posting to `action`, untouched:
+    {name: value}, with a list for ticked checkboxes and radios."""
+    parser = _Form(action)
+    parser.feed(response.content.decode())
+    return parser.values

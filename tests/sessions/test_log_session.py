@@ -7,7 +7,7 @@ from django.test import Client
 
 from sessions.models import MassageSession, Technique
 from tests.factories import builtin, log_session
-from tests.html import labels
+from tests.html import form_values, labels
 
 URL = "/sessions/new/"
 NOW = dt.datetime(2026, 11, 25, 21, 30, tzinfo=dt.UTC)  # 21:30 in London
@@ -92,19 +92,29 @@ def test_the_message_names_the_day_it_counted_for(alice_client, alice):
 
 
 def test_the_dashboard_form_logs_with_two_taps(alice_client):
-    page = alice_client.get("/")
-    form = page.context["form"]
-    data = {
-        "date": form.initial["date"].isoformat(),
-        "start_time": form.initial["start_time"].strftime("%H:%M"),
-        "duration_minutes": form.initial["duration_minutes"],
-        "techniques": form.initial["techniques"],
-        "token": form.initial["token"],
-        "comfort": "5",  # the one choice the user makes
-    }
+    data = form_values(alice_client.get("/"), action=URL)
+    assert data["date"] == "2026-11-25"
+    assert data["start_time"] == "21:30"
+    assert data["duration_minutes"] == "10"
+    assert "comfort" not in data  # the one choice left to the user
+    data["comfort"] = "5"
     response = alice_client.post(URL, data)
     assert response.status_code == 302
-    assert MassageSession.objects.get().comfort == 5
+    session = MassageSession.objects.get()
+    assert session.comfort == 5
+    assert set(session.techniques.values_list("key", flat=True)) == {
+        "warm-up",
+        "arch",
+        "toes",
+        "ankle",
+    }
+
+
+def test_each_dashboard_visit_gets_a_fresh_one_time_token(alice_client):
+    first = form_values(alice_client.get("/"), action=URL)["token"]
+    second = form_values(alice_client.get("/"), action=URL)["token"]
+    assert first != second
+    assert uuid.UUID(first) and uuid.UUID(second)
 
 
 def test_an_own_technique_can_be_used(alice_client, alice):

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
+from streaks.signals import bump_data_version
+from tests.html import figures, form_values, text
 
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
 QUERY_BUDGET = 12
@@ -55,7 +57,62 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
         add_daily_sessions(charlie, 3650)
         MassageSession.objects.filter(user=charlie).update(user=alice)
         RestDay.objects.filter(user=charlie).delete()
+        bump_data_version(alice.pk)  # a bulk update sends no signals
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = alice_client.get(url)
     assert response.status_code == 200
-    assert response.context["history"].stats.current_streak == 3650
+    assert figures(response)["Current streak"] == "3650 days"
+
+
+def test_a_second_visit_is_served_from_the_cache_until_something_changes(
+    alice_client, alice, django_assert_max_num_queries
+):
+    add_daily_sessions(alice, 30)
+    with time_machine.travel(NOW, tick=False):
+        with CaptureQueriesContext(connection) as first:
+            alice_client.get("/")
+        with CaptureQueriesContext(connection) as second:
+            alice_client.get("/")
+        assert len(second.captured_queries) < len(first.captured_queries)
+
+        # Any change to the logbook shows at once.
+        MassageSession.objects.filter(user=alice).order_by(
+            "started_at"
+        ).first().delete()
+        assert figures(alice_client.get("/"))["Current streak"] == "29 days"
+        MassageSession.objects.filter(user=alice, local_date=NOW.date()).delete()
+        assert "Not yet today" in text(alice_client.get("/"))
+        RestDay.objects.create(user=alice, date=NOW.date())
+        assert "Rest day today" in text(alice_client.get("/"))
+
+
+def test_changing_settings_changes_the_figures_at_once(alice_client, alice):
+    add_daily_sessions(alice, 3)
+    with time_machine.travel(NOW, tick=False):
+        assert figures(alice_client.get("/"))["Weekly streak"] == "0 weeks"
+        alice.weekly_target = 3
+        alice.save()
+        # This week: 3 practice days; last week: 3 rest days (16, 19, 22 Nov).
+        assert figures(alice_client.get("/"))["Weekly streak"] == "2 weeks"
+
+
+def test_the_cached_dashboard_form_posts_with_a_valid_csrf_token(csrf_client, alice):
+    csrf_client.force_login(alice)
+    with time_machine.travel(NOW, tick=False):
+        csrf_client.get("/")  # fill the cache
+        data = form_values(csrf_client.get("/"), action="/sessions/new/")
+        data["comfort"] = "4"
+        response = csrf_client.post("/sessions/new/", data)
+    assert response.status_code == 302
+    assert MassageSession.objects.filter(user=alice).count() == 1
+
+
+def test_saving_a_user_loaded_before_a_write_keeps_the_newer_version(alice):
+    stale = type(alice).objects.get(pk=alice.pk)
+    add_daily_sessions(alice, 1)
+    bump_data_version(alice.pk)
+    stale.weekly_target = 4
+    stale.save()
+    alice.refresh_from_db()
+    assert alice.data_version == stale.data_version + 1
+    assert alice.weekly_target == 4

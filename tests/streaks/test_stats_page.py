@@ -124,3 +124,16 @@ def test_the_figures_match_the_dashboard(alice_client, alice):
 @pytest.mark.django_db
 def test_anonymous_visitors_go_to_login(client):
     assert client.get(URL)["Location"] == f"/accounts/login/?next={URL}"
+
+
+def test_the_comfort_trend_compares_recent_weeks_with_earlier_ones(alice_client, alice):
+    for day in range(1, 29, 2):  # weeks of 5 Oct to 26 Oct: comfort 2
+        log_session(
+            alice, dt.datetime(2026, 10, 5, 20) + dt.timedelta(days=day), comfort=2
+        )
+    for day in range(0, 24, 2):  # 2 to 25 Nov: comfort 4
+        log_session(
+            alice, dt.datetime(2026, 11, 2, 20) + dt.timedelta(days=day), comfort=4
+        )
+    page = text(alice_client.get(URL))
+    assert "Comfort is rising: 4.0 on average over the last 4 weeks, 2.0 over" in page

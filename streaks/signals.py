@@ -1,0 +1,49 @@
+"""Keep derived figures fresh: any change to what a user logged bumps their
+data version, which is part of every cache key for their pages.
+
+The logbook does not know about statistics (imports point streaks -> sessions),
+so streaks listens to its signals here. Bulk writes (seed_demo) bump by hand."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from sessions.models import MassageSession, Technique
+from streaks.models import RestDay
+
+
+def bump_data_version(user_id):
+    get_user_model().objects.filter(pk=user_id).update(
+        data_version=F("data_version") + 1
+    )
+
+
+def _owned_changed(sender, instance, **kwargs):
+    if instance.user_id is not None:  # built-in techniques change only in the admin
+        bump_data_version(instance.user_id)
+
+
+def _owned_deleted(sender, instance, origin=None, **kwargs):
+    # Deleting an account cascades to all it owns: no version to keep fresh then.
+    if not isinstance(origin, get_user_model()):
+        _owned_changed(sender, instance)
+
+
+def _session_techniques_changed(sender, instance, action, reverse, **kwargs):
+    if action.startswith("post_") and not reverse:
+        bump_data_version(instance.user_id)
+
+
+def connect():
+    for model in (MassageSession, RestDay, Technique):
+        post_save.connect(
+            _owned_changed, sender=model, dispatch_uid=f"streaks-save-{model}"
+        )
+        post_delete.connect(
+            _owned_deleted, sender=model, dispatch_uid=f"streaks-delete-{model}"
+        )
+    m2m_changed.connect(
+        _session_techniques_changed,
+        sender=MassageSession.techniques.through,
+        dispatch_uid="streaks-session-techniques",
+    )
