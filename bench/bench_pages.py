@@ -1,0 +1,147 @@
+"""Benchmark: streak engine and page server time on 10 years of daily sessions.
+
+Run with `make bench` (or `.venv/bin/python bench/bench_pages.py`). It builds a
+fresh SQLite database under var/ (or uses DATABASE_URL), seeds one user with a
+session every day for ten years, then measures in this one process:
+
+- the engine on the whole history (target: under 5 ms);
+- server time of the dashboard and /streaks/ through the full middleware stack,
+  median and p95, against a baseline page that only renders base.html for a
+  signed-in user (target: each within 2x of the baseline).
+"""
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB = ROOT / "var" / "bench.sqlite3"
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{DB}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "footcare.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from sessions.models import MassageSession, Technique  # noqa: E402
+from streaks import engine  # noqa: E402
+from streaks.models import RestDay  # noqa: E402
+
+YEARS = 10
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))
+
+
+def seed(user, today):
+    days = round(365.25 * YEARS)
+    first = today - dt.timedelta(days=days - 1)
+    tz = user.tzinfo
+    sessions = MassageSession.objects.bulk_create(
+        (
+            MassageSession(
+                user=user,
+                started_at=dt.datetime.combine(
+                    first + dt.timedelta(days=i), dt.time(21, i % 60), tzinfo=tz
+                ).astimezone(dt.UTC),
+                timezone=tz.key,
+                local_date=first + dt.timedelta(days=i),
+                duration_minutes=8 + i % 7,
+                comfort=1 + i % 5,
+                pressure=["", "light", "medium", "firm"][i % 4],
+                submission_token=uuid.uuid4(),
+            )
+            for i in range(days)
+        ),
+        batch_size=1000,
+    )
+    techniques = list(Technique.objects.filter(user=None))
+    Through = MassageSession.techniques.through
+    Through.objects.bulk_create(
+        (
+            Through(massagesession_id=s.pk, technique_id=techniques[(i + k) % 9].pk)
+            for i, s in enumerate(sessions)
+            for k in range(3)
+        ),
+        batch_size=3000,
+    )
+    return len(sessions)
+
+
+def timed(fn, runs, before=None):
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main():
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DB.unlink(missing_ok=True)
+    call_command("migrate", verbosity=0)
+    User.objects.filter(username="bench").delete()
+    user = User.objects.create_user("bench", password="bench", timezone="Europe/London")
+    today = user.today()
+    count = seed(user, today)
+
+    dates = list(MassageSession.objects.for_user(user).practice_dates())
+    rest = list(RestDay.objects.for_user(user).values_list("date", flat=True))
+    for _ in range(50):
+        engine.compute(dates, rest, today, 7)
+    engine_median, engine_p95 = timed(
+        lambda: engine.compute(dates, rest, today, 7), 500
+    )
+
+    client = Client()
+    client.force_login(user)
+    results = {}
+    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
+        for name, url in [
+            ("baseline (base.html)", "/bench/baseline/"),
+            ("dashboard /", "/"),
+            ("statistics /streaks/", "/streaks/"),
+        ]:
+            for _ in range(20):
+                assert client.get(url).status_code == 200
+            results[name] = timed(lambda url=url: client.get(url), REQUESTS)
+
+        # Cold: the first view after a change, when the cache cannot help.
+        def change():
+            User.objects.filter(pk=user.pk).update(data_version=F("data_version") + 1)
+
+        for name, url in [("dashboard, cold", "/"), ("statistics, cold", "/streaks/")]:
+            results[name] = timed(
+                lambda url=url: client.get(url), REQUESTS // 4, change
+            )
+
+    base = results["baseline (base.html)"][0]
+    print(
+        f"History: {count} daily sessions over {YEARS} years "
+        f"({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})."
+    )
+    print(
+        f"Engine on the whole history: median {engine_median:.2f} ms, "
+        f"p95 {engine_p95:.2f} ms (target < 5 ms)"
+    )
+    print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
+    for name, (median, p95) in results.items():
+        print(f"{name:<24}{median:>10.2f}{p95:>10.2f}{median / base:>12.2f}")
+
+
+if __name__ == "__main__":
+    main()
