@@ -84,3 +84,14 @@ def test_private_pages_send_anonymous_visitors_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_signed_in_pages_are_never_stored_by_browsers(alice_client):
+    response = alice_client.get("/accounts/settings/")
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_public_pages_may_be_cached(client):
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
