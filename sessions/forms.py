@@ -42,14 +42,13 @@ def resolve_local(day, time, tz):
 
 
 class SessionForm(forms.ModelForm):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     start_time = forms.TimeField(
         label="Start time",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=(
-            "In your time zone. If the clocks go back and the time happens twice, "
-            "the earlier one counts."
-        ),
+        help_text="In your time zone. On the night clocks go back, the earlier one.",
     )
     techniques = forms.ModelMultipleChoiceField(
         label="Techniques",

@@ -13,7 +13,8 @@ class RestDayForm(forms.ModelForm):
         model = RestDay
         fields = ("date", "reason")
         labels = {"date": "Date", "reason": "Reason (optional)"}
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        # type=date inputs take only ISO dates, whatever the site's language.
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

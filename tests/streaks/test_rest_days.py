@@ -93,3 +93,8 @@ def test_marking_without_a_csrf_token_is_refused(csrf_client, alice):
     csrf_client.force_login(alice)
     assert csrf_client.post(URL, {"date": "2026-11-25"}).status_code == 403
     assert not RestDay.objects.exists()
+
+
+def test_the_date_field_opens_on_today_in_the_format_date_inputs_take(alice_client):
+    html = alice_client.get(URL).content.decode()
+    assert 'type="date" name="date" value="2026-11-25"' in html
