@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
 
@@ -35,7 +36,7 @@ def _session_techniques_changed(sender, instance, action, reverse, **kwargs):
 
 
 def connect():
-    for model in (MassageSession, RestDay, Technique):
+    for model in (MassageSession, RestDay, Technique, PreferredTime):
         post_save.connect(
             _owned_changed, sender=model, dispatch_uid=f"streaks-save-{model}"
         )

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts import schedule
 from sessions.forms import SessionForm
 from sessions.models import MassageSession
 from sessions.views import default_techniques
@@ -36,6 +38,13 @@ def dashboard(request):
         "log_form": _fill_log_form(request, summary["log_form"]),
         "summary": summary,
         "history_today": today,
+        # Minute by minute, so never cached; one query for the user's slots.
+        "next_slot": schedule.next_slot(
+            user.preferred_slots(),
+            user.local_now(),
+            user.day_start_hour,
+            done_today=summary["card"]["status"] == "done",
+        ),
         **summary["card"],
     }
     return render(request, "streaks/dashboard.html", context)
@@ -139,6 +148,7 @@ def _statistics(user, today):
         ],
         "runs": stats.streak_history(history.stats),
         "break_reason": stats.break_reason(history.stats),
+        "current_streak": history.stats.current_streak,
         "weeks": weeks,
         "chart": {
             "width": len(weeks) * stats.BAR_PITCH,
@@ -147,11 +157,26 @@ def _statistics(user, today):
         "weekdays": stats.by_weekday(history),
         "comfort_trend": stats.comfort_trend(weeks),
         "insights": stats.comfort_insights(user, today),
+        "on_time": _on_time(user, today),
         "total_sessions": sum(day.sessions for day in history.days.values()),
         "total_minutes": sum(day.minutes for day in history.days.values()),
     }
     body = render_to_string("streaks/stats_body.html", {**data, "user": user})
     return data, body
+
+
+def _on_time(user, today):
+    """Share of the last 90 days' sessions that kept a preferred time (two queries)."""
+    slots = user.preferred_slots()
+    if not slots:
+        return None
+    starts = (
+        MassageSession.objects.for_user(user)
+        .filter(local_date__gt=today - dt.timedelta(days=stats.INSIGHT_DAYS))
+        .values_list("started_at", flat=True)
+    )
+    rate, best, counts = schedule.on_time_rate(starts, slots, user.tzinfo)
+    return {"rate": stats.percent(rate), "best": best, "counts": counts}
 
 
 @login_required
