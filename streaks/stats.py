@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Sum
 
+from accounts.schedule import DAY_NAMES
 from sessions.models import MassageSession, Technique
 from streaks import engine
 from streaks.models import RestDay
@@ -17,15 +18,6 @@ CHART_HEIGHT = 80
 BAR_PITCH = 30
 INSIGHT_DAYS = 90
 LOW_COMFORT = 3
-WEEKDAYS = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
 
 
 @dataclass(frozen=True)
@@ -260,7 +252,11 @@ def by_weekday(history):
         counts[day.weekday()] += 1
     most = max(counts) or 1
     return [
-        {"name": WEEKDAYS[i], "days": counts[i], "share": round(100 * counts[i] / most)}
+        {
+            "name": DAY_NAMES[i],
+            "days": counts[i],
+            "share": round(100 * counts[i] / most),
+        }
         for i in range(7)
     ]
 
