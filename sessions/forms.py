@@ -127,6 +127,12 @@ class SessionForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Sessions can be logged from 1 January 2000 on.", code="too_early"
             )
+        if day > timezone.now().astimezone(self.tz).date() + dt.timedelta(days=1):
+            # Caught here, before a date near 9999 overflows converting to UTC.
+            raise forms.ValidationError(
+                "That is in the future. Log a session once it has started.",
+                code="future",
+            )
         return day
 
     def clean(self):

@@ -3,8 +3,9 @@
 ``manage.py send_reminders`` runs ``send_due_reminders`` every five minutes. A
 reminder is due for a user who turned email reminders on, has an email address,
 has a preferred time of today's practice day that started in the last
-``REMINDER_WINDOW``, and has no session on today's practice day yet (today is
-``user.today()``; see accounts.schedule for how times and days are read).
+``REMINDER_WINDOW``, and has no session on today's practice day yet and has not
+marked it as a rest day (today is ``user.today()``; see accounts.schedule for how
+times and days are read).
 
 Exactly once: a ``ReminderSend`` row per (user, slot, practice day) is inserted
 *before* the email goes out, in its own transaction, and a unique constraint
@@ -98,10 +99,15 @@ def due_reminders(now=None):
 
     user_ids = {r.user.pk for r in candidates}
     days = {r.day for r in candidates}
-    practised = set(
+    # Days already practised, or marked as rest: nothing to remind of.
+    settled = set(
         MassageSession.objects.filter(user_id__in=user_ids, local_date__in=days)
         .order_by()
         .values_list("user_id", "local_date")
+    ) | set(
+        RestDay.objects.filter(user_id__in=user_ids, date__in=days)
+        .order_by()
+        .values_list("user_id", "date")
     )
     claims = {
         (user_id, slot_id, day): (status, attempts)
@@ -111,7 +117,7 @@ def due_reminders(now=None):
     }
     due = []
     for reminder in candidates:
-        if (reminder.user.pk, reminder.day) in practised:
+        if (reminder.user.pk, reminder.day) in settled:
             continue
         claim = claims.get((reminder.user.pk, reminder.slot.pk, reminder.day))
         if claim is not None:
@@ -178,6 +184,7 @@ def send_due_reminders(now=None, dry_run=False):
         outcome.would_send = due
         return outcome
     connection = get_connection()
+    connection.open()  # one SMTP session for the whole run, not one per email
     try:
         for reminder in due:
             row = claim(reminder, now)
@@ -190,6 +197,7 @@ def send_due_reminders(now=None, dry_run=False):
                 # Whatever the backend raised (SMTP refusal, timeout, DNS), record
                 # it for the next run and carry on with the other users.
                 logger.exception("Reminder to user %s failed", reminder.user.pk)
+                connection.close()  # the next send reconnects from scratch
                 ReminderSend.objects.filter(pk=row.pk).update(
                     status=ReminderSend.Status.FAILED,
                     error=f"{type(exc).__name__}: {exc}"[:2000],

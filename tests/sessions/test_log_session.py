@@ -129,6 +129,8 @@ def test_an_own_technique_can_be_used(alice_client, alice):
         ({"date": "2026-11-25", "start_time": "21:36"}, "start_time"),  # > 5 min ahead
         ({"date": "2026-11-26", "start_time": "08:00"}, "start_time"),
         ({"date": "1999-12-31"}, "date"),
+        ({"date": "9999-12-31", "start_time": "23:59"}, "date"),  # no overflow
+        ({"date": "2026-11-27"}, "date"),
         ({"date": "2026-02-30"}, "date"),
         ({"date": "not a date"}, "date"),
         ({"start_time": "25:00"}, "start_time"),

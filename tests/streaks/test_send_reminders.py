@@ -101,6 +101,19 @@ def test_nothing_once_the_user_practised_today(alice, evening):
     assert not ReminderSend.objects.exists()
 
 
+def test_nothing_on_a_rest_day(alice, evening):
+    RestDay.objects.create(user=alice, date=dt.date(2026, 6, 10), reason="injury")
+    run()
+    assert mail.outbox == []
+    assert not ReminderSend.objects.exists()
+
+
+def test_a_rest_day_yesterday_does_not_silence_today(alice, evening):
+    RestDay.objects.create(user=alice, date=dt.date(2026, 6, 9))
+    run()
+    assert len(mail.outbox) == 1
+
+
 def test_a_session_yesterday_does_not_count_for_today(alice, evening):
     log_session(alice, dt.datetime(2026, 6, 9, 21, 0))
     run()
@@ -306,8 +319,9 @@ def test_finding_due_reminders_takes_the_same_queries_for_1_or_25_users(
     db, count, django_assert_num_queries
 ):
     make_due_users(count)
-    # Slots with their users, today's sessions, claims, practice and rest days.
-    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(5):
+    # Slots with their users, today's sessions and rest days, claims, then the
+    # practice and rest days for the streak in the email.
+    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(6):
         due = reminders.due_reminders()
     assert len(due) == count
     assert {r.streak for r in due} == {1}
