@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,12 +20,26 @@ from accounts.models import CalendarFeed, PreferredTime, User
 NEW_CALENDAR_TOKEN = "accounts_new_calendar_token"
 
 
+def _saved(form):
+    """Save, or say why not when another request took the name or address a
+    moment ago (the form's own checks ran before that insert)."""
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        form.add_error(
+            None, "That username or email address was taken a moment ago. Try another."
+        )
+        return False
+    return True
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if form.is_valid():
-        user = form.save()
+    if form.is_valid() and _saved(form):
+        user = form.instance
         login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
         messages.success(
             request, f"Welcome, {user.username}! Log your first session below."
@@ -38,8 +52,7 @@ def signup(request):
 @login_required
 def settings_view(request):
     form = SettingsForm(request.POST or None, instance=request.user)
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and _saved(form):
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
@@ -51,8 +64,8 @@ def delete_account(request):
     if form.is_valid():
         user = request.user
         with transaction.atomic():
-            logout(request)
             user.delete()
+        logout(request)
         messages.success(
             request, "Your account and everything in it have been deleted."
         )

@@ -29,4 +29,12 @@ class MassageSessionAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     filter_horizontal = ("techniques",)
-    readonly_fields = ("local_date", "submission_token", "created_at", "updated_at")
+    # When and where decide the stored day: edit those through the app's own form.
+    readonly_fields = (
+        "started_at",
+        "timezone",
+        "local_date",
+        "submission_token",
+        "created_at",
+        "updated_at",
+    )

@@ -9,6 +9,36 @@ from sessions.models import MassageSession, Technique
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DEFAULT_MINUTES = 10
+BASIC_ROUTINE = ("warm-up", "arch", "toes", "ankle")
+
+
+def default_techniques(user, last=None):
+    """Tick what the user did last time; a newcomer starts with the basic routine.
+
+    `last` saves a query when the caller already has the latest session with its
+    techniques prefetched."""
+    if last is None:
+        last = MassageSession.objects.for_user(user).order_by("-started_at").first()
+    if last is not None:
+        return [technique.pk for technique in last.techniques.all()]
+    return list(
+        Technique.objects.filter(user__isnull=True, key__in=BASIC_ROUTINE).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def new_session_initial(user, day, time, techniques=None, token=None):
+    """A new session's defaults: the given date and time, ten minutes, and last
+    time's techniques (looked up unless given)."""
+    return {
+        "date": day,
+        "start_time": time,
+        "duration_minutes": DEFAULT_MINUTES,
+        "techniques": default_techniques(user) if techniques is None else techniques,
+        "token": token or uuid.uuid4(),
+    }
 
 
 def resolve_local(day, time, tz):

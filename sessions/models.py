@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from accounts.models import validate_timezone
+
 
 class TechniqueQuerySet(models.QuerySet):
     def available_to(self, user):
@@ -14,9 +16,6 @@ class TechniqueQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(archived=False)
-
-    def owned_by(self, user):
-        return self.filter(user=user)
 
 
 class Technique(models.Model):
@@ -92,7 +91,10 @@ class MassageSession(models.Model):
         related_name="massage_sessions",
     )
     started_at = models.DateTimeField("started at")  # UTC
-    timezone = models.CharField("time zone", max_length=64)  # the zone it was logged in
+    # The zone it was logged in.
+    timezone = models.CharField(
+        "time zone", max_length=64, validators=[validate_timezone]
+    )
     # The practice day it counts for: local date in `timezone`, shifted by the
     # owner's day-start hour. Stored so a later move or setting change never
     # rewrites the past.

@@ -6,7 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
-from sessions.forms import SessionFilterForm, SessionForm, TechniqueForm
+from sessions.forms import (
+    SessionFilterForm,
+    SessionForm,
+    TechniqueForm,
+    new_session_initial,
+)
 from sessions.models import MassageSession, Technique
 
 PAGE_SIZE = 25
@@ -16,35 +21,15 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-def default_techniques(user, last=None):
-    """Tick what the user did last time; a newcomer starts with the basic routine.
-
-    `last` saves a query when the caller already has the latest session with its
-    techniques prefetched."""
-    if last is None:
-        last = MassageSession.objects.for_user(user).order_by("-started_at").first()
-    if last is not None:
-        return [technique.pk for technique in last.techniques.all()]
-    return list(
-        Technique.objects.filter(
-            user__isnull=True, key__in=["warm-up", "arch", "toes", "ankle"]
-        ).values_list("pk", flat=True)
-    )
-
-
-def new_session_form(user, data=None, techniques=None):
-    """The log form with its defaults: now, 10 minutes, last time's techniques
-    (`techniques`, a list of ids, saves the look-up when the caller knows them)."""
+def new_session_form(user, data=None):
+    """The log form: with its defaults for a new page, or bound to what was sent."""
+    if data is not None:
+        return SessionForm(data, user=user)
     now = user.local_now()
-    if data is None and techniques is None:
-        techniques = default_techniques(user)
-    initial = {
-        "date": now.date(),
-        "start_time": now.time().replace(second=0, microsecond=0),
-        "duration_minutes": 10,
-        "techniques": techniques,
-    }
-    return SessionForm(data, user=user, initial=initial)
+    initial = new_session_initial(
+        user, now.date(), now.time().replace(second=0, microsecond=0)
+    )
+    return SessionForm(user=user, initial=initial)
 
 
 @login_required
@@ -116,15 +101,18 @@ def session_delete(request, pk):
 def session_list(request):
     filters = SessionFilterForm(request.GET or None, user=request.user)
     sessions = MassageSession.objects.for_user(request.user).order_by("-started_at")
-    if filters.is_valid():
-        month = filters.cleaned_data["month"]
-        if month:
-            sessions = sessions.filter(
-                local_date__year=month.year, local_date__month=month.month
-            )
-        technique = filters.cleaned_data["technique"]
-        if technique:
-            sessions = sessions.filter(techniques=technique)
+    cleaned = {}
+    if filters.is_bound:
+        filters.is_valid()  # each valid filter applies; an invalid one shows its error
+        cleaned = filters.cleaned_data
+    month = cleaned.get("month")
+    if month:
+        sessions = sessions.filter(
+            local_date__year=month.year, local_date__month=month.month
+        )
+    technique = cleaned.get("technique")
+    if technique:
+        sessions = sessions.filter(techniques=technique)
     page = Paginator(sessions.prefetch_related("techniques"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -141,9 +129,14 @@ def session_list(request):
 def technique_list(request):
     form = TechniqueForm(request.POST or None, user=request.user)
     if form.is_valid():
-        technique = form.save()
-        messages.success(request, f"Added “{technique.name}” to your techniques.")
-        return redirect("sessions:techniques")
+        try:
+            with transaction.atomic():
+                technique = form.save()
+        except IntegrityError:  # the same name, added a moment ago in another tab
+            form.add_error("name", "You already have a technique with this name.")
+        else:
+            messages.success(request, f"Added “{technique.name}” to your techniques.")
+            return redirect("sessions:techniques")
     available = Technique.objects.available_to(request.user)
     context = {
         "builtin": [t for t in available if t.is_builtin],
@@ -170,7 +163,8 @@ def technique_rename(request, pk):
 @require_POST
 def technique_archive(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
-    technique.archived = not technique.archived
+    # The state asked for, not a toggle: a double tap must not undo itself.
+    technique.archived = request.POST.get("archived", "1") == "1"
     technique.save(update_fields=["archived"])
     if technique.archived:
         messages.success(

@@ -6,7 +6,7 @@ never be served, even from another worker's local-memory cache."""
 
 from django.core.cache import cache
 
-TIMEOUT = 60 * 60  # built-in technique renames in the admin show within the hour
+TIMEOUT = 60 * 60
 
 
 def key(user, today, part):

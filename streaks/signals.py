@@ -20,13 +20,18 @@ def bump_data_version(user_id):
 
 
 def _owned_changed(sender, instance, **kwargs):
-    if instance.user_id is not None:  # built-in techniques change only in the admin
+    if instance.user_id is not None:
         bump_data_version(instance.user_id)
+    else:
+        # A built-in technique, changed in the admin (rare): it shows on every
+        # user's log form and statistics.
+        get_user_model().objects.update(data_version=F("data_version") + 1)
 
 
 def _owned_deleted(sender, instance, origin=None, **kwargs):
-    # Deleting an account cascades to all it owns: no version to keep fresh then.
-    if not isinstance(origin, get_user_model()):
+    # Deleting accounts cascades to all they own: no version to keep fresh then.
+    User = get_user_model()
+    if not (isinstance(origin, User) or getattr(origin, "model", None) is User):
         _owned_changed(sender, instance)
 
 

@@ -303,7 +303,6 @@ def streak_history(stats):
         {
             "days": plural(run.days, "day"),
             "dates": date_range(run.start, run.end),
-            "run": run,
         }
         for run in runs
     ]

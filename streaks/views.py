@@ -8,13 +8,13 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts import schedule
-from sessions.forms import SessionForm
+from sessions.forms import SessionForm, default_techniques, new_session_initial
 from sessions.models import MassageSession
-from sessions.views import default_techniques
 from streaks import cache, stats
 from streaks.forms import RestDayForm
 from streaks.models import RestDay
@@ -54,26 +54,18 @@ def dashboard(request):
 # four values in it change from one request to the next: the form is cached with
 # placeholders and they are filled in per request.
 HOLES = {
-    "csrf": "@@CSRF@@",
-    "token": "@@TOKEN@@",
-    "date": "@@DATE@@",
-    "time": "@@TIME@@",
+    # Unguessable, so no text a user typed (a technique's name) can match one.
+    name: f"@@{salted_hmac('log-form-hole', name).hexdigest()[:20]}@@"
+    for name in ("csrf", "token", "date", "time")
 }
 
 
 def _render_log_form(user, techniques):
-    form = SessionForm(
-        user=user,
-        initial={
-            "date": HOLES["date"],
-            "start_time": HOLES["time"],
-            "duration_minutes": 10,
-            "techniques": techniques,
-            "token": HOLES["token"],
-        },
+    initial = new_session_initial(
+        user, HOLES["date"], HOLES["time"], techniques=techniques, token=HOLES["token"]
     )
     context = {
-        "form": form,
+        "form": SessionForm(user=user, initial=initial),
         "action": reverse("sessions:new"),
         "submit": "Save session",
         "csrf_token": HOLES["csrf"],

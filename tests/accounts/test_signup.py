@@ -79,3 +79,16 @@ def test_a_signed_in_user_is_sent_to_the_dashboard(alice_client):
     response = alice_client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_an_address_taken_between_check_and_insert_is_a_form_error(
+    client, alice, monkeypatch
+):
+    # As if another request signed up with it after this form was checked.
+    monkeypatch.setattr(
+        "accounts.forms._check_email_free", lambda email, user=None: email
+    )
+    response = client.post(URL, signup_data(email="alice@example.com"))
+    assert response.status_code == 200
+    assert "taken a moment ago" in response.content.decode()
+    assert User.objects.count() == 1

@@ -48,3 +48,18 @@ def test_deleting_a_user_deletes_their_sessions_and_techniques(alice, charlie):
     alice.delete()
     assert MassageSession.objects.get().user == charlie
     assert not MassageSession.objects.filter(user_id=alice.pk).exists()
+
+
+def test_a_session_zone_must_be_a_known_zone(alice):
+    from django.core.exceptions import ValidationError
+
+    session = MassageSession(
+        user=alice,
+        started_at=dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC),
+        timezone="Mars/Base",
+        local_date=dt.date(2026, 11, 1),
+        duration_minutes=10,
+        comfort=3,
+    )
+    with pytest.raises(ValidationError):
+        session.full_clean()

@@ -111,3 +111,11 @@ def test_the_list_runs_the_same_queries_for_1_or_200_sessions(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = alice_client.get(URL)
     assert len(page.context["page"].object_list) == 25
+
+
+def test_a_bad_technique_filter_keeps_a_good_month_filter(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 10, 31, 8))
+    log_session(alice, dt.datetime(2026, 11, 1, 8))
+    response = alice_client.get(URL + "?month=2026-11&technique=999999")
+    assert [s.local_date for s in response.context["page"]] == [dt.date(2026, 11, 1)]
+    assert "technique" in response.context["filters"].errors

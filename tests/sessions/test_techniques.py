@@ -83,14 +83,22 @@ def test_archiving_hides_it_from_the_form_and_restoring_brings_it_back(
     alice_client, alice
 ):
     own = Technique.objects.create(user=alice, name="Mine")
-    alice_client.post(f"{URL}{own.pk}/archive/")
+    alice_client.post(f"{URL}{own.pk}/archive/", {"archived": "1"})
     own.refresh_from_db()
     assert own.archived
     form = alice_client.get("/sessions/new/").context["form"]
     assert own not in form.fields["techniques"].queryset
-    alice_client.post(f"{URL}{own.pk}/archive/")
+    alice_client.post(f"{URL}{own.pk}/archive/", {"archived": "0"})
     own.refresh_from_db()
     assert not own.archived
+
+
+def test_a_double_tap_on_archive_keeps_it_archived(alice_client, alice):
+    own = Technique.objects.create(user=alice, name="Mine")
+    for _ in range(2):
+        alice_client.post(f"{URL}{own.pk}/archive/", {"archived": "1"})
+    own.refresh_from_db()
+    assert own.archived
 
 
 def test_archive_is_post_only(alice_client, alice):

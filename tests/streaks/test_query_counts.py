@@ -116,3 +116,13 @@ def test_saving_a_user_loaded_before_a_write_keeps_the_newer_version(alice):
     alice.refresh_from_db()
     assert alice.data_version == stale.data_version + 1
     assert alice.weekly_target == 4
+
+
+def test_a_built_in_technique_renamed_in_the_admin_shows_at_once(alice_client, alice):
+    add_daily_sessions(alice, 2)
+    with time_machine.travel(NOW, tick=False):
+        alice_client.get("/")  # fill the cache
+        arch = Technique.objects.get(key="arch")
+        arch.name = "Arch circles"
+        arch.save()
+        assert "Arch circles" in alice_client.get("/").content.decode()
