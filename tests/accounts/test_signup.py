@@ -82,7 +82,9 @@ def test_a_signed_in_user_is_sent_to_the_dashboard(alice_client):
     assert response["Location"] == reverse("home")
 
 
-def test_an_address_taken_between_check_and_insert_is_a_form_error(client, monkeypatch):
+def test_an_address_taken_between_check_and_insert_is_a_form_error(
+    client, db, monkeypatch
+):
     # As if another request inserted the same address after this form's checks.
     def insert_fails(form, commit=True):
         raise IntegrityError("accounts_user_email_ci_unique")
