@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from accounts import schedule, timezones
+from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime, User
 
 
@@ -138,10 +138,10 @@ class PreferredTimeForm(forms.ModelForm):
     )
     weekdays = forms.TypedMultipleChoiceField(
         label="Days",
-        choices=list(enumerate(schedule.DAY_NAMES)),
+        choices=list(enumerate(localtime.DAY_NAMES)),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        initial=sorted(schedule.ALL_DAYS),
+        initial=sorted(localtime.ALL_DAYS),
         error_messages={"required": "Tick at least one day."},
     )
 
@@ -177,7 +177,7 @@ class PreferredTimeForm(forms.ModelForm):
         return self.cleaned_data["time"].replace(second=0, microsecond=0)
 
     def clean_weekdays(self):
-        return schedule.mask_from_days(self.cleaned_data["weekdays"])
+        return localtime.mask_from_days(self.cleaned_data["weekdays"])
 
 
 class BasePreferredTimeFormSet(forms.BaseModelFormSet):
@@ -214,12 +214,12 @@ class BasePreferredTimeFormSet(forms.BaseModelFormSet):
         seen = {}
         for form in self.kept_forms():
             time = form.cleaned_data["time"]
-            for day in sorted(schedule.days_from_mask(form.cleaned_data["weekdays"])):
+            for day in sorted(localtime.days_from_mask(form.cleaned_data["weekdays"])):
                 other = seen.setdefault((time, day), form)
                 if other is not form:
                     message = (
                         f"“{other.cleaned_data['label']}” is already at "
-                        f"{time:%H:%M} on {schedule.DAY_NAMES[day]}."
+                        f"{time:%H:%M} on {localtime.DAY_NAMES[day]}."
                     )
                     # Next to the field for the person reading the form, and in
                     # the summary so the formset as a whole is refused.

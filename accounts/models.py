@@ -2,7 +2,6 @@ import hashlib
 import secrets
 import uuid
 import zoneinfo
-from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts import schedule, timezones
+from accounts import localtime, schedule, timezones
 
 
 def validate_timezone(value):
@@ -81,18 +80,14 @@ class User(AbstractUser):
     def tzinfo(self):
         return zoneinfo.ZoneInfo(timezones.canonical(self.timezone))
 
-    def day_of(self, moment, tz=None):
-        """The practice day a moment counts for: its local date in `tz` (the
-        user's zone by default), shifted back by the day-start hour."""
-        local = moment.astimezone(tz or self.tzinfo)
-        return (local - timedelta(hours=self.day_start_hour)).date()
-
     def local_now(self, now=None):
         return (now or timezone.now()).astimezone(self.tzinfo)
 
     def today(self, now=None):
         """The user's practice day now, in their current time zone."""
-        return self.day_of(now or timezone.now())
+        return localtime.practice_day(
+            now or timezone.now(), self.day_start_hour, self.tzinfo
+        )
 
     def preferred_slots(self):
         """The user's preferred times as ``schedule.Slot`` tuples, in one query."""
@@ -107,7 +102,7 @@ class PreferredTimeQuerySet(models.QuerySet):
         """``schedule.Slot`` tuples, earliest time first: what the pure functions in
         accounts.schedule take."""
         return [
-            schedule.Slot(label, time, schedule.days_from_mask(mask))
+            schedule.Slot(label, time, localtime.days_from_mask(mask))
             for label, time, mask in self.order_by("time", "pk").values_list(
                 "label", "time", "weekdays"
             )
@@ -123,7 +118,7 @@ class PreferredTime(models.Model):
     )
     label = models.CharField("label", max_length=40)
     time = models.TimeField("time")
-    # Bit 0 = Monday .. bit 6 = Sunday (see schedule.mask_from_days).
+    # Bit 0 = Monday .. bit 6 = Sunday (see localtime.mask_from_days).
     weekdays = models.PositiveSmallIntegerField("days", default=0b1111111)
     # The calendar feed's UID: stable across edits, says nothing about the user.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
@@ -150,7 +145,7 @@ class PreferredTime(models.Model):
 
     @property
     def days(self):
-        return schedule.days_from_mask(self.weekdays)
+        return localtime.days_from_mask(self.weekdays)
 
     def as_slot(self):
         return schedule.Slot(self.label, self.time, self.days)

@@ -10,15 +10,10 @@ Definitions
   3-tuple does). Slots are read in the user's *current* zone, so someone who
   moves keeps "21:00 local".
 - An occurrence is a slot on one calendar date whose weekday it lists. Its start
-  is that date and time in the zone:
-    * a time the clocks show twice (DST ends) starts at the first of the two;
-    * a time the clocks skip (DST starts) starts at the instant the gap ends:
-      a 02:30 slot in New York on 8 March 2026 starts at 03:00 EDT, when the
-      clocks jump. (Calendar apps following RFC 5545 show that one occurrence
-      at 03:30 instead; it is a single day a year, for times inside the gap.)
-- An occurrence counts for the practice day ``user.day_of`` gives its start:
-  the local date shifted back by the day-start hour. With a day start of 4, a
-  Tuesday 01:00 slot belongs to Monday's practice day.
+  is that date and time in the zone (``localtime.aware`` with ``GAP_END``: a
+  time the clocks skip starts when the gap ends; calendar apps following RFC
+  5545 show that one occurrence an hour later instead). It counts for the
+  practice day of its start.
 """
 
 from __future__ import annotations
@@ -29,36 +24,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = [
-    "ALL_DAYS",
-    "DAY_NAMES",
-    "DUE_WINDOW",
-    "MAX_SLOTS",
-    "ON_TIME_WINDOW",
-    "SUGGESTED_SLOTS",
-    "NextSlot",
-    "Occurrence",
-    "Slot",
-    "days_from_mask",
-    "mask_from_days",
-    "next_slot",
-    "occurrence_start",
-    "on_time_rate",
-    "recent_starts",
-    "slot_conflicts",
-]
+from accounts import localtime
+from accounts.localtime import ALL_DAYS, DAY_NAMES, practice_day
 
 MAX_SLOTS = 4
-DAY_NAMES = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-ALL_DAYS = frozenset(range(7))
 # A slot stays "due" on the dashboard this long after it starts.
 DUE_WINDOW = dt.timedelta(minutes=60)
 # A session this close to a slot's start (either side) kept that slot.
@@ -84,56 +53,10 @@ class Occurrence(NamedTuple):
     day: dt.date  # the practice day it counts for
 
 
-def mask_from_days(days: Iterable[int]) -> int:
-    """Weekdays as the bit mask the database stores (bit 0 = Monday)."""
-    mask = 0
-    for day in days:
-        if not 0 <= int(day) <= 6:
-            raise ValueError(f"weekday must be 0..6, not {day!r}")
-        mask |= 1 << int(day)
-    return mask
-
-
-def days_from_mask(mask: int) -> frozenset[int]:
-    return frozenset(day for day in range(7) if mask & (1 << day))
-
-
 def _utc(moment: dt.datetime) -> dt.datetime:
     # Aware datetimes sharing a tzinfo subtract and compare by wall clock, which
     # is wrong across a DST change: real elapsed time needs UTC.
     return moment.astimezone(dt.UTC)
-
-
-def practice_day(moment: dt.datetime, day_start_hour: int) -> dt.date:
-    # Wall-clock arithmetic on the aware local time, exactly as User.day_of does.
-    return (moment - dt.timedelta(hours=day_start_hour)).date()
-
-
-def _gap_end(naive: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
-    """The first instant after the DST gap that swallows the wall time `naive`."""
-    # Read with the offset after the gap, the wall time lands before the
-    # transition; with the offset before it, after. Bisect between the two to
-    # the second at which the offset changes.
-    lo = int(naive.replace(tzinfo=tz, fold=1).timestamp())
-    hi = int(naive.replace(tzinfo=tz, fold=0).timestamp())
-    before = dt.datetime.fromtimestamp(lo, tz).utcoffset()
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if dt.datetime.fromtimestamp(mid, tz).utcoffset() == before:
-            lo = mid
-        else:
-            hi = mid
-    return dt.datetime.fromtimestamp(hi, tz)
-
-
-def occurrence_start(day: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime:
-    """When wall-clock `time` on `day` happens in `tz` (see the module docstring
-    for the DST rules). The result is aware, in `tz`."""
-    naive = dt.datetime.combine(day, time.replace(tzinfo=None))
-    start = naive.replace(tzinfo=tz, fold=0)
-    if start.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        return _gap_end(naive, tz)
-    return start
 
 
 def _occurrences(
@@ -146,7 +69,7 @@ def _occurrences(
         for index, slot in enumerate(slots):
             time, weekdays = slot[1], slot[2]
             if day.weekday() in weekdays:
-                start = occurrence_start(day, time, tz)
+                start = localtime.aware(day, time, tz, on_gap=localtime.GAP_END)
                 found.append(
                     Occurrence(index, start, practice_day(start, day_start_hour))
                 )

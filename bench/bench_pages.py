@@ -15,7 +15,6 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +33,7 @@ from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from accounts import localtime  # noqa: E402
 from accounts.models import User  # noqa: E402
 from sessions.models import MassageSession, Technique  # noqa: E402
 from streaks import engine  # noqa: E402
@@ -49,17 +49,13 @@ def seed(user, today):
     tz = user.tzinfo
     sessions = MassageSession.objects.bulk_create(
         (
-            MassageSession(
-                user=user,
-                started_at=dt.datetime.combine(
-                    first + dt.timedelta(days=i), dt.time(21, i % 60), tzinfo=tz
-                ).astimezone(dt.UTC),
-                timezone=tz.key,
-                local_date=first + dt.timedelta(days=i),
+            MassageSession.objects.build(
+                user,
+                localtime.aware(first + dt.timedelta(days=i), dt.time(21, i % 60), tz),
+                tz,
                 duration_minutes=8 + i % 7,
                 comfort=1 + i % 5,
                 pressure=["", "light", "medium", "firm"][i % 4],
-                submission_token=uuid.uuid4(),
             )
             for i in range(days)
         ),

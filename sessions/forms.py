@@ -5,11 +5,13 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import localtime
 from sessions.models import MassageSession, Technique
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DEFAULT_MINUTES = 10
+FUTURE = "That is in the future. Log a session once it has started."
 BASIC_ROUTINE = ("warm-up", "arch", "toes", "ankle")
 
 
@@ -39,36 +41,6 @@ def new_session_initial(user, day, time, techniques=None, token=None):
         "techniques": default_techniques(user) if techniques is None else techniques,
         "token": token or uuid.uuid4(),
     }
-
-
-def resolve_local(day, time, tz):
-    """The instant a wall-clock date and time in `tz` means.
-
-    Returns (instant, note). A time the clocks skip (a DST gap) raises
-    ValidationError; a time the clocks show twice (a DST overlap) resolves to the
-    earlier of the two instants, and `note` says so.
-    """
-    naive = dt.datetime.combine(day, time)
-    first = naive.replace(tzinfo=tz, fold=0)
-    second = naive.replace(tzinfo=tz, fold=1)
-    if first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise forms.ValidationError(
-            "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip that hour "
-            "for daylight saving. Please pick a time outside it.",
-            code="nonexistent_time",
-            params={
-                "time": time.strftime("%H:%M"),
-                "day": day.isoformat(),
-                "zone": tz.key,
-            },
-        )
-    if first.utcoffset() != second.utcoffset():
-        earlier = min(first, second, key=lambda moment: moment.astimezone(dt.UTC))
-        return earlier, (
-            f"{time:%H:%M} happens twice that night as the clocks go back; "
-            "we counted the earlier one."
-        )
-    return first, ""
 
 
 class SessionForm(forms.ModelForm):
@@ -159,10 +131,7 @@ class SessionForm(forms.ModelForm):
             )
         if day > timezone.now().astimezone(self.tz).date() + dt.timedelta(days=1):
             # Caught here, before a date near 9999 overflows converting to UTC.
-            raise forms.ValidationError(
-                "That is in the future. Log a session once it has started.",
-                code="future",
-            )
+            raise forms.ValidationError(FUTURE, code="future")
         return day
 
     def clean(self):
@@ -171,33 +140,56 @@ class SessionForm(forms.ModelForm):
         if day is None or time is None:
             return cleaned
         try:
-            started_at, self.note = resolve_local(day, time, self.tz)
-        except forms.ValidationError as error:
-            self.add_error("start_time", error)
-            return cleaned
-        if started_at > timezone.now() + FUTURE_TOLERANCE:
+            started_at = localtime.aware(day, time, self.tz)
+        except localtime.SkippedTime:
             self.add_error(
                 "start_time",
                 forms.ValidationError(
-                    "That is in the future. Log a session once it has started.",
-                    code="future",
+                    "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip "
+                    "that hour for daylight saving. Please pick a time outside it.",
+                    code="nonexistent_time",
+                    params={
+                        "time": f"{time:%H:%M}",
+                        "day": day.isoformat(),
+                        "zone": self.tz.key,
+                    },
                 ),
             )
             return cleaned
-        cleaned["started_at"] = started_at.astimezone(dt.UTC)
+        if started_at > timezone.now() + FUTURE_TOLERANCE:
+            self.add_error("start_time", forms.ValidationError(FUTURE, code="future"))
+            return cleaned
+        if localtime.is_repeated(day, time, self.tz):
+            self.note = (
+                f"{time:%H:%M} happens twice that night as the clocks go back; "
+                "we counted the earlier one."
+            )
+        cleaned["started_at"] = started_at
         return cleaned
 
-    def save(self, commit=True):
-        session = super().save(commit=False)
-        session.user = self.user
-        session.started_at = self.cleaned_data["started_at"]
+    def save(self):
+        """Log a new session, or update the one being edited (with its day)."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self._meta.fields}
+        techniques = fields.pop("techniques")
+        if self.instance.pk is None:
+            self.instance = MassageSession.objects.log(
+                self.user,
+                data["started_at"],
+                self.tz,
+                techniques=techniques,
+                submission_token=data["token"],
+                **fields,
+            )
+            return self.instance
+        session = self.instance
+        session.started_at = data["started_at"].astimezone(dt.UTC)
         session.timezone = self.tz.key
-        session.local_date = self.user.day_of(session.started_at, tz=self.tz)
-        if not session.pk:
-            session.submission_token = self.cleaned_data["token"]
-        if commit:
-            session.save()
-            self.save_m2m()
+        session.local_date = localtime.practice_day(
+            session.started_at, self.user.day_start_hour, self.tz
+        )
+        session.save()
+        session.techniques.set(techniques)
         return session
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -6,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from accounts import localtime
 from accounts.models import validate_timezone
 
 
@@ -64,6 +66,30 @@ class Technique(models.Model):
 class MassageSessionQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
+
+    def build(self, user, started_at, tz, local_date=None, **fields):
+        """An unsaved session of `user` that started at the aware `started_at`,
+        logged in zone `tz` (a ZoneInfo or its name). Its practice day is
+        computed unless `local_date` is given (an import that knows only the
+        day). For ``bulk_create``; ``log`` saves one with its techniques."""
+        tz = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+        if local_date is None:
+            local_date = localtime.practice_day(started_at, user.day_start_hour, tz)
+        return self.model(
+            user=user,
+            started_at=started_at.astimezone(dt.UTC),
+            timezone=tz.key,
+            local_date=local_date,
+            **fields,
+        )
+
+    def log(self, user, started_at, tz, techniques=(), **fields):
+        """Create a session (see ``build``) with its techniques: the one way
+        sessions come to be."""
+        session = self.build(user, started_at, tz, **fields)
+        session.save()
+        session.techniques.set(techniques)
+        return session
 
     def practice_dates(self):
         """Distinct days with at least one session, oldest first."""

@@ -4,11 +4,11 @@ given seed. Used by `seed_demo` and the benchmarks."""
 
 import datetime as dt
 import random
-import uuid
 import zoneinfo
 
 from django.db import transaction
 
+from accounts import localtime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
 from streaks.signals import bump_data_version
@@ -23,11 +23,6 @@ NOTES = [
     "Right heel a bit sore, went lighter.",
     "Roller in front of the TV.",
 ]
-
-
-def _local(day, hour, minute, tz):
-    naive = dt.datetime.combine(day, dt.time(hour, minute))
-    return naive.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
 @transaction.atomic
@@ -72,7 +67,7 @@ def build_history(
                 hour, minute = (
                     (21, rng.randint(0, 59)) if evening else (7, rng.randint(0, 59))
                 )
-                started_at = _local(day, hour, minute, tz)
+                started_at = localtime.aware(day, dt.time(hour, minute), tz)
                 picked = rng.sample(ROUTINE, rng.randint(2, 4)) + rng.sample(
                     EXTRAS, rng.randint(0, 1)
                 )
@@ -80,16 +75,14 @@ def build_history(
                 if "heel" in picked and day > today - dt.timedelta(days=60):
                     comfort = rng.choice([2, 2, 3])  # a sore heel lately
                 sessions.append(
-                    MassageSession(
-                        user=user,
-                        started_at=started_at,
-                        timezone=tz.key,
-                        local_date=user.day_of(started_at, tz=tz),
+                    MassageSession.objects.build(
+                        user,
+                        started_at,
+                        tz,
                         duration_minutes=max(3, min(45, round(rng.gauss(11, 4)))),
                         comfort=comfort,
                         pressure=rng.choice(["", "light", "medium", "medium", "firm"]),
                         notes=rng.choice(NOTES) if rng.random() < 0.1 else "",
-                        submission_token=uuid.uuid4(),
                     )
                 )
                 links.append([techniques[key] for key in picked])

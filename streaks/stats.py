@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Sum
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from accounts.schedule import DAY_NAMES
+from accounts.localtime import DAY_NAMES
 from sessions.models import MassageSession, Technique
 from streaks import engine
 from streaks.models import RestDay

@@ -7,16 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounts.schedule import (
-    ALL_DAYS,
-    Slot,
-    days_from_mask,
-    mask_from_days,
-    next_slot,
-    occurrence_start,
-    on_time_rate,
-    slot_conflicts,
-)
+from accounts.localtime import ALL_DAYS
+from accounts.schedule import Slot, next_slot, on_time_rate, slot_conflicts
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -177,19 +169,6 @@ def test_a_time_the_clocks_skip_starts_when_the_gap_ends():
     assert found.start == dt.datetime(2026, 3, 8, 7, 0, tzinfo=dt.UTC)  # 03:00 EDT
     assert found.text == "Next session: today at 03:00 (in 1 h)"
     assert text(at(2026, 3, 8, 3, 10), gap) == "Due now (03:00)"
-
-
-def test_a_time_the_clocks_show_twice_starts_at_the_first():
-    start = occurrence_start(dt.date(2026, 11, 1), dt.time(1, 30), NY)
-    assert start.utcoffset() == dt.timedelta(hours=-4)
-    assert start.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
-
-
-def test_a_day_a_zone_skipped_entirely():
-    # Samoa skipped 30 December 2011; that day's slot starts when the gap ends.
-    apia = zoneinfo.ZoneInfo("Pacific/Apia")
-    start = occurrence_start(dt.date(2011, 12, 30), dt.time(21, 0), apia)
-    assert start == dt.datetime(2011, 12, 31, 0, 0, tzinfo=apia)
 
 
 # -- property test against a minute-by-minute reference -------------------------
@@ -392,14 +371,6 @@ def test_no_sessions_or_no_slots_give_no_rate():
 
 
 # -- slot rules and storage ------------------------------------------------------
-
-
-def test_weekday_masks_round_trip():
-    assert mask_from_days([0, 6]) == 0b1000001
-    assert days_from_mask(0b1000001) == {0, 6}
-    assert days_from_mask(mask_from_days(ALL_DAYS)) == ALL_DAYS
-    with pytest.raises(ValueError):
-        mask_from_days([7])
 
 
 def test_slot_conflicts():

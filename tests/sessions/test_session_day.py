@@ -9,6 +9,7 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts import localtime
 from accounts.models import User
 from sessions.models import MassageSession
 from tests.factories import builtin, log_session
@@ -184,9 +185,10 @@ ZONES = [
     zone=st.sampled_from(ZONES),
     day_start=st.integers(0, 23),
 )
-def test_day_of_matches_the_plain_rule(instant, zone, day_start):
+def test_the_practice_day_matches_the_plain_rule(instant, zone, day_start):
     tz = zoneinfo.ZoneInfo(zone)
-    user = User(timezone=zone, day_start_hour=day_start)
     local = instant.astimezone(tz)
     expected = local.date() - dt.timedelta(days=1 if local.hour < day_start else 0)
-    assert user.day_of(instant) == expected
+    assert localtime.practice_day(instant, day_start, tz) == expected
+    user = User(timezone=zone, day_start_hour=day_start)
+    assert user.today(now=instant) == expected

@@ -1,13 +1,14 @@
 """Dashboard and statistics run a fixed number of queries, whatever the history."""
 
 import datetime as dt
-import uuid
+import zoneinfo
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts import localtime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
 from streaks.signals import bump_data_version
@@ -15,21 +16,20 @@ from tests.html import figures, form_values, text
 
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
 QUERY_BUDGET = 12
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def add_daily_sessions(user, count):
     """`count` consecutive daily sessions ending today, in bulk."""
     first = NOW.date() - dt.timedelta(days=count - 1)
     sessions = MassageSession.objects.bulk_create(
-        MassageSession(
-            user=user,
-            started_at=NOW - dt.timedelta(days=count - 1 - i, hours=1),
-            timezone="Europe/London",
-            local_date=first + dt.timedelta(days=i),
+        MassageSession.objects.build(
+            user,
+            localtime.aware(first + dt.timedelta(days=i), dt.time(20, 0), LONDON),
+            LONDON,
             duration_minutes=10,
             comfort=1 + i % 5,
             pressure=["", "light", "firm"][i % 3],
-            submission_token=uuid.uuid4(),
         )
         for i in range(count)
     )
