@@ -36,7 +36,7 @@ from django.test.utils import override_settings  # noqa: E402
 from accounts import localtime  # noqa: E402
 from accounts.models import User  # noqa: E402
 from sessions.models import MassageSession, Technique  # noqa: E402
-from streaks import engine  # noqa: E402
+from streaks import engine, history  # noqa: E402
 from streaks.models import RestDay  # noqa: E402
 
 YEARS = 10
@@ -95,7 +95,7 @@ def main():
     today = user.today()
     count = seed(user, today)
 
-    dates = list(MassageSession.objects.for_user(user).practice_dates())
+    dates = list(history.load(user, today).days)
     rest = list(RestDay.objects.for_user(user).values_list("date", flat=True))
     for _ in range(50):
         engine.compute(dates, rest, today, 7)

@@ -31,7 +31,7 @@ def default_techniques(user, last=None):
     )
 
 
-def new_session_initial(user, day, time, techniques=None, token=None):
+def new_session_initial(user, day, time, techniques=None):
     """A new session's defaults: the given date and time, ten minutes, and last
     time's techniques (looked up unless given)."""
     return {
@@ -39,11 +39,15 @@ def new_session_initial(user, day, time, techniques=None, token=None):
         "start_time": time,
         "duration_minutes": DEFAULT_MINUTES,
         "techniques": default_techniques(user) if techniques is None else techniques,
-        "token": token or uuid.uuid4(),
     }
 
 
-class SessionForm(forms.ModelForm):
+class SessionStartForm(forms.Form):
+    """The part of the log form that changes from one page view to the next:
+    when the session started, and the token that lets a form sent twice find the
+    session it already made. The dashboard renders this per request and the rest
+    of the form from its cache."""
+
     date = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -52,6 +56,11 @@ class SessionForm(forms.ModelForm):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="In your time zone. On the night clocks go back, the earlier one.",
     )
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+# ModelForm first: it brings the metaclass that also collects the fields above.
+class SessionForm(forms.ModelForm, SessionStartForm):
     techniques = forms.ModelMultipleChoiceField(
         label="Techniques",
         queryset=Technique.objects.none(),
@@ -81,7 +90,6 @@ class SessionForm(forms.ModelForm):
         max_value=180,
         error_messages={"invalid": "Enter the minutes as a whole number, 1 to 180."},
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
 
     class Meta:
         model = MassageSession
@@ -118,10 +126,8 @@ class SessionForm(forms.ModelForm):
             )
             start = instance.local_start
             self.initial.update(date=start.date(), start_time=start.time())
+            self.initial.setdefault("token", instance.submission_token)
         self.fields["techniques"].queryset = choosable
-        self.initial.setdefault(
-            "token", instance.submission_token if instance.pk else uuid.uuid4()
-        )
 
     def clean_date(self):
         day = self.cleaned_data["date"]

@@ -1,8 +1,13 @@
-"""Per-user cache of derived pages. A key holds everything the value depends on:
-the user's data version (bumped on every write, see signals.py), their day, zone,
-day start and weekly target. The version lives on the user row, which the auth
-middleware loads anyway, so a cache hit costs no query, and a stale entry can
-never be served, even from another worker's local-memory cache."""
+"""Per-user cache of what the dashboard and statistics page derive from the
+history (figures and rendered fragments), through Django's cache framework.
+
+Why a version: deleting the right keys on every write would have to know every
+page that shows the data, and cannot reach another worker's local-memory cache.
+Instead a key holds everything the value depends on: the user's data version
+(one atomic UPDATE on every write, see signals.py), their day, zone, day start
+and weekly target. The version lives on the user row, which the auth middleware
+loads anyway, so a cache hit costs no query and a stale entry is never served;
+old entries simply expire."""
 
 from django.core.cache import cache
 

@@ -1,21 +1,19 @@
-import datetime as dt
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.crypto import salted_hmac
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts import schedule
-from sessions.forms import SessionForm, default_techniques, new_session_initial
+from sessions.forms import (
+    SessionForm,
+    SessionStartForm,
+    default_techniques,
+    new_session_initial,
+)
 from sessions.models import MassageSession
-from streaks import cache, stats
+from streaks import cache, history, presentation
 from streaks.forms import RestDayForm
 from streaks.models import RestDay
 
@@ -35,7 +33,7 @@ def dashboard(request):
         user, today, "dashboard", lambda: _dashboard_summary(user, today)
     )
     context = {
-        "log_form": _fill_log_form(request, summary["log_form"]),
+        "log_form": _log_form(user),
         "summary": summary,
         "history_today": today,
         # Minute by minute, so never cached; one query for the user's slots.
@@ -50,66 +48,43 @@ def dashboard(request):
     return render(request, "streaks/dashboard.html", context)
 
 
-# The log form is the costliest part of the dashboard to render, and only these
-# four values in it change from one request to the next: the form is cached with
-# placeholders and they are filled in per request.
-HOLES = {
-    # Unguessable, so no text a user typed (a technique's name) can match one.
-    name: f"@@{salted_hmac('log-form-hole', name).hexdigest()[:20]}@@"
-    for name in ("csrf", "token", "date", "time")
-}
-
-
-def _render_log_form(user, techniques):
-    initial = new_session_initial(
-        user, HOLES["date"], HOLES["time"], techniques=techniques, token=HOLES["token"]
-    )
-    context = {
-        "form": SessionForm(user=user, initial=initial),
-        "action": reverse("sessions:new"),
-        "submit": "Save session",
-        "csrf_token": HOLES["csrf"],
-    }
-    return render_to_string("sessions/log_form.html", context)
-
-
-def _fill_log_form(request, html):
-    now = request.user.local_now()
-    for hole, value in (
-        ("csrf", get_token(request)),
-        ("token", str(uuid.uuid4())),
-        ("date", now.date().isoformat()),
-        ("time", now.strftime("%H:%M")),
-    ):
-        html = html.replace(HOLES[hole], value)
-    return mark_safe(html)  # our own template's output, with plain ASCII values
+def _log_form(user):
+    """This request's log form: a fresh token and the time now. The rest of it
+    (duration, techniques, comfort ...) comes rendered from the cached summary."""
+    now = user.local_now()
+    initial = {"date": now.date(), "start_time": now.time().replace(second=0)}
+    return SessionStartForm(initial=initial)
 
 
 def _dashboard_summary(user, today):
-    """Everything on the dashboard that derives from the history (four queries)."""
-    history = stats.load_history(user, today)
+    """What the dashboard derives from the history (five queries), partly as
+    rendered fragments: cached per data version (see cache.py)."""
+    loaded = history.load(user, today)
+    stats = loaded.streaks()
     recent = list(
         MassageSession.objects.for_user(user)
         .order_by("-started_at")
         .prefetch_related("techniques")[:RECENT_SESSIONS]
     )
-    status, status_text = stats.today_status(history)
+    status, status_text = presentation.today_status(stats)
     card = {
         "status": status,
         "status_text": status_text,
-        "figures": stats.figures(history),
+        "figures": presentation.figures(stats, loaded.weekly_target),
         "break_reason": (
-            "" if history.stats.current_streak else stats.break_reason(history.stats)
+            "" if stats.current_streak else presentation.break_reason(stats)
         ),
-        "rest_today_id": history.rest.get(today, (None, None))[1],
+        "rest_today_id": loaded.rest.get(today, (None, None))[1],
     }
+    ticked = default_techniques(user, recent[0] if recent else None)
+    form = SessionForm(user=user, initial=new_session_initial(user, None, None, ticked))
     return {
         "card": card,
-        "log_form": _render_log_form(
-            user, default_techniques(user, recent[0] if recent else None)
+        "log_form_details": render_to_string(
+            "sessions/log_form_details.html", {"form": form}
         ),
         "heatmap": render_to_string(
-            "streaks/heatmap.html", {"heatmap": stats.heatmap(history)}
+            "streaks/heatmap.html", {"heatmap": presentation.heatmap(loaded)}
         ),
         "recent": render_to_string(
             "streaks/recent_sessions.html", {"recent": recent, "user": user}
@@ -121,40 +96,41 @@ def _dashboard_summary(user, today):
 def statistics(request):
     user = request.user
     today = user.today()
-    data, body = cache.get_or_build(
-        user, today, "stats", lambda: _statistics(user, today)
+    body = cache.get_or_build(
+        user,
+        today,
+        "stats",
+        lambda: render_to_string("streaks/stats_body.html", _statistics(user, today)),
     )
-    return render(request, "streaks/stats.html", {"body": body, **data})
+    return render(request, "streaks/stats.html", {"body": body})
 
 
 def _statistics(user, today):
-    history = stats.load_history(user, today)
-    weeks = stats.weekly_totals(history)
-    data = {
+    """The statistics page's figures (six queries)."""
+    loaded = history.load(user, today)
+    stats = loaded.streaks()
+    weeks = presentation.weekly_totals(loaded)
+    return {
+        "user": user,
         "today": today,
-        "weekly_target": history.weekly_target,
-        "figures": stats.figures(history),
-        "consistency": [
-            (window, stats.percent(history.stats.consistency[window]))
-            for window in (7, 30, 365)
-        ],
-        "runs": stats.streak_history(history.stats),
-        "break_reason": stats.break_reason(history.stats),
-        "current_streak": history.stats.current_streak,
+        "weekly_target": loaded.weekly_target,
+        "figures": presentation.figures(stats, loaded.weekly_target),
+        "consistency": presentation.consistency(stats),
+        "runs": presentation.streak_history(stats),
+        "break_reason": presentation.break_reason(stats),
+        "current_streak": stats.current_streak,
         "weeks": weeks,
         "chart": {
-            "width": len(weeks) * stats.BAR_PITCH,
-            "height": stats.CHART_HEIGHT + 26,
+            "width": len(weeks) * presentation.BAR_PITCH,
+            "height": presentation.CHART_HEIGHT + 26,
         },
-        "weekdays": stats.by_weekday(history),
-        "comfort_trend": stats.comfort_trend(weeks),
-        "insights": stats.comfort_insights(user, today),
+        "weekdays": presentation.by_weekday(loaded),
+        "comfort_trend": presentation.comfort_trend(weeks),
+        "insights": presentation.comfort_insights(*history.recent_comfort(user, today)),
         "on_time": _on_time(user, today),
-        "total_sessions": sum(day.sessions for day in history.days.values()),
-        "total_minutes": sum(day.minutes for day in history.days.values()),
+        "total_sessions": sum(day.sessions for day in loaded.days.values()),
+        "total_minutes": sum(day.minutes for day in loaded.days.values()),
     }
-    body = render_to_string("streaks/stats_body.html", {**data, "user": user})
-    return data, body
 
 
 def _on_time(user, today):
@@ -162,13 +138,9 @@ def _on_time(user, today):
     slots = user.preferred_slots()
     if not slots:
         return None
-    starts = (
-        MassageSession.objects.for_user(user)
-        .filter(local_date__gt=today - dt.timedelta(days=stats.INSIGHT_DAYS))
-        .values_list("started_at", flat=True)
-    )
+    starts = history.recent_starts(user, today)
     rate, best, counts = schedule.on_time_rate(starts, slots, user.tzinfo)
-    return {"rate": stats.percent(rate), "best": best, "counts": counts}
+    return {"rate": presentation.percent(rate), "best": best, "counts": counts}
 
 
 @login_required

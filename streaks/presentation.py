@@ -1,16 +1,12 @@
-"""What a user's logbook means: gathers their history in a fixed number of
-queries, runs the engine, and shapes the figures the pages show."""
+"""The streak figures in words and pictures: what the dashboard and the
+statistics page show, from a ``history.History`` and the engine's ``Stats``."""
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from django.db.models import Avg, Count, Sum
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from accounts.localtime import DAY_NAMES
-from sessions.models import MassageSession, Technique
+from sessions.models import MassageSession
 from streaks import engine
 from streaks.models import RestDay
 
@@ -19,53 +15,8 @@ CELL = 11  # heatmap cell pitch in SVG units
 CHART_WEEKS = 12
 CHART_HEIGHT = 80
 BAR_PITCH = 30
-INSIGHT_DAYS = 90
-LOW_COMFORT = 3
-
-
-class Day(NamedTuple):
-    """One practice day: how many sessions, minutes and comfort points."""
-
-    date: dt.date
-    sessions: int
-    minutes: int
-    comfort_sum: int
-
-
-@dataclass
-class History:
-    today: dt.date
-    days: dict[dt.date, Day]
-    rest: dict[dt.date, tuple[str, int]]  # date -> (reason, rest day id)
-    weekly_target: int
-    stats: engine.Stats = field(init=False)
-
-    def __post_init__(self):
-        self.stats = engine.compute(
-            self.days, self.rest, self.today, self.weekly_target
-        )
-
-
-def load_history(user, today=None):
-    """Two queries: one row per practice day (aggregated in SQL), and the rest days."""
-    today = today or user.today()
-    rows = (
-        MassageSession.objects.for_user(user)
-        .values("local_date")
-        .annotate(
-            n=Count("id"), minutes=Sum("duration_minutes"), comfort_sum=Sum("comfort")
-        )
-        .order_by("local_date")
-        .values_list("local_date", "n", "minutes", "comfort_sum")
-    )
-    days = {row[0]: Day._make(row) for row in rows}
-    rest = {
-        day: (reason, pk)
-        for day, reason, pk in RestDay.objects.for_user(user).values_list(
-            "date", "reason", "pk"
-        )
-    }
-    return History(today=today, days=days, rest=rest, weekly_target=user.weekly_target)
+LOW_COMFORT = 3  # an average below this suggests easing off
+REST_REASONS = dict(RestDay.Reason.choices)
 
 
 def plural(n, word):
@@ -99,8 +50,7 @@ def break_reason(stats):
     )
 
 
-def today_status(history):
-    stats = history.stats
+def today_status(stats):
     if stats.done_today:
         return "done", "Done today"
     if stats.rest_today:
@@ -110,11 +60,9 @@ def today_status(history):
     return "open", "Not yet today: log a session to start a streak"
 
 
-def figures(history):
+def figures(stats, weekly_target):
     """The dashboard's term/value pairs, with an optional detail line each."""
-    stats = history.stats
     longest = stats.longest
-    target = history.weekly_target
     return [
         (
             "Current streak",
@@ -131,10 +79,17 @@ def figures(history):
         (
             "Weekly streak",
             plural(stats.weekly_streak, "week"),
-            f"This week {stats.week_progress} of {target}",
+            f"This week {stats.week_progress} of {weekly_target}",
         ),
         ("Consistency (30 days)", percent(stats.consistency[30]), ""),
         ("Habit strength", f"{stats.habit_strength}%", ""),
+    ]
+
+
+def consistency(stats):
+    return [
+        (window, percent(stats.consistency[window]))
+        for window in engine.CONSISTENCY_WINDOWS
     ]
 
 
@@ -142,49 +97,54 @@ def heatmap(history, weeks=HEATMAP_WEEKS):
     """The last `weeks` weeks as SVG, one column a week (Monday at the top), each
     day a square shaded by minutes with its own text alternative.
 
-    Built here rather than in a template: 371 cells through the template engine
-    cost ~9 ms, the first dashboard view after every change pays it."""
+    Not a template loop: 371 cells through the template engine cost ~9 ms, which
+    the first dashboard view after every change would pay. A week is one
+    format_html call: its numbers and classes go into the format string (ints
+    and level names of ours); format_html escapes the texts."""
     today = history.today
     first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
-    reasons = dict(RestDay.Reason.choices)
-    parts = []
+    columns = []
     for week in range(weeks):
         x = week * CELL
         monday = first + dt.timedelta(weeks=week)
+        markup, texts = [], []
         if monday.day <= 7 and week < weeks - 2:
-            parts.append(
+            markup.append(
                 f'<text x="{x}" y="9" class="heatmap-month" aria-hidden="true">'
-                f"{monday:%b}</text>"
+                "{0}</text>"
             )
+            texts.append(f"{monday:%b}")
         for weekday in range(7):
             day = monday + dt.timedelta(days=weekday)
             if day > today:
                 break
-            practice = history.days.get(day)
-            if practice:
-                level, what = (
-                    _level(practice.minutes),
-                    plural(practice.minutes, "minute"),
-                )
-            elif day in history.rest:
-                reason = reasons.get(history.rest[day][0])
-                level, what = (
-                    "rest",
-                    "rest day" + (f" ({reason.lower()})" if reason else ""),
-                )
-            else:
-                level, what = "0", "no session"
-            label = escape(f"{day:%a} {short_date(day, True)}: {what}")
-            parts.append(
-                f'<rect x="{x}" y="{14 + weekday * CELL}" width="9" height="9" rx="2" '
-                f'class="level-{level}" role="img" aria-label="{label}">'
-                f"<title>{label}</title></rect>"
+            level, what = _day_level(history, day)
+            n = len(texts)
+            markup.append(
+                f'<rect x="{x}" y="{14 + weekday * CELL}" width="9" height="9" '
+                f'rx="2" class="level-{level}" role="img" aria-label="{{{n}}}">'
+                f"<title>{{{n}}}</title></rect>"
             )
-    width, height = weeks * CELL, 14 + 7 * CELL
-    return mark_safe(  # every interpolated text above is escaped
-        f'<svg viewBox="0 0 {width} {height}" class="heatmap-grid" role="group" '
-        f'aria-labelledby="heatmap-heading">{"".join(parts)}</svg>'
+            texts.append(f"{day:%a} {short_date(day, True)}: {what}")
+        columns.append((format_html("".join(markup), *texts),))
+    return format_html(
+        '<svg viewBox="0 0 {} {}" class="heatmap-grid" role="group" '
+        'aria-labelledby="heatmap-heading">{}</svg>',
+        weeks * CELL,
+        14 + 7 * CELL,
+        format_html_join("", "{}", columns),
     )
+
+
+def _day_level(history, day):
+    """A heatmap cell's shade and words."""
+    practice = history.days.get(day)
+    if practice:
+        return _level(practice.minutes), plural(practice.minutes, "minute")
+    if day in history.rest:
+        reason = REST_REASONS.get(history.rest[day][0])
+        return "rest", "rest day" + (f" ({reason.lower()})" if reason else "")
+    return "0", "no session"
 
 
 def _level(minutes):
@@ -262,36 +222,19 @@ def by_weekday(history):
     ]
 
 
-def comfort_insights(user, today):
-    """Average comfort by technique and by pressure, last 90 days (two queries)."""
-    since = today - dt.timedelta(days=INSIGHT_DAYS - 1)
-    techniques = list(
-        Technique.objects.filter(
-            sessions__user=user,
-            sessions__local_date__gte=since,
-            sessions__local_date__lte=today,
-        )
-        .annotate(avg=Avg("sessions__comfort"), n=Count("sessions"))
-        .order_by("-avg", "name")
-    )
-    pressures = list(
-        MassageSession.objects.for_user(user)
-        .filter(local_date__gte=since, local_date__lte=today)
-        .exclude(pressure="")
-        .values("pressure")
-        .annotate(avg=Avg("comfort"), n=Count("id"))
-        .order_by("-avg")
-    )
+def comfort_insights(techniques, pressures):
+    """`history.recent_comfort`'s rows as the statistics page shows them."""
     labels = dict(MassageSession.Pressure.choices)
     return {
         "techniques": [
-            {"name": t.name, "avg": round(t.avg, 1), "n": t.n} for t in techniques
+            {"name": name, "avg": round(avg, 1), "n": n} for name, avg, n in techniques
         ],
         "pressures": [
-            {"name": labels[p["pressure"]], "avg": round(p["avg"], 1), "n": p["n"]}
-            for p in pressures
+            {"name": labels[pressure], "avg": round(avg, 1), "n": n}
+            for pressure, avg, n in pressures
         ],
-        "uncomfortable": [t.name for t in techniques if t.avg < LOW_COMFORT],
+        "uncomfortable": [name for name, avg, _ in techniques if avg < LOW_COMFORT],
+        "low_comfort": LOW_COMFORT,
     }
 
 
