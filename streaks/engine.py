@@ -34,22 +34,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = [
-    "Break",
-    "Run",
-    "Stats",
-    "compute",
-    "consistency",
-    "current_streak",
-    "habit_strength",
-    "runs",
-    "weekly_streak",
-]
+__all__ = ["Break", "Run", "Stats", "compute", "current_streak"]
 
 CONSISTENCY_WINDOWS = (7, 30, 365)
 
@@ -123,7 +112,7 @@ def _check_target(weekly_target: int) -> None:
         )
 
 
-class _History:
+class _Dates:
     """Inputs normalised once: ordinal sets and sorted lists, blocks of active days."""
 
     def __init__(
@@ -185,16 +174,18 @@ class _History:
         gap = run_blocks[index].last + 1
         return Break(date.fromordinal(gap), date.fromordinal(gap + 1))
 
-    def week_counts(self) -> Counter[int]:
-        """Active days per week index."""
-        return Counter([(o - 1) // 7 for o in self.active_sorted])  # see _week
+    def active_in_week(self, week: int) -> int:
+        """Active days in the Monday-Sunday week with index `week` (see _week)."""
+        first = 7 * week + 1
+        days = self.active_sorted
+        return bisect_right(days, first + 6) - bisect_left(days, first)
 
-    def weekly_streak(self, weekly_target: int, counts: Counter[int]) -> int:
+    def weekly_streak(self, weekly_target: int) -> int:
         week = _week(self.today)
-        if counts[week] < weekly_target:
+        if self.active_in_week(week) < weekly_target:
             week -= 1
         streak = 0
-        while counts[week] >= weekly_target:
+        while self.active_in_week(week) >= weekly_target:
             streak += 1
             week -= 1
         return streak
@@ -243,29 +234,28 @@ def compute(
 ) -> Stats:
     """Every streak figure for one user, from a single normalisation pass."""
     _check_target(weekly_target)
-    history = _History(practice_dates, rest_dates, today)
-    t = history.today
-    all_runs = history.runs()
-    current = history.current_block()
+    dates = _Dates(practice_dates, rest_dates, today)
+    t = dates.today
+    all_runs = dates.runs()
+    current = dates.current_block()
     longest = None
     for run in all_runs:  # ">=" so ties go to the most recent run
         if longest is None or run.days >= longest.days:
             longest = run
-    counts = history.week_counts()
-    strength = round(history.habit_strength(weekly_target) * 100)
+    strength = round(dates.habit_strength(weekly_target) * 100)
     return Stats(
         today=today,
-        done_today=t in history.practice,
-        rest_today=t in history.rest,
+        done_today=t in dates.practice,
+        rest_today=t in dates.rest,
         current_streak=current.practice_days if current else 0,
         current_run=current.as_run() if current else None,
         longest=longest,
-        weekly_streak=history.weekly_streak(weekly_target, counts),
-        week_progress=counts[_week(t)],
-        consistency={w: history.consistency(w) for w in CONSISTENCY_WINDOWS},
+        weekly_streak=dates.weekly_streak(weekly_target),
+        week_progress=dates.active_in_week(_week(t)),
+        consistency={w: dates.consistency(w) for w in CONSISTENCY_WINDOWS},
         habit_strength=min(100, max(0, strength)),
         runs=all_runs,
-        last_break=history.last_break(),
+        last_break=dates.last_break(),
     )
 
 
@@ -273,47 +263,5 @@ def current_streak(
     practice_dates: Iterable[date], rest_dates: Iterable[date], today: date
 ) -> int:
     """Practice days in the run of active days ending at the anchor."""
-    current = _History(practice_dates, rest_dates, today).current_block()
+    current = _Dates(practice_dates, rest_dates, today).current_block()
     return current.practice_days if current else 0
-
-
-def runs(
-    practice_dates: Iterable[date], rest_dates: Iterable[date], today: date
-) -> list[Run]:
-    """Every run up to today, chronological."""
-    return _History(practice_dates, rest_dates, today).runs()
-
-
-def consistency(
-    practice_dates: Iterable[date],
-    rest_dates: Iterable[date],
-    today: date,
-    window: int,
-) -> int | None:
-    """Whole percent of non-rest days practised in the ``window`` days to the anchor."""
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be a positive int, not {window!r}")
-    return _History(practice_dates, rest_dates, today).consistency(window)
-
-
-def weekly_streak(
-    practice_dates: Iterable[date],
-    rest_dates: Iterable[date],
-    today: date,
-    weekly_target: int,
-) -> int:
-    """Consecutive Monday-Sunday weeks with at least ``weekly_target`` active days."""
-    _check_target(weekly_target)
-    history = _History(practice_dates, rest_dates, today)
-    return history.weekly_streak(weekly_target, history.week_counts())
-
-
-def habit_strength(
-    practice_dates: Iterable[date],
-    rest_dates: Iterable[date],
-    today: date,
-    weekly_target: int,
-) -> float:
-    """Loop-style habit score in 0.0..1.0 (``compute`` rounds it to a percent)."""
-    _check_target(weekly_target)
-    return _History(practice_dates, rest_dates, today).habit_strength(weekly_target)
