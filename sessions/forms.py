@@ -21,7 +21,7 @@ def default_techniques(user, last=None):
     `last` saves a query when the caller already has the latest session with its
     techniques prefetched."""
     if last is None:
-        last = MassageSession.objects.for_user(user).order_by("-started_at").first()
+        last = MassageSession.objects.for_user(user).newest_first().first()
     if last is not None:
         return [technique.pk for technique in last.techniques.all()]
     return list(
@@ -125,7 +125,10 @@ class SessionForm(forms.ModelForm, SessionStartForm):
                 .distinct()
             )
             start = instance.local_start
-            self.initial.update(date=start.date(), start_time=start.time())
+            if start is None:  # imported without a time: the form asks for one
+                self.initial.update(date=instance.local_date)
+            else:
+                self.initial.update(date=start.date(), start_time=start.time())
             self.initial.setdefault("token", instance.submission_token)
         self.fields["techniques"].queryset = choosable
 

@@ -63,6 +63,11 @@ class Technique(models.Model):
         return self.user_id is None
 
 
+# Newest first; a day imported without a time sorts after the timed sessions of
+# its day on every database (PostgreSQL puts NULLs first in a DESC order).
+NEWEST_FIRST = ["-local_date", models.F("started_at").desc(nulls_last=True), "-pk"]
+
+
 class MassageSessionQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -73,11 +78,19 @@ class MassageSessionQuerySet(models.QuerySet):
         computed unless `local_date` is given (an import that knows only the
         day). For ``bulk_create``; ``log`` saves one with its techniques."""
         tz = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
-        if local_date is None:
-            local_date = localtime.practice_day(started_at, user.day_start_hour, tz)
+        if started_at is None:
+            # A day imported from an app that keeps no time: "not recorded".
+            if local_date is None:
+                raise ValueError("A session without a start needs its local_date.")
+        else:
+            started_at = started_at.astimezone(dt.UTC)
+            if local_date is None:
+                local_date = localtime.practice_day(
+                    started_at, user.day_start_hour, tz
+                )
         return self.model(
             user=user,
-            started_at=started_at.astimezone(dt.UTC),
+            started_at=started_at,
             timezone=tz.key,
             local_date=local_date,
             **fields,
@@ -90,6 +103,42 @@ class MassageSessionQuerySet(models.QuerySet):
         session.save()
         session.techniques.set(techniques)
         return session
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
+
+    def bulk_log(self, user, entries, batch_size=2000):
+        """Create many sessions of `user` at once (the importer's path, through
+        ``build``): a list of dicts with the model's fields (`local_date` and
+        `timezone` required, the rest optional) and `technique_ids`. Two bulk inserts per batch, no
+        signals: the caller runs it in a transaction and refreshes what depends
+        on the logbook. Returns the number created."""
+        through = MassageSession.techniques.through
+        created = 0
+        for start in range(0, len(entries), batch_size):
+            batch = entries[start : start + batch_size]
+            sessions = [
+                self.build(
+                    user,
+                    entry.get("started_at"),
+                    entry["timezone"],
+                    local_date=entry["local_date"],
+                    duration_minutes=entry.get("duration_minutes"),
+                    comfort=entry.get("comfort"),
+                    pressure=entry.get("pressure") or "",
+                    notes=entry.get("notes") or "",
+                )
+                for entry in batch
+            ]
+            self.bulk_create(sessions, batch_size=batch_size)
+            links = [
+                through(massagesession_id=session.pk, technique_id=technique_id)
+                for session, entry in zip(sessions, batch, strict=True)
+                for technique_id in entry.get("technique_ids", ())
+            ]
+            through.objects.bulk_create(links, batch_size=batch_size)
+            created += len(sessions)
+        return created
 
     def practice_dates(self):
         """Distinct days with at least one session, oldest first."""
@@ -116,7 +165,9 @@ class MassageSession(models.Model):
         on_delete=models.CASCADE,
         related_name="massage_sessions",
     )
-    started_at = models.DateTimeField("started at")  # UTC
+    # UTC. Empty ("not recorded") for days imported from apps that keep only the
+    # day; such sessions still count as practice through `local_date`.
+    started_at = models.DateTimeField("started at", null=True, blank=True)
     # The zone it was logged in.
     timezone = models.CharField(
         "time zone", max_length=64, validators=[validate_timezone]
@@ -125,9 +176,11 @@ class MassageSession(models.Model):
     # owner's day-start hour. Stored so a later move or setting change never
     # rewrites the past.
     local_date = models.DateField("day")
-    duration_minutes = models.PositiveSmallIntegerField("duration (minutes)")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)", null=True, blank=True
+    )
     techniques = models.ManyToManyField(Technique, related_name="sessions")
-    comfort = models.PositiveSmallIntegerField(choices=Comfort)
+    comfort = models.PositiveSmallIntegerField(choices=Comfort, null=True, blank=True)
     pressure = models.CharField(max_length=6, choices=Pressure, blank=True)
     notes = models.TextField(max_length=2000, blank=True)
     # One per submitted form: a resubmitted form finds its session instead of
@@ -139,14 +192,16 @@ class MassageSession(models.Model):
     objects = MassageSessionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = NEWEST_FIRST
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(comfort__gte=1, comfort__lte=5),
+                condition=models.Q(comfort__isnull=True)
+                | models.Q(comfort__gte=1, comfort__lte=5),
                 name="logbook_session_comfort_1_5",
             ),
             models.CheckConstraint(
-                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=180),
+                condition=models.Q(duration_minutes__isnull=True)
+                | models.Q(duration_minutes__gte=1, duration_minutes__lte=180),
                 name="logbook_session_duration_1_180",
             ),
             models.UniqueConstraint(
@@ -166,6 +221,8 @@ class MassageSession(models.Model):
         ]
 
     def __str__(self):
+        if self.duration_minutes is None:
+            return f"{self.local_date} · time not recorded"
         return f"{self.local_date} · {self.duration_minutes} min"
 
     def get_absolute_url(self):
@@ -177,7 +234,10 @@ class MassageSession(models.Model):
 
     @property
     def local_start(self):
-        """The start as the clock on the wall showed it where it was logged."""
+        """The start as the clock on the wall showed it where it was logged, or
+        None when it was not recorded."""
+        if self.started_at is None:
+            return None
         return self.started_at.astimezone(self.tzinfo)
 
     @property

@@ -100,7 +100,7 @@ def session_delete(request, pk):
 @login_required
 def session_list(request):
     filters = SessionFilterForm(request.GET or None, user=request.user)
-    sessions = MassageSession.objects.for_user(request.user).order_by("-started_at")
+    sessions = MassageSession.objects.for_user(request.user).newest_first()
     cleaned = {}
     if filters.is_bound:
         filters.is_valid()  # each valid filter applies; an invalid one shows its error

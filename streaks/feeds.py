@@ -32,7 +32,8 @@ def typical_minutes(user):
     """The median length of the user's last 30 sessions, 10 without any."""
     durations = list(
         MassageSession.objects.for_user(user)
-        .order_by("-started_at")
+        .exclude(duration_minutes__isnull=True)
+        .newest_first()
         .values_list("duration_minutes", flat=True)[:TYPICAL_OF_LAST]
     )
     if not durations:

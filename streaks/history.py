@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Avg, Count, Sum
+from django.db.models.functions import Coalesce
 
 from sessions.models import MassageSession, Technique
 from streaks import engine
@@ -19,12 +20,14 @@ INSIGHT_DAYS = 90
 
 
 class Day(NamedTuple):
-    """One practice day: how many sessions, minutes and comfort points."""
+    """One practice day: how many sessions, minutes and comfort points. Sessions
+    imported without a duration or comfort add 0 minutes and no rating."""
 
     date: dt.date
     sessions: int
     minutes: int
     comfort_sum: int
+    rated: int = 0  # sessions with a comfort rating
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,13 @@ def load(user, today):
         MassageSession.objects.for_user(user)
         .values("local_date")
         .annotate(
-            n=Count("id"), minutes=Sum("duration_minutes"), comfort_sum=Sum("comfort")
+            n=Count("id"),
+            minutes=Coalesce(Sum("duration_minutes"), 0),
+            comfort_sum=Coalesce(Sum("comfort"), 0),
+            rated=Count("comfort"),
         )
         .order_by("local_date")
-        .values_list("local_date", "n", "minutes", "comfort_sum")
+        .values_list("local_date", "n", "minutes", "comfort_sum", "rated")
     )
     rest = RestDay.objects.for_user(user).values_list("date", "reason", "pk")
     return History(
@@ -68,6 +74,7 @@ def recent_comfort(user, today):
             sessions__user=user,
             sessions__local_date__gte=since,
             sessions__local_date__lte=today,
+            sessions__comfort__isnull=False,
         )
         .annotate(avg=Avg("sessions__comfort"), n=Count("sessions"))
         .order_by("-avg", "name")
@@ -77,6 +84,7 @@ def recent_comfort(user, today):
         MassageSession.objects.for_user(user)
         .filter(local_date__gte=since, local_date__lte=today)
         .exclude(pressure="")
+        .exclude(comfort__isnull=True)
         .values("pressure")
         .annotate(avg=Avg("comfort"), n=Count("id"))
         .order_by("-avg")
@@ -90,5 +98,6 @@ def recent_starts(user, today):
     return list(
         MassageSession.objects.for_user(user)
         .filter(local_date__gt=today - dt.timedelta(days=INSIGHT_DAYS))
+        .exclude(started_at__isnull=True)
         .values_list("started_at", flat=True)
     )

@@ -139,6 +139,8 @@ def heatmap(history, weeks=HEATMAP_WEEKS):
 def _day_level(history, day):
     """A heatmap cell's shade and words."""
     practice = history.days.get(day)
+    if practice and not practice.minutes:  # imported without a duration
+        return "1", plural(practice.sessions, "session")
     if practice:
         return _level(practice.minutes), plural(practice.minutes, "minute")
     if day in history.rest:
@@ -171,7 +173,7 @@ def weekly_totals(history, weeks=CHART_WEEKS):
                 "minutes": sum(d.minutes for d in days if d),
                 "comfort": _mean(
                     sum(d.comfort_sum for d in days if d),
-                    sum(d.sessions for d in days if d),
+                    sum(d.rated for d in days if d),
                 ),
             }
         )

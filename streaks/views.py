@@ -63,7 +63,7 @@ def _dashboard_summary(user, today):
     stats = loaded.streaks()
     recent = list(
         MassageSession.objects.for_user(user)
-        .order_by("-started_at")
+        .newest_first()
         .prefetch_related("techniques")[:RECENT_SESSIONS]
     )
     status, status_text = presentation.today_status(stats)
