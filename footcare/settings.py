@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "sessions.apps.SessionsConfig",
     "streaks",
+    "transfer",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,11 @@ STORAGES = {
         )
     },
 }
+
+# Export, import and backups (transfer/).
+FOOTCARE_IMPORT_DIR = env_str("FOOTCARE_IMPORT_DIR", str(BASE_DIR / "var" / "imports"))
+FOOTCARE_BACKUP_DIR = env_str("FOOTCARE_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+FOOTCARE_BACKUP_KEEP = env_int("FOOTCARE_BACKUP_KEEP", 14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("transfer.urls")),
     path("sessions/", include("sessions.urls")),
     path("admin/", admin.site.urls),
     path("", include("streaks.urls")),

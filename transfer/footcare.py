@@ -1,0 +1,320 @@
+"""Footcare's own export format ("format": "footcare", "version": 1; described in
+the README): writing it as a stream, and checking an uploaded one entry by entry."""
+
+import datetime as dt
+import json
+
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import schedule, timezones
+from accounts.models import PreferredTime
+from sessions.models import MassageSession, Technique
+from streaks.models import RestDay
+from transfer.formats import MAX_ENTRIES, BadFile
+
+FORMAT = "footcare"
+VERSION = 1
+CHUNK = 2000
+SETTINGS = ("timezone", "day_start_hour", "weekly_target", "email_reminders")
+
+
+def technique_names(user):
+    """{technique id: name} for every technique the user can have used (one query)."""
+    return dict(Technique.objects.available_to(user).values_list("pk", "name"))
+
+
+def session_techniques(user, names):
+    """{session id: [technique names]} for all the user's sessions (one query)."""
+    links = {}
+    through = MassageSession.techniques.through
+    rows = through.objects.filter(massagesession__user=user).values_list(
+        "massagesession_id", "technique_id"
+    )
+    for session_id, technique_id in rows.iterator(chunk_size=CHUNK):
+        links.setdefault(session_id, []).append(names[technique_id])
+    for techniques in links.values():
+        techniques.sort(key=str.casefold)
+    return links
+
+
+def sessions_oldest_first(user):
+    return (
+        MassageSession.objects.for_user(user)
+        .order_by("local_date", F("started_at").asc(nulls_first=True), "pk")
+        .values_list(
+            "pk",
+            "local_date",
+            "started_at",
+            "timezone",
+            "duration_minutes",
+            "comfort",
+            "pressure",
+            "notes",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def local_start(started_at, zone):
+    if started_at is None:
+        return None
+    return started_at.astimezone(zone_info(zone)).isoformat()
+
+
+def zone_info(name, _cache={}):  # noqa: B006 - a small cache of ZoneInfo objects
+    from zoneinfo import ZoneInfo
+
+    if name not in _cache:
+        _cache[name] = ZoneInfo(timezones.canonical(name))
+    return _cache[name]
+
+
+def stream_export(user):
+    """The account as a Footcare JSON document, in pieces (a fixed number of
+    queries, whatever the length of the history)."""
+    names = technique_names(user)
+    links = session_techniques(user, names)
+    head = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "account": {"username": user.username, "email": user.email},
+        "settings": {name: getattr(user, name) for name in SETTINGS},
+        "techniques": [
+            {"name": name, "how_to": how_to, "archived": archived}
+            for name, how_to, archived in Technique.objects.filter(user=user)
+            .order_by(F("name").asc())
+            .values_list("name", "how_to", "archived")
+        ],
+        "preferred_times": [
+            {
+                "label": label,
+                "time": time.strftime("%H:%M"),
+                "weekdays": sorted(schedule.days_from_mask(mask)),
+            }
+            for label, time, mask in PreferredTime.objects.for_user(user)
+            .order_by("time", "label")
+            .values_list("label", "time", "weekdays")
+        ],
+        "rest_days": [
+            {"date": day.isoformat(), "reason": reason}
+            for day, reason in RestDay.objects.for_user(user)
+            .order_by("date")
+            .values_list("date", "reason")
+        ],
+    }
+    opening = json.dumps(head, ensure_ascii=False, indent=1)
+    yield opening[:-2] + ',\n "sessions": ['
+    first = True
+    for (
+        pk,
+        day,
+        started_at,
+        zone,
+        minutes,
+        comfort,
+        pressure,
+        notes,
+    ) in sessions_oldest_first(user):
+        entry = {
+            "date": day.isoformat(),
+            "start": local_start(started_at, zone),
+            "timezone": zone,
+            "duration_minutes": minutes,
+            "comfort": comfort,
+            "pressure": pressure,
+            "techniques": links.get(pk, []),
+            "notes": notes,
+        }
+        yield ("\n  " if first else ",\n  ") + json.dumps(entry, ensure_ascii=False)
+        first = False
+    yield "\n ]\n}\n"
+
+
+# Reading an uploaded export.
+
+PRESSURES = {"", *MassageSession.Pressure.values}
+REASONS = {"", *RestDay.Reason.values}
+
+
+def validate(document, limits):
+    """Check a decoded Footcare export and return it as plain Python values
+    (dates as dates, starts as UTC datetimes). Raises BadFile naming the entry."""
+    if document.get("version") != VERSION:
+        raise BadFile(
+            f"This Footcare export has version {document.get('version')!r}; "
+            f"this server reads version {VERSION}."
+        )
+    sessions = _list(document, "sessions")
+    rest_days = _list(document, "rest_days")
+    techniques = _list(document, "techniques")
+    times = _list(document, "preferred_times")
+    if len(sessions) + len(rest_days) > MAX_ENTRIES:
+        raise BadFile(
+            f"The file holds more than {MAX_ENTRIES:,} entries; "
+            "Footcare imports at most that many at once."
+        )
+    return {
+        "settings": _settings(document.get("settings", {})),
+        "techniques": [
+            _technique(t, f"techniques[{i}]") for i, t in enumerate(techniques)
+        ],
+        "preferred_times": [
+            _preferred_time(t, f"preferred_times[{i}]") for i, t in enumerate(times)
+        ][: schedule.MAX_SLOTS],
+        "rest_days": [
+            _rest_day(r, f"rest_days[{i}]", limits) for i, r in enumerate(rest_days)
+        ],
+        "sessions": [
+            _session(s, f"sessions[{i}]", limits) for i, s in enumerate(sessions)
+        ],
+    }
+
+
+def _list(document, key):
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        raise BadFile(f"Entry “{key}”: expected a list.")
+    return value
+
+
+def _object(value, where):
+    if not isinstance(value, dict):
+        raise BadFile(f"Entry {where}: expected an object.")
+    return value
+
+
+def _text(value, where, field, max_length, required=False):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise BadFile(f"Entry {where}: “{field}” must be text.")
+    if len(value) > max_length:
+        raise BadFile(
+            f"Entry {where}: “{field}” is longer than {max_length} characters."
+        )
+    if required and not value.strip():
+        raise BadFile(f"Entry {where}: “{field}” is missing.")
+    return value
+
+
+def _whole(value, where, field, low, high, optional=False):
+    if value is None and optional:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not low <= value <= high
+    ):
+        raise BadFile(
+            f"Entry {where}: “{field}” must be a whole number from {low} to {high}"
+            + (" or null." if optional else ".")
+        )
+    return value
+
+
+def _zone(value, where):
+    if not isinstance(value, str) or not timezones.is_valid(value):
+        raise BadFile(f"Entry {where}: “{str(value)[:64]}” is not a known time zone.")
+    return timezones.canonical(value)
+
+
+def _settings(raw):
+    raw = _object(raw, "settings")
+    settings = {}
+    if "timezone" in raw:
+        settings["timezone"] = _zone(raw["timezone"], "settings")
+    if "day_start_hour" in raw:
+        settings["day_start_hour"] = _whole(
+            raw["day_start_hour"], "settings", "day_start_hour", 0, 23
+        )
+    if "weekly_target" in raw:
+        settings["weekly_target"] = _whole(
+            raw["weekly_target"], "settings", "weekly_target", 1, 7
+        )
+    if "email_reminders" in raw:
+        if not isinstance(raw["email_reminders"], bool):
+            raise BadFile("Entry settings: “email_reminders” must be true or false.")
+        settings["email_reminders"] = raw["email_reminders"]
+    return settings
+
+
+def _technique(raw, where):
+    raw = _object(raw, where)
+    archived = raw.get("archived", False)
+    if not isinstance(archived, bool):
+        raise BadFile(f"Entry {where}: “archived” must be true or false.")
+    return {
+        "name": " ".join(_text(raw.get("name"), where, "name", 80, True).split()),
+        "how_to": _text(raw.get("how_to"), where, "how_to", 500),
+        "archived": archived,
+    }
+
+
+def _preferred_time(raw, where):
+    raw = _object(raw, where)
+    try:
+        time = dt.time.fromisoformat(str(raw.get("time")))
+    except ValueError:
+        raise BadFile(f"Entry {where}: “time” must be HH:MM.") from None
+    days = raw.get("weekdays")
+    if (
+        not isinstance(days, list)
+        or not days
+        or any(isinstance(d, bool) or d not in range(7) for d in days)
+    ):
+        raise BadFile(f"Entry {where}: “weekdays” must list days 0 (Monday) to 6.")
+    return {
+        "label": _text(raw.get("label"), where, "label", 40, True),
+        "time": time.replace(second=0, microsecond=0),
+        "weekdays": schedule.mask_from_days(days),
+    }
+
+
+def _rest_day(raw, where, limits):
+    raw = _object(raw, where)
+    reason = raw.get("reason") or ""
+    if reason not in REASONS:
+        raise BadFile(f"Entry {where}: “{str(reason)[:20]}” is not a rest-day reason.")
+    return {"date": limits.day(raw.get("date"), f"Entry {where}"), "reason": reason}
+
+
+def _session(raw, where, limits):
+    raw = _object(raw, where)
+    zone = _zone(raw.get("timezone"), where)
+    started_at = None
+    if raw.get("start") is not None:
+        try:
+            start = dt.datetime.fromisoformat(str(raw["start"]))
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            raise BadFile(
+                f"Entry {where}: “start” must be a date and time with its UTC offset "
+                "(ISO 8601), or null."
+            )
+        started_at = start.astimezone(dt.UTC)
+        if started_at > timezone.now() + dt.timedelta(minutes=5):
+            raise BadFile(f"Entry {where}: the session starts in the future.")
+    pressure = raw.get("pressure") or ""
+    if pressure not in PRESSURES:
+        raise BadFile(f"Entry {where}: “{str(pressure)[:20]}” is not a pressure.")
+    techniques = raw.get("techniques", [])
+    if not isinstance(techniques, list) or len(techniques) > 50:
+        raise BadFile(f"Entry {where}: “techniques” must be a list of names.")
+    return {
+        "local_date": limits.day(raw.get("date"), f"Entry {where}"),
+        "started_at": started_at,
+        "timezone": zone,
+        "duration_minutes": _whole(
+            raw.get("duration_minutes"), where, "duration_minutes", 1, 180, True
+        ),
+        "comfort": _whole(raw.get("comfort"), where, "comfort", 1, 5, True),
+        "pressure": pressure,
+        "notes": _text(raw.get("notes"), where, "notes", 2000),
+        "techniques": [
+            " ".join(_text(name, where, "techniques", 80, True).split())
+            for name in techniques
+        ],
+    }

@@ -1,0 +1,481 @@
+"""Reading uploaded files into plain data, before anything touches the database.
+
+Every reader returns a `Parsed` (one or more habits, each a set of done days with
+notes and a set of skipped days; or a Footcare export) or raises `BadFile` with a
+message that names the line or entry at fault. The kind is recognised from the
+content, never from the file name."""
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 50_000
+EARLIEST = dt.date(2000, 1, 1)
+# A zip member may be at most this many times larger than it is compressed
+# (Loop's CSVs compress about 10:1; bombs do 1000:1 and more).
+MAX_RATIO = 100
+MAX_ZIP_MEMBERS = 2_000
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Loop Habit Tracker's entry values, by name (CSV since 2.0) and number (older
+# CSVs and the database).
+DONE, SKIPPED, NOTHING = "done", "skip", None
+LOOP_VALUES = {
+    "YES_MANUAL": DONE,
+    "2": DONE,
+    "SKIP": SKIPPED,
+    "3": SKIPPED,
+    "YES_AUTO": NOTHING,
+    "1": NOTHING,
+    "NO": NOTHING,
+    "0": NOTHING,
+    "UNKNOWN": NOTHING,
+    "-1": NOTHING,
+}
+FOOT_WORDS = ("foot", "feet", "massage", "reflex", "sole", "plantar")
+
+
+class BadFile(Exception):
+    """The upload cannot be imported; the message says why, for the user."""
+
+
+@dataclass
+class Habit:
+    name: str
+    done: dict = field(default_factory=dict)  # date -> notes
+    skipped: set = field(default_factory=set)
+
+    @property
+    def looks_like_foot_care(self):
+        name = self.name.lower()
+        return any(word in name for word in FOOT_WORDS)
+
+
+@dataclass
+class Parsed:
+    kind: str  # a label for people: "Loop Habit Tracker CSV", ...
+    habits: list = field(default_factory=list)
+    footcare: dict | None = None  # a validated Footcare export (footcare.py)
+    dropped: list = field(default_factory=list)  # habits that cannot be imported
+
+    def default_habit(self):
+        """The index of the habit to preselect: the first whose name says foot care."""
+        for index, habit in enumerate(self.habits):
+            if habit.looks_like_foot_care:
+                return index
+        return 0
+
+
+class Limits:
+    """What "too far back" and "in the future" mean for this user."""
+
+    def __init__(self, today):
+        self.today = today
+
+    def day(self, raw, where):
+        try:
+            day = dt.date.fromisoformat(raw.strip())
+        except (ValueError, AttributeError, TypeError):
+            raise BadFile(
+                f"{where}: “{str(raw)[:40]}” is not a date (expected YYYY-MM-DD)."
+            ) from None
+        if day > self.today:
+            raise BadFile(f"{where}: {day.isoformat()} is in the future.")
+        if day < EARLIEST:
+            raise BadFile(f"{where}: {day.isoformat()} is before 1 January 2000.")
+        return day
+
+
+def read(upload, today):
+    """Recognise and parse an uploaded file (a Django UploadedFile)."""
+    if upload.size > MAX_BYTES:
+        raise BadFile("The file is larger than 20 MB.")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise BadFile("The file is larger than 20 MB.")
+    return parse_bytes(data, today)
+
+
+def parse_bytes(data, today):
+    limits = Limits(today)
+    if not data.strip():
+        raise BadFile("The file is empty.")
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+        return _loop_zip(data, limits)
+    if data.startswith(SQLITE_MAGIC):
+        return _loop_database(data, limits)
+    text = _text(data)
+    if text.lstrip().startswith(("{", "[")):
+        return _json(text, limits)
+    return _loop_csv(text, limits, "the file")
+
+
+def _text(data):
+    if b"\x00" in data[:4096]:
+        raise BadFile(_NOT_SUPPORTED)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadFile(_NOT_SUPPORTED) from None
+
+
+_NOT_SUPPORTED = (
+    "This is not a file Footcare can import. Choose a Footcare export (.json), "
+    "a Loop Habit Tracker export (the .zip, a Checkmarks.csv or the .db backup) "
+    "or a Beaver Habit Tracker export (.json)."
+)
+
+
+# JSON: Footcare's own export or Beaver Habit Tracker's.
+
+
+def _json(text, limits):
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadFile(
+            f"Line {error.lineno}: this is not valid JSON ({error.msg})."
+        ) from None
+    if isinstance(document, dict) and document.get("format") == "footcare":
+        from transfer import footcare  # the Footcare format's own reader
+
+        return Parsed(
+            kind="Footcare export", footcare=footcare.validate(document, limits)
+        )
+    if isinstance(document, dict) and isinstance(document.get("habits"), list):
+        return _beaver(document["habits"], limits)
+    raise BadFile(
+        "This JSON file is neither a Footcare export (it has no "
+        '"format": "footcare") nor a Beaver Habit Tracker export (no "habits" list).'
+    )
+
+
+def _beaver(habits, limits):
+    parsed = Parsed(kind="Beaver Habit Tracker export")
+    entries = 0
+    for h, raw in enumerate(habits):
+        where = f"habits[{h}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("records"), list):
+            raise BadFile(f'Entry {where}: expected a habit with a "records" list.')
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise BadFile(f"Entry {where}: the habit has no name.")
+        habit = Habit(name=name.strip()[:100])
+        for r, record in enumerate(raw["records"]):
+            entries += 1
+            _check_count(entries)
+            at = f"Entry {where}.records[{r}]"
+            if not isinstance(record, dict) or "day" not in record:
+                raise BadFile(f'{at}: expected {{"day": ..., "done": ...}}.')
+            day = limits.day(record["day"], at)
+            done = record.get("done")
+            if not isinstance(done, bool):
+                raise BadFile(f'{at}: "done" must be true or false.')
+            if done:
+                notes = record.get("text")
+                habit.done[day] = notes if isinstance(notes, str) else ""
+        parsed.habits.append(habit)
+    if not parsed.habits:
+        raise BadFile("This Beaver Habit Tracker export holds no habits.")
+    return parsed
+
+
+def _check_count(entries):
+    if entries > MAX_ENTRIES:
+        raise BadFile(
+            f"The file holds more than {MAX_ENTRIES:,} entries; "
+            "Footcare imports at most that many at once."
+        )
+
+
+# Loop Habit Tracker's CSV: a habit's own Checkmarks.csv (Date,Value,Notes) or
+# the root Checkmarks.csv (Date, then one column per habit, newest day first).
+
+
+def _loop_csv(text, limits, source, name=None):
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise BadFile(f"{source.capitalize()} is empty.")
+        header = [cell.strip() for cell in header]
+        if header[:2] == ["Date", "Value"] and len(header) <= 3:
+            habit = Habit(name=name or "Loop habit")
+            _loop_rows(rows, limits, source, habit)
+            return Parsed(kind="Loop Habit Tracker CSV", habits=[habit])
+        if header and header[0] == "Date" and len(header) > 1:
+            return _loop_wide(header, rows, limits, source)
+    except csv.Error as error:
+        raise BadFile(
+            f"Line {rows.line_num} of {source}: this is not valid CSV ({error})."
+        ) from None
+    if source == "the file" and not _looks_like_csv(text):
+        raise BadFile(_NOT_SUPPORTED)
+    raise BadFile(
+        f"Line 1 of {source}: expected the columns Date,Value,Notes (a habit's "
+        "Checkmarks.csv) or Date followed by habit names (Loop's Checkmarks.csv), "
+        f"found “{','.join(header)[:80]}”."
+    )
+
+
+def _looks_like_csv(text):
+    first = text.split("\n", 1)[0]
+    return "," in first and first.isprintable()
+
+
+def _loop_rows(rows, limits, source, habit):
+    for count, row in enumerate(rows, start=1):
+        _check_count(count)
+        at = f"Line {rows.line_num} of {source}"
+        if not row or row == [""]:
+            continue
+        if len(row) < 2 or len(row) > 3:
+            raise BadFile(f"{at}: expected Date,Value,Notes.")
+        day = limits.day(row[0], at)
+        value = LOOP_VALUES.get(row[1].strip(), "?")
+        if value == "?":
+            raise BadFile(
+                f"{at}: “{row[1][:20]}” is not a Loop value (YES_MANUAL, YES_AUTO, "
+                "NO, SKIP, UNKNOWN or 2, 1, 0, 3, -1)."
+            )
+        _record(habit, day, value, row[2] if len(row) == 3 else "")
+
+
+def _record(habit, day, value, notes=""):
+    if value == DONE:
+        habit.done[day] = notes or ""
+        habit.skipped.discard(day)
+    elif value == SKIPPED and day not in habit.done:
+        habit.skipped.add(day)
+
+
+def _loop_wide(header, rows, limits, source):
+    # Loop ends every line with the separator: a last empty column is no habit.
+    names = header[1:]
+    if names and names[-1] == "":
+        names = names[:-1]
+    if not names or any(not n for n in names):
+        raise BadFile(f"Line 1 of {source}: a habit column has no name.")
+    habits = [Habit(name=n[:100]) for n in names]
+    numeric = set()  # columns with other values: Loop's measurable habits
+    for count, row in enumerate(rows, start=1):
+        _check_count(count)
+        at = f"Line {rows.line_num} of {source}"
+        if not row or row == [""]:
+            continue
+        if row[-1] == "" and len(row) == len(names) + 2:
+            row = row[:-1]
+        if len(row) != len(names) + 1:
+            raise BadFile(
+                f"{at}: expected {len(names) + 1} columns (Date and one per habit), "
+                f"found {len(row)}."
+            )
+        day = limits.day(row[0], at)
+        for index, cell in enumerate(row[1:]):
+            value = LOOP_VALUES.get(cell.strip(), "?")
+            if value == "?":
+                numeric.add(index)
+            else:
+                _record(habits[index], day, value)
+    parsed = Parsed(kind="Loop Habit Tracker CSV")
+    for index, habit in enumerate(habits):
+        (parsed.dropped if index in numeric else parsed.habits).append(habit)
+    if not parsed.habits:
+        raise BadFile(
+            f"{source.capitalize()} holds only measurable habits; Footcare imports "
+            "yes/no habits."
+        )
+    parsed.dropped = [habit.name for habit in parsed.dropped]
+    return parsed
+
+
+# Loop's CSV export as a zip: "Habits.csv", "Checkmarks.csv" and one folder per
+# habit ("001 Name/Checkmarks.csv", with notes).
+
+
+def _loop_zip(data, limits):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise BadFile("This zip file is damaged and cannot be read.") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise BadFile("This zip file holds too many files to be a Loop export.")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > MAX_RATIO * max(member.compress_size, 1024):
+            raise BadFile(
+                f"“{member.filename[:60]}” in the zip unpacks to far more than it "
+                "holds (a zip bomb?); nothing was imported."
+            )
+    if total > MAX_BYTES:
+        raise BadFile("The zip unpacks to more than 20 MB; nothing was imported.")
+    by_name = {member.filename: member for member in members}
+    habit_files = sorted(
+        name
+        for name in by_name
+        if name.count("/") == 1 and name.endswith("/Checkmarks.csv")
+    )
+    if not habit_files and "Checkmarks.csv" not in by_name:
+        raise BadFile(
+            "This zip is not a Loop Habit Tracker export: it has no Checkmarks.csv."
+        )
+    if not habit_files:
+        return _loop_csv(
+            _member_text(archive, by_name["Checkmarks.csv"]),
+            limits,
+            "Checkmarks.csv",
+        )
+    names = _loop_habit_names(archive, by_name.get("Habits.csv"))
+    parsed = Parsed(kind="Loop Habit Tracker CSV (zip)")
+    entries = 0
+    for path in habit_files:
+        folder = path.split("/", 1)[0]
+        number, _, fallback = folder.partition(" ")
+        name = names.get(number.lstrip("0"), fallback or folder)
+        one = _loop_csv(_member_text(archive, by_name[path]), limits, path, name=name)
+        if len(one.habits) != 1:
+            raise BadFile(f"Line 1 of {path}: expected the columns Date,Value,Notes.")
+        habit = one.habits[0]
+        entries += len(habit.done) + len(habit.skipped)
+        _check_count(entries)
+        parsed.habits.append(habit)
+    return parsed
+
+
+def _member_text(archive, member):
+    # Read at most what the header promised, in case the header lies.
+    try:
+        with archive.open(member) as stream:
+            data = stream.read(member.file_size + 1)
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
+        raise BadFile(f"“{member.filename[:60]}” in the zip is damaged.") from None
+    if len(data) > member.file_size:
+        raise BadFile(f"“{member.filename[:60]}” in the zip is damaged.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadFile(f"“{member.filename[:60]}” is not UTF-8 text.") from None
+
+
+def _loop_habit_names(archive, member):
+    """Habit names by position ("1", "2", ...) from Habits.csv, whose rows follow
+    the folders' numbering; the folder names lose some characters."""
+    if member is None:
+        return {}
+    try:
+        rows = list(csv.DictReader(io.StringIO(_member_text(archive, member))))
+    except csv.Error:
+        return {}
+    return {
+        str(position): (row.get("Name") or "").strip()[:100]
+        for position, row in enumerate(rows, start=1)
+        if (row.get("Name") or "").strip()
+    }
+
+
+# Loop's full backup: an SQLite database, which is untrusted input.
+
+
+def _loop_database(data, limits):
+    folder = tempfile.mkdtemp(prefix="footcare-import-")
+    try:
+        path = os.path.join(folder, "loop.db")
+        with open(path, "wb") as file:
+            file.write(data)
+        return _read_loop_database(path, limits)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_loop_database(path, limits):
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        raise BadFile("This SQLite file cannot be opened.") from None
+    try:
+        connection.execute("PRAGMA trusted_schema=OFF")
+        connection.execute("PRAGMA cell_size_check=ON")
+        check = connection.execute("PRAGMA quick_check").fetchone()
+        if not check or check[0] != "ok":
+            raise BadFile("This SQLite file is damaged (its integrity check failed).")
+        tables = {
+            row[0].lower()
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 200"
+            )
+        }
+        if not {"habits", "repetitions"} <= tables:
+            raise BadFile(
+                "This SQLite file is not a Loop Habit Tracker backup: it has no "
+                "Habits and Repetitions tables."
+            )
+        habit_columns = _columns(connection, "Habits")
+        if not {"id", "name"} <= habit_columns:
+            raise BadFile("The Habits table of this backup has no id and name.")
+        rep_columns = _columns(connection, "Repetitions")
+        if not {"habit", "timestamp", "value"} <= rep_columns:
+            raise BadFile(
+                "The Repetitions table of this backup lacks habit, timestamp or value."
+            )
+        kind = "type" if "type" in habit_columns else "0"
+        habits = {}
+        dropped = []
+        for habit_id, name, habit_type in connection.execute(
+            f"SELECT id, name, {kind} FROM Habits ORDER BY position, id LIMIT 1000"  # noqa: S608
+        ):
+            label = str(name or f"Habit {habit_id}")[:100]
+            if habit_type not in (0, None):  # a measurable habit
+                dropped.append(label)
+            else:
+                habits[habit_id] = Habit(name=label)
+        notes = "notes" if "notes" in rep_columns else "''"
+        rows = connection.execute(
+            f"SELECT habit, timestamp, value, {notes} FROM Repetitions "  # noqa: S608
+            f"ORDER BY timestamp LIMIT {MAX_ENTRIES + 1}"
+        ).fetchall()
+    except sqlite3.DatabaseError as error:
+        raise BadFile(f"This SQLite file cannot be read ({error}).") from None
+    finally:
+        connection.close()
+    _check_count(len(rows))
+    for number, (habit_id, timestamp, value, note) in enumerate(rows, start=1):
+        habit = habits.get(habit_id)
+        if habit is None:
+            continue
+        at = f"Repetition {number}"
+        if not isinstance(timestamp, int) or not isinstance(value, int):
+            raise BadFile(f"{at}: the timestamp and value must be whole numbers.")
+        try:
+            day = dt.datetime.fromtimestamp(timestamp / 1000, tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise BadFile(f"{at}: {timestamp} is not a valid timestamp.") from None
+        day = limits.day(day.isoformat(), at)
+        state = LOOP_VALUES.get(str(value), "?")
+        if state == "?":
+            raise BadFile(f"{at}: {value} is not a Loop value (2, 1, 0, 3 or -1).")
+        _record(habit, day, state, note if isinstance(note, str) else "")
+    if not habits:
+        raise BadFile("This Loop backup holds no yes/no habits.")
+    return Parsed(
+        kind="Loop Habit Tracker backup", habits=list(habits.values()), dropped=dropped
+    )
+
+
+def _columns(connection, table):
+    return {
+        row[1].lower()
+        for row in connection.execute(f"PRAGMA table_info({table})")  # noqa: S608
+    }
