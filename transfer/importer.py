@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import PreferredTime, User
 from sessions.models import MassageSession, Technique
@@ -216,14 +217,17 @@ def keep_upload(user, data):
     return name
 
 
-def load_upload(user, name):
+def load_upload(user, name, kept_at):
+    """The bytes kept by `keep_upload` for `user` at timestamp `kept_at`, or None
+    once they are gone or too old."""
     if not name or not _NAME.match(name) or not name.startswith(f"{user.pk}-"):
         return None
-    path = pending_dir() / name
+    if not isinstance(kept_at, int | float) or (
+        timezone.now().timestamp() - kept_at > PENDING_MAX_AGE
+    ):
+        return None
     try:
-        if time.time() - path.stat().st_mtime > PENDING_MAX_AGE:
-            return None
-        return path.read_bytes()
+        return (pending_dir() / name).read_bytes()
     except FileNotFoundError:
         return None
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from transfer import footcare, formats, importer, spreadsheet
@@ -67,6 +68,7 @@ def import_upload(request):
             request.session[PENDING] = {
                 "id": importer.keep_upload(request.user, data),
                 "name": upload.name[:100],
+                "at": timezone.now().timestamp(),
             }
             return redirect("transfer:import_preview")
     return render(request, "transfer/import.html", {"form": form})
@@ -84,7 +86,7 @@ def _read_limited(upload):
 def _pending(request):
     """The waiting upload, parsed again, with its name; or (None, None, message)."""
     pending = request.session.get(PENDING) or {}
-    data = importer.load_upload(request.user, pending.get("id"))
+    data = importer.load_upload(request.user, pending.get("id"), pending.get("at"))
     if data is None:
         return None, None, "Choose the file again: the upload has expired."
     try:
