@@ -106,6 +106,7 @@ def plan(user, parsed, habit=0):
 def _plan_footcare(user, data, logged, rested):
     result = Plan()
     skipped = set()
+    fresh = not logged and not rested  # a new account takes the file's settings
     for session in data["sessions"]:
         day = session["local_date"]
         if day in logged or day in rested:
@@ -132,7 +133,6 @@ def _plan_footcare(user, data, logged, rested):
                 name.casefold(), {"name": name, "how_to": "", "archived": False}
             )
     result.techniques = [t for key, t in wanted.items() if key not in known]
-    fresh = not logged and not rested
     if fresh:
         result.settings = {
             name: value

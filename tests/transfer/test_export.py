@@ -1,0 +1,225 @@
+"""Exports: the CSV for spreadsheets and the Footcare JSON, and JSON round trips."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+import time_machine
+
+from accounts.models import PreferredTime
+from sessions.models import MassageSession, Technique
+from streaks.models import RestDay
+from tests.conftest import make_user
+from tests.factories import log_session
+from tests.transfer.files import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response):
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def csv_rows(client):
+    text = body(client.get("/accounts/export/sessions.csv"))
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
+def export_json(client):
+    return json.loads(body(client.get("/accounts/export/footcare.json")))
+
+
+def rich_history(user):
+    """Sessions around both DST changes in London, odd notes, own techniques,
+    a rest day, a preferred time and an imported day without details."""
+    own = Technique.objects.create(user=user, name="Golf ball roll", how_to="Roll")
+    Technique.objects.create(user=user, name="Old trick", archived=True)
+    log_session(user, dt.datetime(2024, 3, 30, 23, 30), notes='=HYPERLINK("x")')
+    log_session(user, dt.datetime(2024, 3, 31, 3, 15), pressure="firm", comfort=2)
+    log_session(
+        user,
+        dt.datetime(2024, 10, 27, 1, 30),
+        notes='Commas, "quotes"\nand a new line',
+        techniques=("warm-up", "arch"),
+    ).techniques.add(own)
+    log_session(user, dt.datetime(2024, 10, 27, 1, 30), tz="America/New_York")
+    MassageSession.objects.bulk_log(
+        user, [{"local_date": dt.date(2024, 11, 2), "timezone": "Europe/London"}]
+    )
+    RestDay.objects.create(user=user, date=dt.date(2024, 11, 3), reason="travel")
+    PreferredTime.objects.create(
+        user=user, label="Evening", time=dt.time(21, 0), weekdays=0b0011111
+    )
+
+
+def test_csv_has_one_row_per_session_with_the_documented_columns(alice_client, alice):
+    rich_history(alice)
+    rows = csv_rows(alice_client)
+    assert list(rows[0]) == [
+        "date",
+        "start",
+        "time_zone",
+        "duration_minutes",
+        "techniques",
+        "comfort",
+        "pressure",
+        "notes",
+    ]
+    assert len(rows) == 5
+    first = rows[0]
+    assert first["date"] == "2024-03-30"
+    assert first["start"] == "2024-03-30T23:30:00+00:00"
+    assert first["notes"] == '\'=HYPERLINK("x")'  # not a formula any more
+    after_change = rows[1]
+    assert after_change["start"] == "2024-03-31T03:15:00+01:00"
+    assert after_change["pressure"] == "firm" and after_change["comfort"] == "2"
+    rich = rows[2]
+    assert rich["notes"] == 'Commas, "quotes"\nand a new line'
+    assert rich["techniques"] == "Arch thumb pressure; Golf ball roll; Warm-up strokes"
+    assert rows[3]["time_zone"] == "America/New_York"
+    assert rows[3]["start"] == "2024-10-27T01:30:00-04:00"
+    imported = rows[4]
+    assert (imported["start"], imported["duration_minutes"], imported["comfort"]) == (
+        "",
+        "",
+        "",
+    )
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_neutralises_every_formula_start(alice_client, alice, start):
+    log_session(alice, dt.datetime(2024, 5, 1, 9, 0), notes=f"{start}1+1")
+    assert csv_rows(alice_client)[0]["notes"] == f"'{start}1+1"
+
+
+def test_exports_show_only_the_users_own_data(alice_client, alice, charlie):
+    log_session(charlie, dt.datetime(2024, 5, 1, 9, 0), notes="charlie's")
+    Technique.objects.create(user=charlie, name="Charlie's secret")
+    log_session(alice, dt.datetime(2024, 5, 2, 9, 0))
+    rows = csv_rows(alice_client)
+    assert len(rows) == 1 and "charlie" not in json.dumps(rows)
+    document = export_json(alice_client)
+    assert len(document["sessions"]) == 1
+    assert "charlie" not in json.dumps(document).lower()
+
+
+def test_exports_need_a_login(client):
+    for url in ("/accounts/export/", "/accounts/export/sessions.csv"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_downloads_are_attachments(alice_client):
+    response = alice_client.get("/accounts/export/sessions.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="footcare-')
+    response = alice_client.get("/accounts/export/footcare.json")
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_the_export_page_links_both_files(alice_client):
+    html = alice_client.get("/accounts/export/").content.decode()
+    assert 'href="/accounts/export/sessions.csv"' in html
+    assert 'href="/accounts/export/footcare.json"' in html
+
+
+@pytest.mark.parametrize("url", ["sessions.csv", "footcare.json"])
+def test_exports_run_a_fixed_number_of_queries(
+    alice_client, alice, django_assert_max_num_queries, url
+):
+    def queries():
+        with django_assert_max_num_queries(12) as captured:
+            body(alice_client.get(f"/accounts/export/{url}"))
+        return len(captured)
+
+    log_session(alice, dt.datetime(2024, 1, 1, 9, 0))
+    few = queries()
+    MassageSession.objects.bulk_log(
+        alice,
+        [
+            {
+                "local_date": dt.date(2010, 1, 1) + dt.timedelta(days=i),
+                "timezone": "Europe/London",
+                "technique_ids": [Technique.objects.filter(user=None).first().pk],
+            }
+            for i in range(5000)
+        ],
+    )
+    assert queries() == few
+
+
+def test_json_has_format_and_version(alice_client):
+    document = export_json(alice_client)
+    assert document["format"] == "footcare" and document["version"] == 1
+
+
+def comparable(document):
+    document = dict(document)
+    document.pop("account")
+    document.pop("exported_at")
+    return document
+
+
+def import_file(client, content):
+    response = client.post("/accounts/import/", {"file": upload(content, "f.json")})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    client.get("/accounts/import/preview/")
+    response = client.post("/accounts/import/confirm/", {"action": "import"})
+    assert response.status_code == 302
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_json_round_trip_into_a_fresh_account_is_lossless(
+    client, alice, settings, tmp_path
+):
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    alice.day_start_hour = 4
+    alice.weekly_target = 5
+    alice.save()
+    rich_history(alice)
+    client.force_login(alice)
+    first = body(client.get("/accounts/export/footcare.json"))
+
+    bob = make_user("bob", timezone="Asia/Tokyo")
+    client.force_login(bob)
+    import_file(client, first)
+    again = export_json(client)
+    assert comparable(again) == comparable(json.loads(first))
+    assert again["account"]["username"] == "bob"
+
+    # A second import of the same file adds nothing.
+    import_file(client, first)
+    assert comparable(export_json(client)) == comparable(json.loads(first))
+    assert MassageSession.objects.for_user(bob).count() == 5
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_json_into_an_account_with_history_keeps_its_settings_and_days(
+    client, alice, settings, tmp_path
+):
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    rich_history(alice)
+    client.force_login(alice)
+    exported = body(client.get("/accounts/export/footcare.json"))
+    bob = make_user("bob", timezone="Asia/Tokyo", weekly_target=3)
+    log_session(bob, dt.datetime(2024, 3, 31, 9, 0), tz="Asia/Tokyo")
+    client.force_login(bob)
+    import_file(client, exported)
+    bob.refresh_from_db()
+    assert (bob.timezone, bob.weekly_target) == ("Asia/Tokyo", 3)
+    days = sorted(
+        MassageSession.objects.for_user(bob).values_list("local_date", flat=True)
+    )
+    # Alice's 31 March is skipped: bob logged that day already.
+    assert days == [
+        dt.date(2024, 3, 30),
+        dt.date(2024, 3, 31),
+        dt.date(2024, 10, 27),
+        dt.date(2024, 10, 27),
+        dt.date(2024, 11, 2),
+    ]

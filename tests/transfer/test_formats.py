@@ -1,0 +1,198 @@
+"""Each foreign format read from small hand-written files (transfer.formats)."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.transfer import files
+from transfer import formats
+from transfer.formats import BadFile, parse_bytes
+
+TODAY = dt.date(2025, 1, 15)
+
+
+def parse(content):
+    return parse_bytes(content.encode() if isinstance(content, str) else content, TODAY)
+
+
+def test_loop_habit_csv_keeps_notes_with_commas_quotes_and_newlines():
+    parsed = parse(files.LOOP_HABIT_CSV)
+    (habit,) = parsed.habits
+    assert habit.done == {
+        dt.date(2024, 3, 31): "Sore heel, used the ball",
+        dt.date(2024, 3, 28): "Two lines\nof notes",
+        dt.date(2024, 10, 27): "",
+    }
+    assert habit.skipped == {dt.date(2024, 3, 29)}
+
+
+def test_loop_csv_with_a_byte_order_mark_and_crlf_lines():
+    content = "\ufeff" + files.LOOP_HABIT_CSV.replace("\n", "\r\n")
+    (habit,) = parse(content).habits
+    assert len(habit.done) == 3
+    assert habit.done[dt.date(2024, 3, 28)] in (
+        "Two lines\r\nof notes",
+        "Two lines\nof notes",
+    )
+
+
+def test_loop_numbers_of_older_versions():
+    (habit,) = parse(files.LOOP_OLD_CSV).habits
+    assert set(habit.done) == {dt.date(2019, 5, 1)}
+    assert habit.skipped == {dt.date(2019, 5, 4)}
+
+
+def test_loop_root_checkmarks_has_a_column_per_habit():
+    parsed = parse(files.LOOP_ROOT_CSV)
+    assert [h.name for h in parsed.habits] == ["Meditate", "Foot massage", "Run"]
+    assert parsed.default_habit() == 1
+    foot = parsed.habits[1]
+    assert set(foot.done) == {dt.date(2024, 3, 31), dt.date(2024, 3, 28)}
+    assert foot.skipped == {dt.date(2024, 3, 29)}
+
+
+def test_loop_root_checkmarks_leaves_out_measurable_habits():
+    content = "Date,Steps,Feet,\n2024-03-31,5000,YES_MANUAL,\n2024-03-30,0,NO,\n"
+    parsed = parse(content)
+    assert [h.name for h in parsed.habits] == ["Feet"]
+    assert parsed.dropped == ["Steps"]
+
+
+def test_loop_zip_reads_each_habit_folder_with_names_from_habits_csv():
+    parsed = parse(files.loop_zip())
+    assert [h.name for h in parsed.habits] == [
+        "Walk & stretch",
+        "Foot massage (evening)",
+    ]
+    assert parsed.default_habit() == 1
+    assert parsed.habits[1].done[dt.date(2024, 3, 31)] == "Sore heel, used the ball"
+
+
+def test_loop_zip_with_only_the_root_checkmarks():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Checkmarks.csv", files.LOOP_ROOT_CSV)
+    parsed = parse(buffer.getvalue())
+    assert len(parsed.habits) == 3
+
+
+def test_loop_database_backup(tmp_path):
+    parsed = parse(files.loop_database(tmp_path / "loop.db"))
+    assert [h.name for h in parsed.habits] == ["Read", "Massage feet"]
+    assert parsed.dropped == ["Steps"]
+    assert parsed.default_habit() == 1
+    feet = parsed.habits[1]
+    # Timestamps are UTC midnights: the day never shifts, whatever the zone,
+    # including the night the clocks go forward (31 March 2024 in Europe).
+    assert feet.done == {
+        dt.date(2024, 3, 30): 'Before bed, "firm"',
+        dt.date(2024, 3, 31): "",
+    }
+    assert feet.skipped == {dt.date(2024, 4, 1)}
+
+
+def test_loop_database_without_loop_tables(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE t (x)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(BadFile, match="not a Loop Habit Tracker backup"):
+        parse(path.read_bytes())
+
+
+def test_loop_database_with_a_future_day(tmp_path):
+    rows = [(2, dt.date(2025, 2, 1), 2, None)]
+    content = files.loop_database(tmp_path / "loop.db", repetitions=rows)
+    with pytest.raises(BadFile, match="Repetition 1: 2025-02-01 is in the future"):
+        parse(content)
+
+
+def test_loop_database_temp_files_are_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    parse(files.loop_database(tmp_path / "loop.db"))
+    with pytest.raises(BadFile):
+        parse(b"SQLite format 3\x00" + b"\x01" * 500)
+    assert [p.name for p in tmp_path.iterdir()] == ["loop.db"]
+
+
+def test_beaver_json():
+    parsed = parse(files.beaver_json())
+    assert [h.name for h in parsed.habits] == ["Water", "Foot care"]
+    assert parsed.default_habit() == 1
+    assert set(parsed.habits[1].done) == {dt.date(2024, 2, 1), dt.date(2024, 2, 3)}
+    assert parsed.habits[1].skipped == set()
+
+
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ('[{"day": "2024-01-01", "done": "yes"}]', "must be true or false"),
+        ('[{"done": true}]', "records\\[0\\]"),
+        ('[{"day": "2030-01-01", "done": true}]', "in the future"),
+        ('[{"day": "1999-12-31", "done": true}]', "before 1 January 2000"),
+    ],
+)
+def test_beaver_bad_records(records, message):
+    content = '{"habits": [{"name": "Feet", "records": ' + records + "}]}"
+    with pytest.raises(BadFile, match=message):
+        parse(content)
+
+
+def test_more_than_50000_beaver_records():
+    records = [{"day": "2024-01-01", "done": False}] * (formats.MAX_ENTRIES + 1)
+    content = json.dumps({"habits": [{"name": "Feet", "records": records}]})
+    with pytest.raises(BadFile, match="more than 50,000 entries"):
+        parse(content)
+
+
+def test_a_zip_whose_header_lies_about_its_size():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Checkmarks.csv", "Date,Value,Notes\n" + "x" * 5_000_000)
+    data = bytearray(buffer.getvalue())
+    # Both headers claim 100 bytes unpacked; the real stream is 5 MB of x.
+    local = data.index(b"PK\x03\x04")
+    data[local + 22 : local + 26] = (100).to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (100).to_bytes(4, "little")
+    with pytest.raises(BadFile):
+        parse(bytes(data))
+
+
+days = st.dates(min_value=dt.date(2000, 1, 1), max_value=TODAY)
+values = st.sampled_from(sorted(formats.LOOP_VALUES))
+notes = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(days, st.tuples(values, notes), max_size=30))
+def test_any_loop_habit_csv_reads_back_what_was_written(entries):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # quotes \r and \n, as opencsv does
+    writer.writerow(["Date", "Value", "Notes"])
+    for day, (value, note) in sorted(entries.items(), reverse=True):
+        writer.writerow([day.isoformat(), value, note])
+    (habit,) = parse(buffer.getvalue()).habits
+    done = {d for d, (v, _) in entries.items() if formats.LOOP_VALUES[v] == "done"}
+    skipped = {d for d, (v, _) in entries.items() if formats.LOOP_VALUES[v] == "skip"}
+    assert set(habit.done) == done
+    assert habit.skipped == skipped
+    for day in done:
+        assert habit.done[day] == entries[day][1]
