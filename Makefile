@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # Browser tests drive Debian's Chromium (never a browser from `playwright install`).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test e2e migrate lint format bench demo clean
+.PHONY: run test e2e migrate lint format bench bench-import demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,9 @@ demo: migrate
 
 bench: $(VENV)/.dev
 	$(PY) bench/bench_pages.py
+
+bench-import: $(VENV)/.dev
+	$(PY) bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,7 @@
 the README): writing it as a stream, and checking an uploaded one entry by entry."""
 
 import datetime as dt
+import functools
 import json
 
 from django.db.models import F
@@ -214,8 +215,14 @@ def _whole(value, where, field, low, high, optional=False):
     return value
 
 
+@functools.cache
+def _known_zone(name):
+    # zoneinfo.available_timezones() walks the zone files on every call.
+    return timezones.is_valid(name)
+
+
 def _zone(value, where):
-    if not isinstance(value, str) or not timezones.is_valid(value):
+    if not isinstance(value, str) or len(value) > 64 or not _known_zone(value):
         raise BadFile(f"Entry {where}: “{str(value)[:64]}” is not a known time zone.")
     return timezones.canonical(value)
 
