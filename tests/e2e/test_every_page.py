@@ -34,6 +34,8 @@ SIGNED_IN = {
     "settings": "/accounts/settings/",
     "password change": "/accounts/password_change/",
     "delete account": "/accounts/delete/",
+    "export": "/accounts/export/",
+    "import": "/accounts/import/",
     "statistics": "/streaks/",
     "rest days": "/streaks/rest-days/",
 }
