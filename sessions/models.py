@@ -85,9 +85,7 @@ class MassageSessionQuerySet(models.QuerySet):
         else:
             started_at = started_at.astimezone(dt.UTC)
             if local_date is None:
-                local_date = localtime.practice_day(
-                    started_at, user.day_start_hour, tz
-                )
+                local_date = localtime.practice_day(started_at, user.day_start_hour, tz)
         return self.model(
             user=user,
             started_at=started_at,
@@ -110,9 +108,9 @@ class MassageSessionQuerySet(models.QuerySet):
     def bulk_log(self, user, entries, batch_size=2000):
         """Create many sessions of `user` at once (the importer's path, through
         ``build``): a list of dicts with the model's fields (`local_date` and
-        `timezone` required, the rest optional) and `technique_ids`. Two bulk inserts per batch, no
-        signals: the caller runs it in a transaction and refreshes what depends
-        on the logbook. Returns the number created."""
+        `timezone` required, the rest optional) and `technique_ids`. Two bulk
+        inserts per batch, no signals: the caller runs it in a transaction and
+        refreshes what depends on the logbook. Returns the number created."""
         through = MassageSession.techniques.through
         created = 0
         for start in range(0, len(entries), batch_size):

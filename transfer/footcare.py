@@ -8,7 +8,7 @@ import json
 from django.db.models import F
 from django.utils import timezone
 
-from accounts import schedule, timezones
+from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
@@ -92,7 +92,7 @@ def stream_export(user):
             {
                 "label": label,
                 "time": time.strftime("%H:%M"),
-                "weekdays": sorted(schedule.days_from_mask(mask)),
+                "weekdays": sorted(localtime.days_from_mask(mask)),
             }
             for label, time, mask in PreferredTime.objects.for_user(user)
             .order_by("time", "label")
@@ -275,7 +275,7 @@ def _preferred_time(raw, where):
     return {
         "label": _text(raw.get("label"), where, "label", 40, True),
         "time": time.replace(second=0, microsecond=0),
-        "weekdays": schedule.mask_from_days(days),
+        "weekdays": localtime.mask_from_days(days),
     }
 
 
