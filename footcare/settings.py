@@ -86,6 +86,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id, and /healthz answers
+    # before the HTTPS redirect and the session machinery.
+    "footcare.observability.RequestIdMiddleware",
+    "footcare.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,10 +234,44 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Cache: local memory per process by default; Redis (shared by every app server)
+# when REDIS_URL (or CACHE_URL) is set, e.g. redis://127.0.0.1:6379/0.
+CACHE_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "footcare"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Logs: plain lines, or one JSON object per line with DJANGO_LOG_FORMAT=json.
+# Every record carries the request id (footcare.observability.RequestIdMiddleware).
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}"
+    )
+# Queries slower than this (milliseconds) are logged as warnings; 0 turns it off.
+SLOW_QUERY_MS = env_int("DJANGO_SLOW_QUERY_MS", 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "footcare.observability.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "footcare.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

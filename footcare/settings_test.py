@@ -22,3 +22,8 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_URL = "http://testserver"
+# Tests clear the cache before and after each test; with Redis that would be a
+# FLUSHDB of a shared server. Tests that need Redis configure it themselves
+# (tests/footcare/servers.py), with a key prefix of their own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SLOW_QUERY_MS = 0

@@ -1,6 +1,7 @@
 """Reminder emails at the users' preferred session times.
 
-``manage.py send_reminders`` runs ``send_due_reminders`` every five minutes. A
+``manage.py send_reminders`` runs ``send_due_reminders`` every five minutes
+(from cron or a timer), or ``--loop`` keeps running it every minute. A
 reminder is due for a user who turned email reminders on, has an email address,
 has a preferred time of today's practice day that started in the last
 ``REMINDER_WINDOW``, and has no session on today's practice day yet and has not
@@ -17,6 +18,7 @@ beats always.
 """
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,7 +26,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -211,6 +213,41 @@ def send_due_reminders(now=None, dry_run=False):
     finally:
         connection.close()
     return outcome
+
+
+def run_loop(stop, interval=60, clock=None):
+    """Send due reminders every `interval` seconds until `stop` (a
+    threading.Event) is set; a pass under way when it is set is finished first.
+    A failing pass (database or mail server down) is logged and the loop goes
+    on. Returns the number of passes. Any number of loops may run, on any
+    number of machines: the claim in the database sends each reminder once."""
+    passes = 0
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            outcome = send_due_reminders(now=clock() if clock else None)
+        except Exception:
+            logger.exception("Reminder pass failed; trying again next pass")
+        else:
+            if outcome.sent or outcome.failed or outcome.taken:
+                logger.info(
+                    "Reminder pass: %s sent, %s failed, %s taken by another run",
+                    len(outcome.sent),
+                    len(outcome.failed),
+                    len(outcome.taken),
+                    extra={
+                        "sent": len(outcome.sent),
+                        "failed": len(outcome.failed),
+                        "taken": len(outcome.taken),
+                    },
+                )
+        finally:
+            # A long-running process must not keep a connection the database
+            # dropped, nor one older than CONN_MAX_AGE.
+            close_old_connections()
+        passes += 1
+        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    return passes
 
 
 def build_message(reminder, send, connection=None):
