@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime, User
+from accounts.widgets import TimeZoneSelect
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -11,6 +12,7 @@ class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Time zone")
         kwargs.setdefault("initial", "UTC")
+        kwargs.setdefault("widget", TimeZoneSelect)
         super().__init__(choices=timezones.choices, **kwargs)
         self.widget.attrs.update({"data-timezone-select": "", "autocomplete": "off"})
 
