@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1
 # Browser tests drive Debian's Chromium (never a browser from `playwright install`).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test e2e migrate lint format bench bench-import demo clean
+.PHONY: run test e2e migrate lint format bench bench-import load demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,15 @@ bench: $(VENV)/.dev
 
 bench-import: $(VENV)/.dev
 	$(PY) bench/bench_import.py
+
+$(VENV)/.load: $(VENV)/.runtime requirements-load.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
+
+# Real gunicorn servers under locust for up to 60 s (see bench/load.py for options):
+# make load LOAD_ARGS="--db postgres --servers 2 --workers 2"
+load: $(VENV)/.load
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
