@@ -25,6 +25,13 @@ LOGGED = []  # submission tokens of sessions the app confirmed (302)
 
 EDIT = re.compile(r'href="/sessions/(\d+)/edit/"')
 PAGES = re.compile(r"Page \d+ of (\d+)")
+FIELD_ERROR = re.compile(r'class="invalid-feedback"[^>]*>\s*(?:<strong>)?([^<]+)')
+
+
+def failure_reason(response):
+    found = FIELD_ERROR.search(response.text or "")
+    reason = f": {found.group(1).strip()}" if found else ""
+    return f"expected a redirect, got {response.status_code}{reason}"
 
 
 class Inputs(HTMLParser):
@@ -99,7 +106,7 @@ class Footcarer(HttpUser):
                 LOGGED.append(token)
                 response.success()
             else:
-                response.failure(f"expected a redirect, got {response.status_code}")
+                response.failure(failure_reason(response))
 
     @task(2)
     def statistics(self):
@@ -145,7 +152,7 @@ class Footcarer(HttpUser):
             if response.status_code == 302:
                 response.success()
             else:
-                response.failure(f"expected a redirect, got {response.status_code}")
+                response.failure(failure_reason(response))
 
     @task(1)
     def rest_day(self):
