@@ -92,6 +92,8 @@ def deploy_env(django_db_setup, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("deploy")
     env = servers.base_env(**env_file())
     env["DJANGO_SECRET_KEY"] = "insecure-key-for-tests-only"
+    env["FOOTCARE_IMPORT_DIR"] = str(tmp_path / "imports")
+    env["FOOTCARE_BACKUP_DIR"] = str(tmp_path / "backups")
     try:
         env["DATABASE_URL"] = servers.postgres_or_skip()
     except pytest.skip.Exception:
