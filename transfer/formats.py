@@ -147,6 +147,8 @@ def _json(text, limits):
         raise BadFile(
             f"Line {error.lineno}: this is not valid JSON ({error.msg})."
         ) from None
+    except RecursionError:
+        raise BadFile("This JSON file is nested too deeply to be an export.") from None
     if isinstance(document, dict) and document.get("format") == "footcare":
         from transfer import footcare  # the Footcare format's own reader
 

@@ -150,6 +150,11 @@ def test_beaver_bad_records(records, message):
         parse(content)
 
 
+def test_json_nested_too_deeply():
+    with pytest.raises(BadFile, match="nested too deeply"):
+        parse("[" * 200_000 + "]" * 200_000)
+
+
 def test_more_than_50000_beaver_records():
     records = [{"day": "2024-01-01", "done": False}] * (formats.MAX_ENTRIES + 1)
     content = json.dumps({"habits": [{"name": "Feet", "records": records}]})
