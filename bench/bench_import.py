@@ -51,12 +51,22 @@ def loop_csv(today):
 
 
 def timed_import(user, data):
+    """Wall-clock seconds to parse and in all, and the CPU seconds this process
+    spent (the figure a busy shared machine distorts least)."""
+    cpu = time.process_time()
     start = time.perf_counter()
     parsed = formats.parse_bytes(data, user.today())
     parse_done = time.perf_counter()
     result = importer.run(user, parsed, parsed.default_habit())
     end = time.perf_counter()
-    return result, parse_done - start, end - start
+    return result, parse_done - start, end - start, time.process_time() - cpu
+
+
+def load_note():
+    try:
+        return f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    except OSError:
+        return ""
 
 
 def main():
@@ -68,12 +78,14 @@ def main():
     today = first.today()
 
     data = loop_csv(today)
-    result, parse, total = timed_import(first, data)
+    print("Importing ten years of daily entries" + load_note())
+    result, parse, total, cpu = timed_import(first, data)
     print(
         f"Loop CSV, {len(result.sessions):,} daily entries ({len(data) / 1e6:.2f} MB): "
-        f"parse {parse * 1000:.0f} ms, import total {total * 1000:.0f} ms"
+        f"parse {parse * 1000:.0f} ms, import total {total * 1000:.0f} ms "
+        f"({cpu * 1000:.0f} ms CPU)"
     )
-    again, _, total_again = timed_import(first, data)
+    again, _, total_again, _ = timed_import(first, data)
     print(
         f"  same file again: {len(again.sessions)} added, "
         f"{len(again.skipped_days):,} skipped, {total_again * 1000:.0f} ms"
@@ -94,12 +106,13 @@ def main():
     )
 
     second = User.objects.create_user("bench-import-2", timezone="Asia/Tokyo")
-    result, parse, total = timed_import(second, export_json)
+    result, parse, total_json, cpu = timed_import(second, export_json)
     print(
         f"Footcare JSON into a fresh account, {len(result.sessions):,} sessions: "
-        f"parse {parse * 1000:.0f} ms, import total {total * 1000:.0f} ms"
+        f"parse {parse * 1000:.0f} ms, import total {total_json * 1000:.0f} ms "
+        f"({cpu * 1000:.0f} ms CPU)"
     )
-    worst = max(total, total_again)
+    worst = max(total, total_again, total_json)
     print(f"Target: every import under 3 s: {'met' if worst < 3 else 'MISSED'}")
 
 
