@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -140,9 +141,7 @@ def import_confirm(request):
             return redirect("transfer:import_preview")
         habit = habit_form.cleaned_data["habit"]
         if request.POST.get("action") == "preview":
-            return redirect(
-                f"{request.path.replace('confirm/', 'preview/')}?habit={habit}"
-            )
+            return redirect(f"{reverse('transfer:import_preview')}?habit={habit}")
     result = importer.run(request.user, parsed, habit)
     importer.drop_upload(pending.get("id"))
     request.session.pop(PENDING, None)

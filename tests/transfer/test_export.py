@@ -7,6 +7,9 @@ import json
 
 import pytest
 import time_machine
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
@@ -14,6 +17,7 @@ from streaks.models import RestDay
 from tests.conftest import make_user
 from tests.factories import log_session
 from tests.transfer.files import upload
+from transfer import footcare, formats
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +227,60 @@ def test_json_into_an_account_with_history_keeps_its_settings_and_days(
         dt.date(2024, 10, 27),
         dt.date(2024, 11, 2),
     ]
+
+
+zones = st.sampled_from(["Europe/London", "America/New_York", "Asia/Kolkata", "UTC"])
+instants = st.datetimes(
+    min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2024, 12, 31)
+).map(lambda moment: moment.replace(tzinfo=dt.UTC))
+texts = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=60,
+)
+sessions = st.lists(
+    st.fixed_dictionaries(
+        {
+            "started_at": st.none() | instants,
+            "timezone": zones,
+            "duration_minutes": st.none() | st.integers(1, 180),
+            "comfort": st.none() | st.integers(1, 5),
+            "pressure": st.sampled_from(["", "light", "medium", "firm"]),
+            "notes": texts,
+            "local_date": st.dates(dt.date(2000, 1, 2), dt.date(2024, 12, 31)),
+        }
+    ),
+    max_size=12,
+)
+
+
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def key(session):
+    """Export order: by day, a day's untimed sessions first, then by start."""
+    started = session["started_at"]
+    return (session["local_date"], started is not None, started or EARLIEST)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(entries=sessions)
+def test_any_history_survives_export_and_reading_back(alice, entries):
+    with transaction.atomic():
+        MassageSession.objects.bulk_log(alice, entries)
+        exported = "".join(footcare.stream_export(alice)).encode()
+        transaction.set_rollback(True)
+    parsed = formats.parse_bytes(exported, dt.date(2025, 1, 1))
+    back = parsed.footcare["sessions"]
+    assert len(back) == len(entries)
+    for original, read in zip(
+        sorted(entries, key=key), sorted(back, key=key), strict=True
+    ):
+        for name in ("started_at", "timezone", "duration_minutes", "comfort"):
+            assert read[name] == original[name]
+        assert read["pressure"] == original["pressure"]
+        assert read["notes"] == original["notes"]
+        assert read["local_date"] == original["local_date"]
