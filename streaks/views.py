@@ -143,6 +143,9 @@ def _on_time(user, today):
     return {"rate": presentation.percent(rate), "best": best, "counts": counts}
 
 
+PAST_SHOWN = 30
+
+
 @login_required
 def rest_days(request):
     user = request.user
@@ -162,16 +165,24 @@ def rest_days(request):
             )
         return redirect(_back(request))
     today = user.today()
-    days = list(RestDay.objects.for_user(user))
+    mine = RestDay.objects.for_user(user)
+    # Years of holidays make hundreds of past rows, each with a form: the latest
+    # PAST_SHOWN unless all are asked for. A fixed number of queries either way.
+    past = mine.filter(date__lt=today).order_by("-date")
+    show_all = request.GET.get("all") == "1"
+    past_rows = list(past if show_all else past[: PAST_SHOWN + 1])
+    past_hidden = 0
+    if len(past_rows) > PAST_SHOWN and not show_all:
+        past_rows = past_rows[:PAST_SHOWN]
+        past_hidden = past.count() - PAST_SHOWN
     context = {
         "form": form,
         "lists": [
-            (
-                "Today and ahead",
-                sorted((d for d in days if d.date >= today), key=lambda d: d.date),
-            ),
-            ("Past", [d for d in days if d.date < today]),
+            ("Today and ahead", list(mine.filter(date__gte=today).order_by("date"))),
+            ("Past", past_rows),
         ],
+        "past_hidden": past_hidden,
+        "past_total": past_hidden + len(past_rows),
     }
     return render(request, "streaks/rest_days.html", context)
 

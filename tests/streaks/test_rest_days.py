@@ -98,3 +98,41 @@ def test_marking_without_a_csrf_token_is_refused(csrf_client, alice):
 def test_the_date_field_opens_on_today_in_the_format_date_inputs_take(alice_client):
     html = alice_client.get(URL).content.decode()
     assert 'type="date" name="date" value="2026-11-25"' in html
+
+
+def add_past_rest_days(user, count):
+    RestDay.objects.bulk_create(
+        RestDay(user=user, date=dt.date(2026, 11, 24) - dt.timedelta(days=i))
+        for i in range(count)
+    )
+
+
+def test_years_of_rest_days_show_the_latest_30_and_a_link_to_all(alice_client, alice):
+    add_past_rest_days(alice, 40)
+    response = alice_client.get(URL)
+    past = dict(response.context["lists"])["Past"]
+    assert len(past) == 30
+    assert past[0].date == dt.date(2026, 11, 24)  # newest first
+    html = response.content.decode()
+    assert 'href="?all=1">Show all 40 past rest days' in html
+    assert "(10 older not shown)" in html
+    response = alice_client.get(URL + "?all=1")
+    assert len(dict(response.context["lists"])["Past"]) == 40
+    assert "Show all" not in response.content.decode()
+
+
+def test_thirty_past_rest_days_need_no_link(alice_client, alice):
+    add_past_rest_days(alice, 30)
+    response = alice_client.get(URL)
+    assert len(dict(response.context["lists"])["Past"]) == 30
+    assert "Show all" not in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 700])
+def test_the_page_takes_the_same_queries_for_1_or_700_rest_days(
+    alice_client, alice, count, django_assert_max_num_queries
+):
+    add_past_rest_days(alice, count)
+    with django_assert_max_num_queries(5):  # session, user, ahead, past, count
+        response = alice_client.get(URL)
+    assert response.content.decode().count("Remove<span") == min(count, 30)
