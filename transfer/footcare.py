@@ -4,6 +4,7 @@ the README): writing it as a stream, and checking an uploaded one entry by entry
 import datetime as dt
 import functools
 import json
+import zoneinfo
 
 from django.db.models import F
 from django.utils import timezone
@@ -63,12 +64,9 @@ def local_start(started_at, zone):
     return started_at.astimezone(zone_info(zone)).isoformat()
 
 
-def zone_info(name, _cache={}):  # noqa: B006 - a small cache of ZoneInfo objects
-    from zoneinfo import ZoneInfo
-
-    if name not in _cache:
-        _cache[name] = ZoneInfo(timezones.canonical(name))
-    return _cache[name]
+@functools.cache
+def zone_info(name):
+    return zoneinfo.ZoneInfo(timezones.canonical(name))
 
 
 def stream_export(user):

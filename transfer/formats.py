@@ -97,17 +97,9 @@ class Limits:
         return day
 
 
-def read(upload, today):
-    """Recognise and parse an uploaded file (a Django UploadedFile)."""
-    if upload.size > MAX_BYTES:
-        raise BadFile("The file is larger than 20 MB.")
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise BadFile("The file is larger than 20 MB.")
-    return parse_bytes(data, today)
-
-
 def parse_bytes(data, today):
+    """Recognise and parse a file's bytes; `today` is the user's day, after
+    which no date may fall."""
     limits = Limits(today)
     if not data.strip():
         raise BadFile("The file is empty.")

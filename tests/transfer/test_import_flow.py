@@ -311,3 +311,49 @@ def test_a_second_user_can_import_the_same_file(client, alice):
     session = MassageSession.objects.for_user(bob).first()
     assert session.timezone == "America/New_York"
     assert session.started_at is None and session.duration_minutes is None
+
+
+def test_a_footcare_export_into_a_new_account_previews_its_settings(client, alice):
+    import json
+
+    document = {
+        "format": "footcare",
+        "version": 1,
+        "settings": {"timezone": "Asia/Tokyo", "day_start_hour": 4, "weekly_target": 5},
+        "techniques": [{"name": "Golf ball roll", "how_to": "", "archived": False}],
+        "preferred_times": [{"label": "Evening", "time": "21:00", "weekdays": [0, 6]}],
+        "rest_days": [{"date": "2024-05-02", "reason": "travel"}],
+        "sessions": [
+            {
+                "date": "2024-05-01",
+                "start": "2024-05-01T21:00:00+09:00",
+                "timezone": "Asia/Tokyo",
+                "duration_minutes": 15,
+                "comfort": 5,
+                "pressure": "light",
+                "techniques": ["Golf ball roll", "Warm-up strokes"],
+                "notes": "",
+            }
+        ],
+    }
+    client.force_login(alice)
+    send(client, json.dumps(document), "footcare.json")
+    html = preview_text(client)
+    assert "Footcare export" in html
+    assert "time zone Asia/Tokyo, day starts at 4:00, weekly target 5 days" in html
+    assert "New techniques: Golf ball roll." in html
+    assert "Preferred times: 1." in html
+    assert 'id="id_habit"' not in html  # one account, no habit to choose
+    client.post("/accounts/import/confirm/", {"action": "import"})
+    alice.refresh_from_db()
+    assert (alice.timezone, alice.day_start_hour, alice.weekly_target) == (
+        "Asia/Tokyo",
+        4,
+        5,
+    )
+    session = MassageSession.objects.get(user=alice)
+    assert session.started_at == dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
+    assert sorted(t.name for t in session.techniques.all()) == [
+        "Golf ball roll",
+        "Warm-up strokes",
+    ]
