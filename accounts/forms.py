@@ -182,6 +182,31 @@ class PreferredTimeForm(forms.ModelForm):
         return localtime.mask_from_days(self.cleaned_data["weekdays"])
 
 
+def _slot(cleaned_data):
+    return schedule.Slot(
+        cleaned_data["label"],
+        cleaned_data["time"],
+        localtime.days_from_mask(cleaned_data["weekdays"]),
+    )
+
+
+def slot_problems(slots):
+    """What makes a set of slots invalid, in words: more than MAX_SLOTS, no
+    weekday, or two slots at the same time on the same weekday."""
+    problems = []
+    if len(slots) > schedule.MAX_SLOTS:
+        problems.append(f"You can keep up to {schedule.MAX_SLOTS} preferred times.")
+    problems += [
+        f"“{slot[0]}” needs at least one day." for slot in slots if not slot[2]
+    ]
+    problems += [
+        f"“{slots[first][0]}” and “{slots[second][0]}” are both at "
+        f"{time:%H:%M} on {localtime.DAY_NAMES[day]}."
+        for first, second, time, day in schedule.clashes(slots)
+    ]
+    return problems
+
+
 class BasePreferredTimeFormSet(forms.BaseModelFormSet):
     default_error_messages = {
         "too_many_forms": f"You can keep up to {schedule.MAX_SLOTS} preferred times.",
@@ -213,28 +238,46 @@ class BasePreferredTimeFormSet(forms.BaseModelFormSet):
         super().clean()
         if any(self.errors):
             return
-        seen = {}
-        for form in self.kept_forms():
-            time = form.cleaned_data["time"]
-            for day in sorted(localtime.days_from_mask(form.cleaned_data["weekdays"])):
-                other = seen.setdefault((time, day), form)
-                if other is not form:
-                    message = (
-                        f"“{other.cleaned_data['label']}” is already at "
-                        f"{time:%H:%M} on {localtime.DAY_NAMES[day]}."
-                    )
-                    # Next to the field for the person reading the form, and in
-                    # the summary so the formset as a whole is refused.
-                    form.add_error("time", message)
-                    raise forms.ValidationError(
-                        "Two of your times are at the same hour on the same day.",
-                        code="same_time",
-                    )
-        if len(self.kept_forms()) > schedule.MAX_SLOTS:
+        kept = self.kept_forms()
+        for first, second, time, day in schedule.clashes(
+            [_slot(form.cleaned_data) for form in kept]
+        )[:1]:
+            # Next to the field for the person reading the form, and in the
+            # summary so the formset as a whole is refused.
+            kept[second].add_error(
+                "time",
+                f"“{kept[first].cleaned_data['label']}” is already at "
+                f"{time:%H:%M} on {localtime.DAY_NAMES[day]}.",
+            )
+            raise forms.ValidationError(
+                "Two of your times are at the same hour on the same day.",
+                code="same_time",
+            )
+        if len(kept) > schedule.MAX_SLOTS:
             raise forms.ValidationError(
                 self.error_messages["too_many_forms"] % {"num": schedule.MAX_SLOTS},
                 code="too_many_forms",
             )
+
+    def slots_after_save(self):
+        """The user's slots as saving would leave them, in time order, with what
+        another tab saved since this page was shown. Call with the user's row
+        locked (the view does)."""
+        after = {
+            row.pk: ((row.time, row.pk), row.as_slot())
+            for row in PreferredTime.objects.for_user(self.user)
+        }
+        new_pk = max(after, default=0)  # new rows come after in a time tie
+        for form in self.forms:
+            pk = form.instance.pk
+            if self._should_delete_form(form):
+                after.pop(pk, None)
+            elif form.has_changed():
+                if pk is None:
+                    new_pk += 1
+                    pk = new_pk
+                after[pk] = ((form.cleaned_data["time"], pk), _slot(form.cleaned_data))
+        return [slot for _, slot in sorted(after.values())]
 
     def save_new(self, form, commit=True):
         form.instance.user = self.user

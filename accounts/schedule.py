@@ -1,4 +1,5 @@
-"""Preferred session times: when a slot next starts, and how often it was kept.
+"""Preferred session times: when a slot next starts, how often it was kept, and
+which slots clash. The rules only: sentences live with the pages that show them.
 
 Pure Python: no ORM, no settings, no clock. Callers pass the slots, the user's
 zone (through an aware ``now_local`` or a ``tzinfo``) and the day-start hour.
@@ -19,13 +20,12 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from accounts import localtime
-from accounts.localtime import ALL_DAYS, DAY_NAMES, practice_day
+from accounts.localtime import ALL_DAYS, practice_day
 
 MAX_SLOTS = 4
 # A slot stays "due" on the dashboard this long after it starts.
@@ -40,10 +40,11 @@ class Slot(NamedTuple):
     weekdays: frozenset[int]
 
 
-# The source article's two suggestions, offered on a first visit.
+# Offered on a first visit: a morning session wakes up the circulation, an
+# evening one helps to unwind before sleep.
 SUGGESTED_SLOTS = (
-    Slot("Morning", dt.time(7, 30), ALL_DAYS),  # to wake up circulation
-    Slot("Evening", dt.time(21, 0), ALL_DAYS),  # to unwind before sleep
+    Slot("Morning", dt.time(7, 30), ALL_DAYS),
+    Slot("Evening", dt.time(21, 0), ALL_DAYS),
 )
 
 
@@ -100,12 +101,14 @@ def recent_starts(
 
 @dataclass(frozen=True)
 class NextSlot:
-    """What the dashboard says about the preferred times.
+    """The preferred time the dashboard talks about (streaks.presentation puts
+    it into words).
 
     ``state`` is "due" (a slot of today started under an hour ago and nothing is
     logged today), "next" (the next start, today or later) or "done" (practised
     today: the first slot of a later practice day). ``start`` is aware, in the
-    user's zone; ``day`` is the practice day it counts for.
+    user's zone; ``day`` is the practice day it counts for; ``today`` and ``now``
+    are the user's practice day and aware time when it was worked out.
     """
 
     state: str
@@ -114,47 +117,6 @@ class NextSlot:
     day: dt.date
     today: dt.date
     now: dt.datetime
-
-    @property
-    def time_text(self) -> str:
-        return self.start.strftime("%H:%M")
-
-    @property
-    def day_text(self) -> str:
-        """Today, tomorrow (in practice days, like the rest of the app), else the
-        weekday the clock shows; "next Monday" a week ahead."""
-        ahead = (self.day - self.today).days
-        if ahead <= 0:
-            return "today"
-        if ahead == 1:
-            return "tomorrow"
-        name = DAY_NAMES[self.start.weekday()]
-        return f"next {name}" if ahead >= 7 else name
-
-    @property
-    def in_text(self) -> str:
-        """Time to the start: "in 2 h 10 min" under a day (whole minutes, rounded
-        up), else "in 2 days"."""
-        seconds = (_utc(self.start) - _utc(self.now)).total_seconds()
-        minutes = max(0, math.ceil(seconds / 60))
-        if minutes < 24 * 60:
-            hours, minutes = divmod(minutes, 60)
-            if not hours:
-                return f"in {minutes} min"
-            return f"in {hours} h {minutes} min" if minutes else f"in {hours} h"
-        days = max(1, (self.day - self.today).days)
-        return f"in {days} day{'s' if days != 1 else ''}"
-
-    @property
-    def text(self) -> str:
-        if self.state == "due":
-            return f"Due now ({self.time_text})"
-        if self.state == "done":
-            return f"Done today · next: {self.day_text} at {self.time_text}"
-        return f"Next session: {self.day_text} at {self.time_text} ({self.in_text})"
-
-    def __str__(self):
-        return self.text
 
 
 def next_slot(
@@ -248,24 +210,16 @@ def on_time_rate(
     return rate, best, counts
 
 
-def slot_conflicts(slots: Sequence[Sequence]) -> list[str]:
-    """What makes a set of slots invalid: more than MAX_SLOTS, no weekday, or two
-    slots at the same time on the same weekday. Empty when the set is fine."""
-    problems = []
-    if len(slots) > MAX_SLOTS:
-        problems.append(f"You can keep up to {MAX_SLOTS} preferred times.")
+def clashes(slots: Sequence[Sequence]) -> list[tuple[int, int, dt.time, int]]:
+    """Slots at the same minute on the same weekday, as ``(earlier index, later
+    index, time, weekday)``: one per later slot, on its first clashing weekday."""
+    found = []
     seen = {}
     for index, slot in enumerate(slots):
-        label, time, weekdays = slot[0], slot[1], slot[2]
-        if not weekdays:
-            problems.append(f"“{label}” needs at least one day.")
-        key_time = time.replace(second=0, microsecond=0)
-        for day in sorted(weekdays):
-            other = seen.setdefault((key_time, day), index)
+        time = slot[1].replace(second=0, microsecond=0)
+        for day in sorted(slot[2]):
+            other = seen.setdefault((time, day), index)
             if other != index:
-                problems.append(
-                    f"“{slots[other][0]}” and “{label}” are both at "
-                    f"{key_time:%H:%M} on {DAY_NAMES[day]}."
-                )
+                found.append((other, index, time, day))
                 break
-    return problems
+    return found

@@ -12,6 +12,7 @@ from accounts.forms import (
     PreferredTimeFormSet,
     SettingsForm,
     SignupForm,
+    slot_problems,
 )
 from accounts.models import CalendarFeed, PreferredTime, User
 
@@ -73,10 +74,6 @@ def delete_account(request):
     return render(request, "accounts/delete.html", {"form": form})
 
 
-class _SlotsConflict(Exception):
-    """The saved set broke a rule (a concurrent edit): undo the whole save."""
-
-
 @login_required
 def preferred_times(request):
     user = request.user
@@ -85,7 +82,7 @@ def preferred_times(request):
     elif PreferredTime.objects.for_user(user).exists():
         formset = PreferredTimeFormSet(user=user)
     else:
-        # A first visit: the article's two times, filled in but not saved.
+        # A first visit: two suggested times, filled in but not saved.
         suggestions = [
             {"label": s.label, "time": s.time, "weekdays": sorted(s.weekdays)}
             for s in schedule.SUGGESTED_SLOTS
@@ -93,23 +90,14 @@ def preferred_times(request):
         formset = PreferredTimeFormSet(user=user, initial=suggestions)
     conflict = []
     if request.method == "POST" and formset.is_valid():
-        try:
-            with transaction.atomic():
-                # One editor per user at a time; the check after saving sees
-                # what another tab may have added meanwhile.
-                User.objects.select_for_update().get(pk=user.pk)
+        with transaction.atomic():
+            # One editor per user at a time, so the check sees what another tab
+            # saved meanwhile and nothing changes between the check and the save.
+            User.objects.select_for_update().get(pk=user.pk)
+            conflict = slot_problems(formset.slots_after_save())
+            if not conflict:
                 formset.save()
-                conflict = schedule.slot_conflicts(
-                    PreferredTime.objects.for_user(user).as_slots()
-                )
-                if conflict:
-                    raise _SlotsConflict
-        except _SlotsConflict:
-            # The rows were rolled back; the redisplayed new rows are new again.
-            for form in formset.extra_forms:
-                form.instance.pk = None
-                form.instance._state.adding = True
-        else:
+        if not conflict:
             messages.success(request, "Preferred times saved.")
             return redirect("accounts:times")
     context = {

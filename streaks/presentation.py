@@ -2,6 +2,7 @@
 statistics page show, from a ``history.History`` and the engine's ``Stats``."""
 
 import datetime as dt
+import math
 
 from django.utils.html import format_html, format_html_join
 
@@ -84,6 +85,45 @@ def figures(stats, weekly_target):
         ("Consistency (30 days)", percent(stats.consistency[30]), ""),
         ("Habit strength", f"{stats.habit_strength}%", ""),
     ]
+
+
+def next_slot_text(slot):
+    """The dashboard's line about a ``schedule.NextSlot``, or '' without one."""
+    if slot is None:
+        return ""
+    time = f"{slot.start:%H:%M}"
+    if slot.state == "due":
+        return f"Due now ({time})"
+    if slot.state == "done":
+        return f"Done today · next: {_slot_day(slot)} at {time}"
+    return f"Next session: {_slot_day(slot)} at {time} ({_slot_in(slot)})"
+
+
+def _slot_day(slot):
+    """Today, tomorrow (in practice days, like the rest of the app), else the
+    weekday the clock shows; "next Monday" a week ahead."""
+    ahead = (slot.day - slot.today).days
+    if ahead <= 0:
+        return "today"
+    if ahead == 1:
+        return "tomorrow"
+    name = DAY_NAMES[slot.start.weekday()]
+    return f"next {name}" if ahead >= 7 else name
+
+
+def _slot_in(slot):
+    """Time to the start: "in 2 h 10 min" under a day (whole minutes, rounded
+    up), else "in 2 days"."""
+    # Aware datetimes sharing a zone subtract by wall clock: count real time.
+    wait = slot.start.astimezone(dt.UTC) - slot.now.astimezone(dt.UTC)
+    minutes = max(0, math.ceil(wait.total_seconds() / 60))
+    if minutes < 24 * 60:
+        hours, minutes = divmod(minutes, 60)
+        if not hours:
+            return f"in {minutes} min"
+        return f"in {hours} h {minutes} min" if minutes else f"in {hours} h"
+    days = max(1, (slot.day - slot.today).days)
+    return f"in {days} day{'s' if days != 1 else ''}"
 
 
 def consistency(stats):

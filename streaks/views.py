@@ -37,11 +37,13 @@ def dashboard(request):
         "summary": summary,
         "history_today": today,
         # Minute by minute, so never cached; one query for the user's slots.
-        "next_slot": schedule.next_slot(
-            user.preferred_slots(),
-            user.local_now(),
-            user.day_start_hour,
-            done_today=summary["card"]["status"] == "done",
+        "next_slot": presentation.next_slot_text(
+            schedule.next_slot(
+                user.preferred_slots(),
+                user.local_now(),
+                user.day_start_hour,
+                done_today=summary["card"]["status"] == "done",
+            )
         ),
         **summary["card"],
     }

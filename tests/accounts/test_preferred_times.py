@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from accounts.forms import PreferredTimeFormSet
+from accounts.forms import PreferredTimeFormSet, slot_problems
+from accounts.localtime import ALL_DAYS
 from accounts.models import CalendarFeed, PreferredTime
-from accounts.schedule import ALL_DAYS, Slot
+from accounts.schedule import Slot
 from tests.html import labels, text
 
 URL = "/accounts/times/"
@@ -335,3 +336,21 @@ def test_making_a_link_needs_a_login(client, db):
     response = client.post("/accounts/times/calendar/")
     assert response.status_code == 302
     assert not CalendarFeed.objects.exists()
+
+
+def test_slot_problems_in_words():
+    MORNING = Slot("Morning", dt.time(8, 0), ALL_DAYS)
+    BOTH = [MORNING, Slot("Evening", dt.time(21, 0), ALL_DAYS)]
+    assert slot_problems(BOTH) == []
+    assert slot_problems([MORNING, MORNING._replace(label="Again")]) == [
+        "“Morning” and “Again” are both at 08:00 on Monday."
+    ]
+    # Same time on different days is fine.
+    weekdays = Slot("Work", dt.time(8, 0), frozenset(range(5)))
+    weekend = Slot("Weekend", dt.time(8, 0), frozenset({5, 6}))
+    assert slot_problems([weekdays, weekend]) == []
+    assert slot_problems([MORNING._replace(weekdays=frozenset())]) == [
+        "“Morning” needs at least one day."
+    ]
+    five = [Slot(str(h), dt.time(h, 0), ALL_DAYS) for h in range(5)]
+    assert slot_problems(five) == ["You can keep up to 4 preferred times."]

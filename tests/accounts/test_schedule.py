@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.localtime import ALL_DAYS
-from accounts.schedule import Slot, next_slot, on_time_rate, slot_conflicts
+from accounts.schedule import Slot, next_slot, on_time_rate
+from streaks.presentation import next_slot_text
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -23,7 +24,7 @@ def at(*parts, tz=NY):
 
 def text(now, slots=BOTH, day_start=0, done=False):
     found = next_slot(slots, now, day_start, done)
-    return found.text if found else None
+    return next_slot_text(found) if found else None
 
 
 # -- next_slot: before, during and after a slot ----------------------------------
@@ -118,7 +119,7 @@ def test_with_a_day_start_of_4_a_late_slot_belongs_to_the_evening_before():
     )
     # Practised at 22:00: the next slot of a later practice day is Thursday 01:00.
     found = next_slot(late, at(2026, 6, 9, 23, 0), 4, True)
-    assert found.text == "Done today · next: tomorrow at 01:00"
+    assert next_slot_text(found) == "Done today · next: tomorrow at 01:00"
     assert found.start == at(2026, 6, 11, 1, 0)
     # At 01:30 the slot is due; it is still Tuesday's practice day.
     assert text(at(2026, 6, 10, 1, 30), late, day_start=4) == "Due now (01:00)"
@@ -127,7 +128,7 @@ def test_with_a_day_start_of_4_a_late_slot_belongs_to_the_evening_before():
 def test_with_a_day_start_of_4_done_at_one_in_the_morning_means_yesterday():
     found = next_slot(BOTH, at(2026, 6, 10, 1, 0), 4, True)
     # 01:00 Wednesday is still Tuesday: the next slot of a later day is 08:00.
-    assert found.text == "Done today · next: tomorrow at 08:00"
+    assert next_slot_text(found) == "Done today · next: tomorrow at 08:00"
     assert found.start == at(2026, 6, 10, 8, 0)
 
 
@@ -167,7 +168,7 @@ def test_a_time_the_clocks_skip_starts_when_the_gap_ends():
     gap = [Slot("Night", dt.time(2, 30), ALL_DAYS)]
     found = next_slot(gap, at(2026, 3, 8, 1, 0), 0, False)
     assert found.start == dt.datetime(2026, 3, 8, 7, 0, tzinfo=dt.UTC)  # 03:00 EDT
-    assert found.text == "Next session: today at 03:00 (in 1 h)"
+    assert next_slot_text(found) == "Next session: today at 03:00 (in 1 h)"
     assert text(at(2026, 3, 8, 3, 10), gap) == "Due now (03:00)"
 
 
@@ -371,19 +372,3 @@ def test_no_sessions_or_no_slots_give_no_rate():
 
 
 # -- slot rules and storage ------------------------------------------------------
-
-
-def test_slot_conflicts():
-    assert slot_conflicts(BOTH) == []
-    assert slot_conflicts([MORNING, MORNING._replace(label="Again")]) == [
-        "“Morning” and “Again” are both at 08:00 on Monday."
-    ]
-    # Same time on different days is fine.
-    weekdays = Slot("Work", dt.time(8, 0), frozenset(range(5)))
-    weekend = Slot("Weekend", dt.time(8, 0), frozenset({5, 6}))
-    assert slot_conflicts([weekdays, weekend]) == []
-    assert slot_conflicts([MORNING._replace(weekdays=frozenset())]) == [
-        "“Morning” needs at least one day."
-    ]
-    five = [Slot(str(h), dt.time(h, 0), ALL_DAYS) for h in range(5)]
-    assert slot_conflicts(five) == ["You can keep up to 4 preferred times."]
