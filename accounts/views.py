@@ -105,16 +105,10 @@ def preferred_times(request):
         "suggested": request.method != "POST" and formset.initial_extra is not None,
         "conflict": conflict,
         "feed": CalendarFeed.objects.filter(user=user).first(),
-        "calendar_url": _new_calendar_url(request),
+        # Shown once, as the streaks app's feed address (feed_links tag).
+        "calendar_token": request.session.pop(NEW_CALENDAR_TOKEN, ""),
     }
     return render(request, "accounts/times.html", context)
-
-
-def _new_calendar_url(request):
-    token = request.session.pop(NEW_CALENDAR_TOKEN, None)
-    if token is None:
-        return ""
-    return request.build_absolute_uri(reverse("streaks:calendar_feed", args=[token]))
 
 
 @login_required
