@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import localtime
-from sessions.models import MassageSession, Technique
+from sessions.models import MAX_MINUTES, MIN_MINUTES, MassageSession, Technique
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -86,16 +86,19 @@ class SessionForm(forms.ModelForm, SessionStartForm):
     )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)",
-        min_value=1,
-        max_value=180,
-        error_messages={"invalid": "Enter the minutes as a whole number, 1 to 180."},
+        min_value=MIN_MINUTES,
+        max_value=MAX_MINUTES,
+        error_messages={
+            "invalid": f"Enter the minutes as a whole number, {MIN_MINUTES} to "
+            f"{MAX_MINUTES}."
+        },
     )
 
     class Meta:
         model = MassageSession
         fields = ("duration_minutes", "techniques", "comfort", "pressure", "notes")
         labels = {"notes": "Notes (optional)"}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     field_order = (
         "date",

@@ -67,6 +67,9 @@ class Technique(models.Model):
 # its day on every database (PostgreSQL puts NULLs first in a DESC order).
 NEWEST_FIRST = ["-local_date", models.F("started_at").desc(nulls_last=True), "-pk"]
 
+# A session's length in minutes (a database constraint, the form and its input).
+MIN_MINUTES, MAX_MINUTES = 1, 180
+
 
 class MassageSessionQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -199,7 +202,9 @@ class MassageSession(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__isnull=True)
-                | models.Q(duration_minutes__gte=1, duration_minutes__lte=180),
+                | models.Q(
+                    duration_minutes__gte=MIN_MINUTES, duration_minutes__lte=MAX_MINUTES
+                ),
                 name="logbook_session_duration_1_180",
             ),
             models.UniqueConstraint(

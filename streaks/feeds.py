@@ -14,10 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import CalendarFeed, PreferredTime
+from sessions.forms import DEFAULT_MINUTES
 from sessions.models import MassageSession
 from streaks import reminders
 
-DEFAULT_MINUTES = 10
 TYPICAL_OF_LAST = 30
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

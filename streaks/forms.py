@@ -1,10 +1,11 @@
 import datetime as dt
 
 from django import forms
+from django.utils.dateformat import format as date_format
 
+from sessions.forms import EARLIEST_DATE
 from streaks.models import RestDay
 
-EARLIEST = dt.date(2000, 1, 1)
 MAX_AHEAD = dt.timedelta(days=366)
 
 
@@ -27,7 +28,7 @@ class RestDayForm(forms.ModelForm):
     def clean_date(self):
         day = self.cleaned_data["date"]
         today = self.user.today()
-        if day < EARLIEST:
+        if day < EARLIEST_DATE:
             raise forms.ValidationError("Pick a date from 2000 on.", code="too_early")
         if day > today + MAX_AHEAD:
             raise forms.ValidationError(
@@ -37,7 +38,7 @@ class RestDayForm(forms.ModelForm):
             raise forms.ValidationError(
                 "%(day)s is already a rest day.",
                 code="duplicate",
-                params={"day": day.strftime("%-d %B %Y")},
+                params={"day": date_format(day, "j F Y")},
             )
         return day
 

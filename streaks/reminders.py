@@ -53,6 +53,7 @@ class Reminder:
     day: date  # the user's practice day: today for them
     retry: bool = False  # an earlier attempt failed
     streak: int = 0
+    last_attempt: bool = False  # failed for the last time: no run tries again
 
     def __str__(self):
         return (
@@ -204,6 +205,7 @@ def send_due_reminders(now=None, dry_run=False):
                     status=ReminderSend.Status.FAILED,
                     error=f"{type(exc).__name__}: {exc}"[:2000],
                 )
+                reminder.last_attempt = row.attempts >= MAX_ATTEMPTS
                 outcome.failed.append(reminder)
             else:
                 ReminderSend.objects.filter(pk=row.pk).update(

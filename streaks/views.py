@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
 from accounts import schedule
@@ -162,7 +163,7 @@ def rest_days(request):
         else:
             messages.success(
                 request,
-                f"{rest_day.date:%A %-d %B} is a rest day: "
+                f"{date_format(rest_day.date, 'l j F')} is a rest day: "
                 "it keeps your streak going without counting as practice.",
             )
         return redirect(_back(request))
@@ -194,7 +195,9 @@ def rest_days(request):
 def rest_day_delete(request, pk):
     rest_day = get_object_or_404(RestDay, pk=pk, user=request.user)
     rest_day.delete()
-    messages.success(request, f"{rest_day.date:%-d %B %Y} is no longer a rest day.")
+    messages.success(
+        request, f"{date_format(rest_day.date, 'j F Y')} is no longer a rest day."
+    )
     return redirect(_back(request))
 
 

@@ -290,9 +290,19 @@ def test_a_failure_for_one_user_does_not_stop_the_others(alice, evening, monkeyp
 
 def test_it_gives_up_after_three_attempts(evening, monkeypatch):
     failing_backend(monkeypatch)
+    errors = []
     for minutes in (0, 4, 8, 12):
-        run(EVENING + dt.timedelta(minutes=minutes))
+        with time_machine.travel(EVENING + dt.timedelta(minutes=minutes), tick=False):
+            err = StringIO()
+            call_command("send_reminders", stdout=StringIO(), stderr=err)
+            errors.append(err.getvalue())
     assert ReminderSend.objects.get().attempts == reminders.MAX_ATTEMPTS
+    assert [e.split(":")[0] for e in errors] == [
+        "Failed, will retry",
+        "Failed, will retry",
+        "Failed for the last time",
+        "",
+    ]
 
 
 # -- dry run and query counts --------------------------------------------------------

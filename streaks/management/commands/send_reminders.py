@@ -59,7 +59,10 @@ class Command(BaseCommand):
             for reminder in outcome.taken:
                 self.stdout.write(f"Taken by another run: {reminder}")
         for reminder in outcome.failed:
-            self.stderr.write(f"Failed, will retry: {reminder}")
+            if reminder.last_attempt:
+                self.stderr.write(f"Failed for the last time: {reminder}")
+            else:
+                self.stderr.write(f"Failed, will retry: {reminder}")
         if verbosity >= 1:
             self.stdout.write(
                 f"Sent {len(outcome.sent)} reminder(s), {len(outcome.failed)} failed."
