@@ -141,12 +141,6 @@ class MassageSessionQuerySet(models.QuerySet):
             created += len(sessions)
         return created
 
-    def practice_dates(self):
-        """Distinct days with at least one session, oldest first."""
-        return (
-            self.order_by("local_date").values_list("local_date", flat=True).distinct()
-        )
-
 
 class MassageSession(models.Model):
     class Comfort(models.IntegerChoices):

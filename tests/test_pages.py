@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -17,7 +19,10 @@ def test_the_landing_page_explains_the_habit_and_offers_sign_up(client):
 def test_pages_link_bootstrap_from_our_own_static_files(client):
     html = client.get("/").content.decode()
     assert "/static/bootstrap/css/bootstrap.min.css" in html
-    assert "cdn" not in html.lower()
+    # Every stylesheet, script and icon comes from this site's static files.
+    assets = re.findall(r'<(?:link|script)\b[^>]*\b(?:href|src)="([^"]+)"', html)
+    assert assets
+    assert all(url.startswith("/static/") for url in assets), assets
     assert 'href="#main"' in html  # skip link
 
 

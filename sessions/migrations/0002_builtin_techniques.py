@@ -1,4 +1,4 @@
-"""Seed the built-in technique catalog: the routine from the source article,
+"""Seed the built-in technique catalog: the routine this app suggests,
 in our own words, with no product names."""
 
 from django.db import migrations

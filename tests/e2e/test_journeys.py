@@ -32,6 +32,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MORNING = dt.time(7, 30)
 
 
+def practice_days(user):
+    days = MassageSession.objects.for_user(user).values_list("local_date", flat=True)
+    return sorted(set(days))
+
+
 def at(day, time=MORNING):
     return dt.datetime.combine(day, time)
 
@@ -89,8 +94,7 @@ def test_backfilling_yesterday_extends_the_streak(signed_in_page, user):
     expect(page).to_have_url("/")
     expect(page.get_by_text(f"counted for {shift(today, -1):%A} ")).to_be_visible()
     expect_current_streak(page, "2 days")
-    days = MassageSession.objects.for_user(user).practice_dates()
-    assert list(days) == [shift(today, -1), today]
+    assert practice_days(user) == [shift(today, -1), today]
 
 
 def test_editing_and_deleting_sessions_updates_the_figures(signed_in_page, user):
@@ -130,10 +134,7 @@ def test_editing_and_deleting_sessions_updates_the_figures(signed_in_page, user)
     page.goto("/")
     expect_done_today(page)
     expect_current_streak(page, "2 days")
-    assert list(MassageSession.objects.for_user(user).practice_dates()) == [
-        shift(today, -1),
-        today,
-    ]
+    assert practice_days(user) == [shift(today, -1), today]
 
 
 def test_a_rest_day_bridges_a_missed_day(signed_in_page, user):

@@ -159,9 +159,18 @@ def test_a_session_logged_in_tokyo_keeps_its_day_after_a_move(client, db):
 
 
 @pytest.mark.django_db
-def test_the_factory_agrees_with_the_form(alice):
-    session = log_session(alice, dt.datetime(2026, 6, 11, 0, 30), tz="America/New_York")
-    assert session.local_date == dt.date(2026, 6, 11)
+def test_the_factory_agrees_with_the_form(alice_client, alice, later):
+    alice.timezone, alice.day_start_hour = "America/New_York", 4
+    alice.save()
+    post_session(alice_client, "2026-06-11", "00:30")
+    logged = MassageSession.objects.get(user=alice)
+    made = log_session(alice, dt.datetime(2026, 6, 11, 0, 30))
+    assert (made.started_at, made.timezone, made.local_date) == (
+        logged.started_at,
+        logged.timezone,
+        logged.local_date,
+    )
+    assert made.local_date == dt.date(2026, 6, 10)  # before the 04:00 day start
 
 
 ZONES = [

@@ -1,0 +1,28 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from accounts.models import PreferredTime, User
+from streaks.models import ReminderSend
+
+
+def test_an_administrator_sees_failed_reminders_with_their_error(client, alice):
+    slot = PreferredTime.objects.create(user=alice, label="Evening", time=dt.time(21))
+    ReminderSend.objects.create(
+        user=alice,
+        slot=slot,
+        date=dt.date(2026, 6, 10),
+        status=ReminderSend.Status.FAILED,
+        error="SMTPServerDisconnected: gone",
+        claimed_at=timezone.now(),
+    )
+    admin = User.objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(admin)
+    listing = client.get("/admin/streaks/remindersend/?status__exact=failed")
+    assert listing.status_code == 200
+    assert "alice" in listing.content.decode()
+    row = ReminderSend.objects.get()
+    detail = client.get(f"/admin/streaks/remindersend/{row.pk}/change/")
+    assert "SMTPServerDisconnected: gone" in detail.content.decode()
+    # A record of what was sent: nobody adds or edits one by hand.
+    assert client.get("/admin/streaks/remindersend/add/").status_code == 403
