@@ -88,7 +88,8 @@ class _Block:
     practice_days: int
 
     def as_run(self) -> Run:
-        assert self.first_practice is not None and self.last_practice is not None
+        assert self.first_practice is not None
+        assert self.last_practice is not None
         return Run(
             date.fromordinal(self.first_practice),
             date.fromordinal(self.last_practice),

@@ -58,5 +58,5 @@ def test_weekday_masks_round_trip():
     assert mask_from_days([0, 6]) == 0b1000001
     assert days_from_mask(0b1000001) == {0, 6}
     assert days_from_mask(mask_from_days(ALL_DAYS)) == ALL_DAYS
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="weekday must be 0..6"):
         mask_from_days([7])

@@ -310,7 +310,8 @@ def test_making_a_calendar_link_shows_it_once(alice_client, alice):
     assert response["Location"] == URL + "#calendar"
     page = alice_client.get(URL)
     url = calendar_url(page)
-    assert url.startswith("http://testserver/calendar/") and url.endswith(".ics")
+    assert url.startswith("http://testserver/calendar/")
+    assert url.endswith(".ics")
     assert labels(page)["Calendar link"] == "calendar-link"
     assert url in page.content.decode()
     token = url.removeprefix("http://testserver/calendar/").removesuffix(".ics")

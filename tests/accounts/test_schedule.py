@@ -90,7 +90,7 @@ def test_no_slots_means_nothing_to_show():
 
 
 def test_now_must_be_aware():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be aware"):
         next_slot(BOTH, dt.datetime(2026, 6, 10, 12, 0), 0, False)  # noqa: DTZ001
 
 

@@ -40,7 +40,9 @@ def test_the_form_has_the_labelled_fields_with_defaults(alice_client):
     for label in ("Date", "Start time", "Duration (minutes)", "Notes (optional)"):
         assert label in found
     html = response.content.decode()
-    assert "<legend" in html and "Comfort" in html and "Techniques" in html
+    assert "<legend" in html
+    assert "Comfort" in html
+    assert "Techniques" in html
     form = response.context["form"]
     assert form.initial["date"] == dt.date(2026, 11, 25)
     assert form.initial["start_time"] == dt.time(21, 30)
@@ -114,7 +116,8 @@ def test_each_dashboard_visit_gets_a_fresh_one_time_token(alice_client):
     first = form_values(alice_client.get("/"), action=URL)["token"]
     second = form_values(alice_client.get("/"), action=URL)["token"]
     assert first != second
-    assert uuid.UUID(first) and uuid.UUID(second)
+    assert uuid.UUID(first)
+    assert uuid.UUID(second)
 
 
 def test_an_own_technique_can_be_used(alice_client, alice):

@@ -80,7 +80,8 @@ def test_built_ins_and_other_peoples_techniques_cannot_be_renamed(
         archive = alice_client.post(f"{URL}{technique.pk}/archive/")
         assert archive.status_code == 404
         technique.refresh_from_db()
-        assert technique.name != "Hijacked" and not technique.archived
+        assert technique.name != "Hijacked"
+        assert not technique.archived
 
 
 def test_archiving_hides_it_from_the_form_and_restoring_brings_it_back(

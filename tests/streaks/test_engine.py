@@ -235,7 +235,8 @@ def test_invariants_between_figures(today, p, r, target):
         assert stats.longest.days == max(run.days for run in stats.runs)
         assert stats.last_break is None or stats.last_break.ended_on <= today
     else:
-        assert stats.longest is None and stats.last_break is None
+        assert stats.longest is None
+        assert stats.last_break is None
     assert sum(run.days for run in stats.runs) == len(
         {day for day in practice if day <= today}
     )
@@ -653,7 +654,7 @@ def test_inputs_may_be_generators_consumed_once():
 
 @pytest.mark.parametrize("target", [0, 8, -1, 3.0, "3", True, None])
 def test_invalid_weekly_target_raises_value_error(target):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="weekly_target must be an int from 1 to 7"):
         compute([T], [], T, target)
 
 
