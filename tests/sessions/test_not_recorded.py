@@ -31,7 +31,8 @@ def test_the_list_shows_not_recorded_and_sorts_by_day(alice_client, alice):
     imported(alice, dt.date(2026, 11, 20), dt.date(2026, 11, 19))
     html = alice_client.get("/sessions/").content.decode()
     assert "time not recorded" in html
-    assert "duration not recorded" in html and "comfort not recorded" in html
+    assert "duration not recorded" in html
+    assert "comfort not recorded" in html
     days = [s.local_date.day for s in alice_client.get("/sessions/").context["page"]]
     assert days == [20, 20, 19, 18]
     first = alice_client.get("/sessions/").context["page"][0]
@@ -77,7 +78,8 @@ def test_editing_an_imported_day_asks_for_the_details(alice_client, alice):
 def test_the_delete_page_of_an_imported_day(alice_client, alice):
     (session,) = imported(alice, dt.date(2026, 11, 24))
     html = alice_client.get(f"/sessions/{session.pk}/delete/").content.decode()
-    assert "time not recorded" in html and "duration not recorded" in html
+    assert "time not recorded" in html
+    assert "duration not recorded" in html
 
 
 def test_the_calendar_length_ignores_them(alice):

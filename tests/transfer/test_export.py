@@ -80,7 +80,8 @@ def test_csv_has_one_row_per_session_with_the_documented_columns(alice_client, a
     assert first["notes"] == '\'=HYPERLINK("x")'  # not a formula any more
     after_change = rows[1]
     assert after_change["start"] == "2024-03-31T03:15:00+01:00"
-    assert after_change["pressure"] == "firm" and after_change["comfort"] == "2"
+    assert after_change["pressure"] == "firm"
+    assert after_change["comfort"] == "2"
     rich = rows[2]
     assert rich["notes"] == 'Commas, "quotes"\nand a new line'
     assert rich["techniques"] == "Arch thumb pressure; Golf ball roll; Warm-up strokes"
@@ -105,7 +106,8 @@ def test_exports_show_only_the_users_own_data(alice_client, alice, charlie):
     Technique.objects.create(user=charlie, name="Charlie's secret")
     log_session(alice, dt.datetime(2024, 5, 2, 9, 0))
     rows = csv_rows(alice_client)
-    assert len(rows) == 1 and "charlie" not in json.dumps(rows)
+    assert len(rows) == 1
+    assert "charlie" not in json.dumps(rows)
     document = export_json(alice_client)
     assert len(document["sessions"]) == 1
     assert "charlie" not in json.dumps(document).lower()
@@ -159,7 +161,8 @@ def test_exports_run_a_fixed_number_of_queries(
 
 def test_json_has_format_and_version(alice_client):
     document = export_json(alice_client)
-    assert document["format"] == "footcare" and document["version"] == 1
+    assert document["format"] == "footcare"
+    assert document["version"] == 1
 
 
 def comparable(document):

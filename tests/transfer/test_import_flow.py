@@ -61,7 +61,8 @@ def test_preview_shows_counts_and_writes_nothing(alice_client, alice):
     assert figure(html, "sessions") == 2  # 31 Mar and 27 Oct; 28 Mar is here
     assert figure(html, "rest-days") == 1
     assert figure(html, "skipped") == 1
-    assert "29 Mar 2024" in html and "27 Oct 2024" in html
+    assert "29 Mar 2024" in html
+    assert "27 Oct 2024" in html
     assert ">Import</button>" in html
     assert MassageSession.objects.count() == 1
     assert RestDay.objects.count() == 0
@@ -87,7 +88,8 @@ def test_import_adds_sessions_and_rest_days_then_the_second_time_nothing(
 
     send(alice_client, LOOP_HABIT_CSV)
     html = preview_text(alice_client)
-    assert figure(html, "sessions") == 0 and figure(html, "skipped") == 4
+    assert figure(html, "sessions") == 0
+    assert figure(html, "skipped") == 4
     alice_client.post("/accounts/import/confirm/", {"action": "import"})
     assert mine.count() == 3
     assert RestDay.objects.count() == 1
@@ -101,7 +103,8 @@ def test_several_habits_offer_a_choice_with_the_foot_care_one_picked(alice_clien
     assert figure(html, "sessions") == 2
 
     html = preview_text(alice_client, "?habit=0")
-    assert figure(html, "sessions") == 2 and figure(html, "rest-days") == 0
+    assert figure(html, "sessions") == 2
+    assert figure(html, "rest-days") == 0
 
     alice_client.post("/accounts/import/confirm/", {"action": "import", "habit": "2"})
     assert sorted(MassageSession.objects.values_list("local_date", flat=True)) == [
@@ -290,7 +293,8 @@ def test_no_file_is_a_form_error(alice_client):
 
 def test_settings_and_export_page_link_to_export_and_import(alice_client):
     html = alice_client.get("/accounts/settings/").content.decode()
-    assert 'href="/accounts/export/"' in html and 'href="/accounts/import/"' in html
+    assert 'href="/accounts/export/"' in html
+    assert 'href="/accounts/import/"' in html
 
 
 def test_deleting_the_account_offers_the_json_export_first(alice_client):
@@ -310,7 +314,8 @@ def test_a_second_user_can_import_the_same_file(client, alice):
     # Imported days keep the importer's zone and no invented time.
     session = MassageSession.objects.for_user(bob).first()
     assert session.timezone == "America/New_York"
-    assert session.started_at is None and session.duration_minutes is None
+    assert session.started_at is None
+    assert session.duration_minutes is None
 
 
 def test_a_footcare_export_into_a_new_account_previews_its_settings(client, alice):
