@@ -35,7 +35,8 @@ def test_values_are_escaped(monkeypatch):
         html = TimeZoneSelect().render("timezone", None)
     finally:
         widgets.options_html.cache_clear()
-    assert "<script>" not in html and "<b>" not in html
+    assert "<script>" not in html
+    assert "<b>" not in html
     assert "&quot;&gt;&lt;script&gt;" in html
 
 

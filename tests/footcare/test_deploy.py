@@ -137,11 +137,10 @@ def test_gunicorn_started_from_the_unit_answers_healthz(deploy_env, tmp_path):
             method="POST",
             headers={"X-Request-ID": "deploy-test-1"},
         )
-        try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(request, timeout=5)
-        except urllib.error.HTTPError as error:
-            assert error.code == 405
-            assert error.headers["X-Request-ID"] == "deploy-test-1"
+        assert refused.value.code == 405
+        assert refused.value.headers["X-Request-ID"] == "deploy-test-1"
     lines = [
         json.loads(line)
         for line in log.read_text().splitlines()
