@@ -5,9 +5,10 @@ fresh SQLite database under var/ (or uses DATABASE_URL), seeds one user with a
 session every day for ten years, then measures in this one process:
 
 - the engine on the whole history (target: under 5 ms);
-- server time of the dashboard and /streaks/ through the full middleware stack,
-  median and p95, against a baseline: a real signed-in page with a small form
-  and no history (the password change page).
+- server time of the dashboard, /streaks/, a year page and the sessions list
+  through the full middleware stack, median and p95, warm (from the cache) and
+  cold (first view after a change), against a baseline: a real signed-in page
+  with a small form and no history (the password change page).
 """
 
 import datetime as dt
@@ -112,6 +113,12 @@ def main():
             ("baseline: password change", "/accounts/password_change/"),
             ("dashboard /", "/"),
             ("statistics /streaks/", "/streaks/"),
+            ("statistics by year", "/streaks/?span=year"),
+            ("year page", f"/streaks/year/{today.year - 1}/"),
+            ("sessions list", "/sessions/"),
+            ("sessions, page 100", "/sessions/?page=100"),
+            ("sessions, one month", f"/sessions/?month={today.year - 1}-03"),
+            ("sessions, one day", f"/sessions/?date={today.year - 1}-03-05"),
         ]:
             for _ in range(20):
                 assert client.get(url).status_code == 200
@@ -121,7 +128,11 @@ def main():
         def change():
             User.objects.filter(pk=user.pk).update(data_version=F("data_version") + 1)
 
-        for name, url in [("dashboard, cold", "/"), ("statistics, cold", "/streaks/")]:
+        for name, url in [
+            ("dashboard, cold", "/"),
+            ("statistics, cold", "/streaks/"),
+            ("year page, cold", f"/streaks/year/{today.year - 1}/"),
+        ]:
             results[name] = timed(
                 lambda url=url: client.get(url), REQUESTS // 4, change
             )
@@ -135,9 +146,9 @@ def main():
         f"Engine on the whole history: median {engine_median:.2f} ms, "
         f"p95 {engine_p95:.2f} ms (target < 5 ms)"
     )
-    print(f"{'page':<24}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
+    print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
     for name, (median, p95) in results.items():
-        print(f"{name:<24}{median:>10.2f}{p95:>10.2f}{median / base:>12.2f}")
+        print(f"{name:<26}{median:>10.2f}{p95:>10.2f}{median / base:>12.2f}")
 
 
 if __name__ == "__main__":

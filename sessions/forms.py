@@ -9,6 +9,7 @@ from accounts import localtime
 from sessions.models import MAX_MINUTES, MIN_MINUTES, MassageSession, Technique
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(9998, 12, 1)  # filters: room for "the next day / month"
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DEFAULT_MINUTES = 10
 FUTURE = "That is in the future. Log a session once it has started."
@@ -238,22 +239,38 @@ class TechniqueForm(forms.ModelForm):
 
 
 class SessionFilterForm(forms.Form):
+    date = forms.DateField(
+        label="Day",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     month = forms.CharField(
         label="Month",
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}),
     )
-    technique = forms.ModelChoiceField(
-        label="Technique",
-        queryset=Technique.objects.none(),
-        required=False,
-        empty_label="All techniques",
-        widget=forms.Select(attrs={"class": "form-select"}),
+    # Choices, not a ModelChoiceField: the list is read once and rendered by the
+    # template, and an id that is not one of them never reaches the database.
+    technique = forms.TypedChoiceField(
+        label="Technique", required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["technique"].queryset = Technique.objects.available_to(user)
+        self.technique_choices = list(
+            Technique.objects.available_to(user).values_list("pk", "name")
+        )
+        self.fields["technique"].choices = [("", "All techniques")] + [
+            (str(pk), name) for pk, name in self.technique_choices
+        ]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise forms.ValidationError(
+                "Enter a day from the year 2000 on.", code="out_of_range"
+            )
+        return day
 
     def clean_month(self):
         raw = self.cleaned_data["month"].strip()
@@ -261,8 +278,13 @@ class SessionFilterForm(forms.Form):
             return None
         year, _, month = raw.partition("-")
         try:
-            return dt.date(int(year), int(month), 1)
+            first = dt.date(int(year), int(month), 1)
         except ValueError:
             raise forms.ValidationError(
                 "Enter a month as YYYY-MM.", code="invalid"
             ) from None
+        if not EARLIEST_DATE <= first <= LATEST_DATE:
+            raise forms.ValidationError(
+                "Enter a month from the year 2000 on.", code="out_of_range"
+            )
+        return first

@@ -1,18 +1,26 @@
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
 from sessions.forms import (
+    EARLIEST_DATE,
     SessionFilterForm,
     SessionForm,
     TechniqueForm,
     new_session_initial,
 )
 from sessions.models import MassageSession, Technique
+from sessions.signals import day_shown
 
 PAGE_SIZE = 25
 
@@ -99,30 +107,155 @@ def session_delete(request, pk):
 
 @login_required
 def session_list(request):
+    """The logbook, newest first: one day (?date=), a month (?month=) or all of
+    it, optionally for one technique, 25 to a page."""
     filters = SessionFilterForm(request.GET or None, user=request.user)
     sessions = MassageSession.objects.for_user(request.user).newest_first()
     cleaned = {}
     if filters.is_bound:
         filters.is_valid()  # each valid filter applies; an invalid one shows its error
         cleaned = filters.cleaned_data
-    month = cleaned.get("month")
-    if month:
-        sessions = sessions.filter(
-            local_date__year=month.year, local_date__month=month.month
-        )
     technique = cleaned.get("technique")
     if technique:
         sessions = sessions.filter(techniques=technique)
-    page = Paginator(sessions.prefetch_related("techniques"), PAGE_SIZE).get_page(
+    day, month = cleaned.get("date"), cleaned.get("month")
+    context = {"filters": filters, "technique": technique}
+    if day:
+        sessions = sessions.filter(local_date=day)
+        context["day"] = _day_summary(request.user, day, sessions)
+    elif month:
+        context["month"] = _month_links(month, request.GET)
+        # A range, not __year/__month, so the (user, local_date) index serves it.
+        sessions = sessions.filter(
+            local_date__gte=month, local_date__lt=context["month"]["next_date"]
+        )
+    page = Paginator(sessions.values_list(*ROW_FIELDS), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "sessions/session_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
+    context.update(
+        page=page,
+        rows=_rows(page.object_list, request.user.timezone),
+        query=query.urlencode(),
     )
+    return render(request, "sessions/session_list.html", context)
+
+
+ROW_FIELDS = (
+    "pk",
+    "local_date",
+    "started_at",
+    "timezone",
+    "duration_minutes",
+    "comfort",
+    "pressure",
+    "notes",
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+PRESSURES = dict(MassageSession.Pressure.choices)
+
+
+def _rows(values, user_zone):
+    """A page of the list as finished text (one query for the techniques).
+
+    Plain values rather than model instances and template filters: the list is
+    the page people page through, and this keeps it a few milliseconds at any
+    length of history."""
+    values = list(values)
+    names = defaultdict(list)
+    for session_id, name in (
+        MassageSession.techniques.through.objects.filter(
+            massagesession_id__in=[row[0] for row in values]
+        )
+        .order_by("technique__position", "technique__name")
+        .values_list("massagesession_id", "technique__name")
+    ):
+        names[session_id].append(name)
+    zones = {}
+    rows = []
+    for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
+        tz = zones.get(zone) or zones.setdefault(zone, zoneinfo.ZoneInfo(zone))
+        month = MONTHS[day.month - 1]
+        rows.append(
+            {
+                "edit": reverse("sessions:edit", args=[pk]),
+                "delete": reverse("sessions:delete", args=[pk]),
+                "iso": day.isoformat(),
+                "day": f"{WEEKDAYS[day.weekday()]} {day.day} {month[:3]} {day.year}",
+                "long_day": f"{day.day} {month} {day.year}",
+                # Days imported from apps that keep only the day have no time,
+                # duration or comfort: "not recorded".
+                "time": (
+                    f"{started_at.astimezone(tz):%H:%M}"
+                    if started_at
+                    else "time not recorded"
+                ),
+                "zone": zone if zone != user_zone else "",
+                "minutes": f"{minutes} min" if minutes else "duration not recorded",
+                "comfort": (
+                    f"comfort {comfort}/5" if comfort else "comfort not recorded"
+                ),
+                "pressure": PRESSURES.get(pressure, "").lower(),
+                "techniques": ", ".join(names[pk]),
+                "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
+            }
+        )
+    return rows
+
+
+def _day_summary(user, day, sessions):
+    """The day's totals, what other apps say about it (its rest day), and links to
+    the days around it (two queries)."""
+    totals = sessions.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
+    notes = [
+        note
+        for _, answer in day_shown.send(sender=MassageSession, user=user, day=day)
+        for note in answer or ()
+    ]
+    one = dt.timedelta(days=1)
+    return {
+        "date": day,
+        "sessions": totals["n"],
+        "minutes": totals["minutes"] or 0,
+        "notes": notes,
+        "previous": (day - one).isoformat() if day > EARLIEST_DATE else None,
+        "next": (day + one).isoformat() if day < user.today() else None,
+    }
+
+
+def _month_links(month, params):
+    """The month shown, and the query strings of the months before and after it."""
+    before = (month - dt.timedelta(days=1)).replace(day=1)
+    after = (month + dt.timedelta(days=31)).replace(day=1)
+
+    def query(other):
+        copy = params.copy()
+        copy.pop("page", None)
+        copy["month"] = f"{other:%Y-%m}"
+        return copy.urlencode()
+
+    return {
+        "date": month,
+        "previous": query(before) if before >= EARLIEST_DATE else None,
+        "previous_date": before,
+        "next": query(after) if after.year < 9999 else None,
+        "next_date": after,
+    }
 
 
 @login_required

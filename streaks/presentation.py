@@ -4,20 +4,11 @@ statistics page show, from a ``history.History`` and the engine's ``Stats``."""
 import datetime as dt
 import math
 
-from django.utils.html import format_html, format_html_join
-
-from accounts.localtime import DAY_NAMES
 from sessions.models import MassageSession
 from streaks import engine
-from streaks.models import RestDay
 
-HEATMAP_WEEKS = 53
-CELL = 11  # heatmap cell pitch in SVG units
 CHART_WEEKS = 12
-CHART_HEIGHT = 80
-BAR_PITCH = 30
 LOW_COMFORT = 3  # an average below this suggests easing off
-REST_REASONS = dict(RestDay.Reason.choices)
 
 
 def plural(n, word):
@@ -133,72 +124,6 @@ def consistency(stats):
     ]
 
 
-def heatmap(history, weeks=HEATMAP_WEEKS):
-    """The last `weeks` weeks as SVG, one column a week (Monday at the top), each
-    day a square shaded by minutes with its own text alternative.
-
-    Not a template loop: 371 cells through the template engine cost ~9 ms, which
-    the first dashboard view after every change would pay. A week is one
-    format_html call: its numbers and classes go into the format string (ints
-    and level names of ours); format_html escapes the texts."""
-    today = history.today
-    first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
-    columns = []
-    for week in range(weeks):
-        x = week * CELL
-        monday = first + dt.timedelta(weeks=week)
-        markup, texts = [], []
-        if monday.day <= 7 and week < weeks - 2:
-            markup.append(
-                f'<text x="{x}" y="9" class="heatmap-month" aria-hidden="true">'
-                "{0}</text>"
-            )
-            texts.append(f"{monday:%b}")
-        for weekday in range(7):
-            day = monday + dt.timedelta(days=weekday)
-            if day > today:
-                break
-            level, what = _day_level(history, day)
-            n = len(texts)
-            markup.append(
-                f'<rect x="{x}" y="{14 + weekday * CELL}" width="9" height="9" '
-                f'rx="2" class="level-{level}" role="img" aria-label="{{{n}}}">'
-                f"<title>{{{n}}}</title></rect>"
-            )
-            texts.append(f"{day:%a} {short_date(day, True)}: {what}")
-        columns.append((format_html("".join(markup), *texts),))
-    return format_html(
-        '<svg viewBox="0 0 {} {}" class="heatmap-grid" role="group" '
-        'aria-labelledby="heatmap-heading">{}</svg>',
-        weeks * CELL,
-        14 + 7 * CELL,
-        format_html_join("", "{}", columns),
-    )
-
-
-def _day_level(history, day):
-    """A heatmap cell's shade and words."""
-    practice = history.days.get(day)
-    if practice and not practice.minutes:  # imported without a duration
-        return "1", plural(practice.sessions, "session")
-    if practice:
-        return _level(practice.minutes), plural(practice.minutes, "minute")
-    if day in history.rest:
-        reason = REST_REASONS.get(history.rest[day][0])
-        return "rest", "rest day" + (f" ({reason.lower()})" if reason else "")
-    return "0", "no session"
-
-
-def _level(minutes):
-    if minutes <= 5:
-        return "1"
-    if minutes <= 10:
-        return "2"
-    if minutes <= 20:
-        return "3"
-    return "4"
-
-
 def weekly_totals(history, weeks=CHART_WEEKS):
     """Sessions and minutes for each of the last `weeks` Monday-Sunday weeks."""
     monday = history.today - dt.timedelta(days=history.today.weekday())
@@ -217,11 +142,6 @@ def weekly_totals(history, weeks=CHART_WEEKS):
                 ),
             }
         )
-    # Bar geometry for the server-rendered SVG chart (minutes per week).
-    tallest = max(week["minutes"] for week in totals) or 1
-    for i, week in enumerate(totals):
-        height = round(CHART_HEIGHT * week["minutes"] / tallest)
-        week.update(x=i * BAR_PITCH, y=12 + CHART_HEIGHT - height, height=height)
     return totals
 
 
@@ -247,21 +167,6 @@ def comfort_trend(weeks):
         f"Comfort is {direction}: {now:.1f} on average over the last 4 weeks, "
         f"{before:.1f} over the 8 weeks before."
     )
-
-
-def by_weekday(history):
-    counts = [0] * 7
-    for day in history.days:
-        counts[day.weekday()] += 1
-    most = max(counts) or 1
-    return [
-        {
-            "name": DAY_NAMES[i],
-            "days": counts[i],
-            "share": round(100 * counts[i] / most),
-        }
-        for i in range(7)
-    ]
 
 
 def comfort_insights(techniques, pressures):

@@ -7,9 +7,11 @@ so streaks listens to its signals here. Bulk writes (seed_demo) bump by hand."""
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import reverse
 
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
+from sessions.signals import day_shown
 from streaks.models import RestDay
 
 
@@ -40,7 +42,22 @@ def _session_techniques_changed(sender, instance, action, reverse, **kwargs):
         bump_data_version(instance.user_id)
 
 
+def _rest_day_note(sender, user, day, **kwargs):
+    """The sessions list, showing one day, tells whether it is a rest day."""
+    rest_day = RestDay.objects.for_user(user).filter(date=day).first()
+    if rest_day is None:
+        return []
+    reason = rest_day.get_reason_display() if rest_day.reason else ""
+    return [
+        {
+            "text": "Rest day" + (f" ({reason.lower()})" if reason else ""),
+            "url": reverse("streaks:rest_days"),
+        }
+    ]
+
+
 def connect():
+    day_shown.connect(_rest_day_note, dispatch_uid="streaks-rest-day-note")
     for model in (MassageSession, RestDay, Technique, PreferredTime):
         post_save.connect(
             _owned_changed, sender=model, dispatch_uid=f"streaks-save-{model}"

@@ -6,6 +6,7 @@ app_name = "streaks"
 
 urlpatterns = [
     path("streaks/", views.statistics, name="stats"),
+    path("streaks/year/<int:year>/", views.year, name="year"),
     path("streaks/rest-days/", views.rest_days, name="rest_days"),
     path(
         "streaks/rest-days/<int:pk>/delete/",

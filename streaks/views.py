@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
@@ -14,7 +15,7 @@ from sessions.forms import (
     new_session_initial,
 )
 from sessions.models import MassageSession
-from streaks import cache, history, presentation
+from streaks import cache, charts, history, pictures, presentation
 from streaks.forms import RestDayForm
 from streaks.models import RestDay
 
@@ -87,7 +88,7 @@ def _dashboard_summary(user, today):
             "sessions/log_form_details.html", {"form": form}
         ),
         "heatmap": render_to_string(
-            "streaks/heatmap.html", {"heatmap": presentation.heatmap(loaded)}
+            "streaks/heatmap.html", pictures.recent_heatmap(loaded, user.date_joined)
         ),
         "recent": render_to_string(
             "streaks/recent_sessions.html", {"recent": recent, "user": user}
@@ -99,20 +100,26 @@ def _dashboard_summary(user, today):
 def statistics(request):
     user = request.user
     today = user.today()
+    span = request.GET.get("span")
+    if span not in charts.SPANS:
+        span = "week"
     body = cache.get_or_build(
         user,
         today,
-        "stats",
-        lambda: render_to_string("streaks/stats_body.html", _statistics(user, today)),
+        f"stats-{span}",
+        lambda: render_to_string(
+            "streaks/stats_body.html", _statistics(user, today, span)
+        ),
     )
     return render(request, "streaks/stats.html", {"body": body})
 
 
-def _statistics(user, today):
+def _statistics(user, today, span="week"):
     """The statistics page's figures (six queries)."""
     loaded = history.load(user, today)
     stats = loaded.streaks()
     weeks = presentation.weekly_totals(loaded)
+    insights = presentation.comfort_insights(*history.recent_comfort(user, today))
     return {
         "user": user,
         "today": today,
@@ -123,16 +130,12 @@ def _statistics(user, today):
         "break_reason": presentation.break_reason(stats),
         "current_streak": stats.current_streak,
         "weeks": weeks,
-        "chart": {
-            "width": len(weeks) * presentation.BAR_PITCH,
-            "height": presentation.CHART_HEIGHT + 26,
-        },
-        "weekdays": presentation.by_weekday(loaded),
         "comfort_trend": presentation.comfort_trend(weeks),
-        "insights": presentation.comfort_insights(*history.recent_comfort(user, today)),
+        "insights": insights,
         "on_time": _on_time(user, today),
         "total_sessions": sum(day.sessions for day in loaded.days.values()),
         "total_minutes": sum(day.minutes for day in loaded.days.values()),
+        "pictures": pictures.statistics(user, loaded, stats, insights, span),
     }
 
 
@@ -204,3 +207,21 @@ def rest_day_delete(request, pk):
 def _back(request):
     """Rest-day forms live on the dashboard and on their own page: go back there."""
     return "home" if request.POST.get("next") == "dashboard" else "streaks:rest_days"
+
+
+@login_required
+def year(request, year):
+    """One calendar year of days, each a link to that day's sessions."""
+    user = request.user
+    today = user.today()
+    if not 1 <= year <= today.year:
+        raise Http404("No such year.")
+    data = cache.get_or_build(
+        user,
+        today,
+        f"year-{year}",
+        lambda: pictures.year_page(history.load(user, today), year, user.date_joined),
+    )
+    if year not in data["year_links"]:
+        raise Http404("Nothing logged that year.")
+    return render(request, "streaks/year.html", data)

@@ -1,6 +1,7 @@
 """Read a page the way a person (or a screen reader) does: labels, text, fields."""
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 
@@ -98,3 +99,45 @@ def form_values(response, action):
     parser = _Form(action)
     parser.feed(response.content.decode())
     return parser.values
+
+
+def day_links(response):
+    """{href: accessible name} of every link named by an aria-label (heatmap days)."""
+    found = re.findall(
+        r'<a href="([^"]*)" aria-label="([^"]*)"', response.content.decode()
+    )
+    return {unescape(href): unescape(name) for href, name in found}
+
+
+class _Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table(response, *header):
+    """The rows (lists of cell texts, header row left out) of the first table whose
+    header row starts with `header`."""
+    parser = _Tables()
+    parser.feed(response.content.decode())
+    for rows in parser.tables:
+        if rows and rows[0][: len(header)] == list(header):
+            return rows[1:]
+    raise AssertionError(f"No table with the header {header}")

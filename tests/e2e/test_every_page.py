@@ -37,6 +37,12 @@ SIGNED_IN = {
     "export": "/accounts/export/",
     "import": "/accounts/import/",
     "statistics": "/streaks/",
+    "statistics by month": "/streaks/?span=month",
+    "statistics by year": "/streaks/?span=year",
+    "year": "/streaks/year/{year}/",
+    "one day": "/sessions/?date={day}",
+    "one month": "/sessions/?month={month}",
+    "a day that is not a date": "/sessions/?date=2026-02-30",
     "rest days": "/streaks/rest-days/",
 }
 PHONE_320 = {"width": 320, "height": 640}
@@ -59,7 +65,13 @@ def history(user):
     RestDay.objects.create(user=user, date=shift(today, 3), reason="skin")
     technique = Technique.objects.create(user=user, name="Tennis ball roll")
     session = log_session(user, dt.datetime.combine(today, dt.time(0, 0)))
-    return {"session": session.pk, "technique": technique.pk}
+    return {
+        "session": session.pk,
+        "technique": technique.pk,
+        "year": today.year,
+        "day": shift(today, -2).isoformat(),
+        "month": f"{today:%Y-%m}",
+    }
 
 
 def open_page(page, path, browser_errors):

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -6,10 +7,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sessions.models import MassageSession
-from tests.factories import log_session
+from streaks.models import RestDay
+from tests.factories import builtin, log_session
 from tests.html import text
 
 URL = "/sessions/"
+
+
+def days_listed(response):
+    """The day of each session on the page, in order, as the page writes them."""
+    found = re.findall(
+        r'<time datetime="(\d{4}-\d\d-\d\d)">', response.content.decode()
+    )
+    return [dt.date.fromisoformat(day) for day in found]
 
 
 @pytest.fixture(autouse=True)
@@ -43,25 +53,25 @@ def test_newest_first_25_a_page(alice_client, alice):
     start = dt.datetime(2026, 10, 1, 8, 0)
     for day in range(30):
         log_session(alice, start + dt.timedelta(days=day))
-    first = alice_client.get(URL).context["page"]
-    assert len(first.object_list) == 25
-    assert first.object_list[0].local_date == dt.date(2026, 10, 30)
-    second = alice_client.get(URL + "?page=2").context["page"]
-    assert [s.local_date.day for s in second.object_list] == [5, 4, 3, 2, 1]
+    first = days_listed(alice_client.get(URL))
+    assert len(first) == 25
+    assert first[0] == dt.date(2026, 10, 30)
+    second = days_listed(alice_client.get(URL + "?page=2"))
+    assert [day.day for day in second] == [5, 4, 3, 2, 1]
 
 
 def test_filter_by_month_and_by_technique(alice_client, alice):
     log_session(alice, dt.datetime(2026, 10, 31, 8), techniques=["ball"])
     log_session(alice, dt.datetime(2026, 11, 1, 8), techniques=["roller"])
     log_session(alice, dt.datetime(2026, 11, 2, 8), techniques=["ball"])
-    by_month = alice_client.get(URL + "?month=2026-11").context["page"]
-    assert {s.local_date for s in by_month} == {
+    by_month = days_listed(alice_client.get(URL + "?month=2026-11"))
+    assert set(by_month) == {
         dt.date(2026, 11, 1),
         dt.date(2026, 11, 2),
     }
     ball = MassageSession.objects.first().techniques.model.objects.get(key="ball")
-    both = alice_client.get(URL + f"?month=2026-11&technique={ball.pk}").context["page"]
-    assert [s.local_date for s in both] == [dt.date(2026, 11, 2)]
+    both = days_listed(alice_client.get(URL + f"?month=2026-11&technique={ball.pk}"))
+    assert both == [dt.date(2026, 11, 2)]
 
 
 @pytest.mark.parametrize(
@@ -117,5 +127,94 @@ def test_a_bad_technique_filter_keeps_a_good_month_filter(alice_client, alice):
     log_session(alice, dt.datetime(2026, 10, 31, 8))
     log_session(alice, dt.datetime(2026, 11, 1, 8))
     response = alice_client.get(URL + "?month=2026-11&technique=999999")
-    assert [s.local_date for s in response.context["page"]] == [dt.date(2026, 11, 1)]
+    assert days_listed(response) == [dt.date(2026, 11, 1)]
     assert "technique" in response.context["filters"].errors
+
+
+def test_a_day_shows_its_sessions_with_the_days_totals(alice_client, alice, charlie):
+    log_session(alice, dt.datetime(2026, 11, 24, 7, 30), minutes=10)
+    log_session(alice, dt.datetime(2026, 11, 24, 21, 0), minutes=8)
+    log_session(alice, dt.datetime(2026, 11, 23, 21, 0))
+    log_session(charlie, dt.datetime(2026, 11, 24, 12, 0), notes="charlie's")
+    response = alice_client.get(URL + "?date=2026-11-24")
+    page = text(response)
+    assert "Tuesday 24 November 2026" in page
+    assert "2 sessions, 18 minutes" in page
+    assert days_listed(response) == [dt.date(2026, 11, 24)] * 2
+    assert "charlie" not in page
+    html = response.content.decode()
+    assert 'href="?date=2026-11-23"' in html  # the day before
+    assert 'href="?date=2026-11-25"' in html  # the day after: today
+    assert 'href="?month=2026-11"' in html
+
+
+def test_a_rest_day_says_so_and_today_has_no_day_after(alice_client, alice):
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 25), reason="travel")
+    response = alice_client.get(URL + "?date=2026-11-25")
+    page = text(response)
+    assert "0 sessions, 0 minutes · Rest day (travel)" in page
+    assert "No session that day" in page
+    assert "Day after" not in page
+
+
+def test_a_month_links_to_the_months_around_it_keeping_the_technique(
+    alice_client, alice
+):
+    log_session(alice, dt.datetime(2026, 11, 2, 8), techniques=["ball"])
+    ball = builtin("ball")
+    response = alice_client.get(URL + f"?month=2026-11&technique={ball.pk}")
+    html = response.content.decode()
+    assert "Sessions of November 2026" in text(response)
+    assert f'href="?month=2026-10&amp;technique={ball.pk}"' in html
+    assert f'href="?month=2026-12&amp;technique={ball.pk}"' in html
+
+
+def test_pages_say_where_you_are_with_first_and_last(alice_client, alice):
+    start = dt.datetime(2026, 9, 1, 8, 0)
+    for day in range(60):
+        log_session(alice, start + dt.timedelta(days=day))
+    first = alice_client.get(URL)
+    assert "Page 1 of 3" in text(first)
+    assert 'href="?page=3">Last<' in first.content.decode()
+    assert ">First<" not in first.content.decode()
+    middle = alice_client.get(URL + "?page=2").content.decode()
+    assert 'href="?page=1">First<' in middle
+    assert 'href="?page=3">Last<' in middle
+    last = alice_client.get(URL + "?page=3")
+    assert "Page 3 of 3" in text(last)
+    assert ">Last<" not in last.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?date=garbage", "enter a valid date"),
+        ("?date=2026-02-30", "enter a valid date"),
+        ("?date=1999-12-31", "from the year 2000 on"),
+        ("?date=9999-12-31", "from the year 2000 on"),
+        ("?month=9999-12", "from the year 2000 on"),
+        ("?month=0001-01", "from the year 2000 on"),
+        ("?technique=" + "9" * 30, "Select a valid choice"),
+    ],
+)
+def test_bad_days_and_months_are_explained(alice_client, alice, query, message):
+    log_session(alice, dt.datetime(2026, 11, 2, 8))
+    response = alice_client.get(URL + query)
+    assert response.status_code == 200
+    assert message in text(response)
+    assert days_listed(response) == [dt.date(2026, 11, 2)]  # the filter is left out
+
+
+def test_a_day_runs_the_same_queries_for_1_or_50_sessions(
+    alice_client, alice, django_assert_max_num_queries
+):
+    log_session(alice, dt.datetime(2026, 11, 24, 8))
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 24))
+    with CaptureQueriesContext(connection) as one:
+        alice_client.get(URL + "?date=2026-11-24")
+    assert len(one.captured_queries) <= LIST_QUERY_BUDGET + 2  # totals, rest day
+    for minute in range(49):
+        log_session(alice, dt.datetime(2026, 11, 24, 9, minute), techniques=["arch"])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = alice_client.get(URL + "?date=2026-11-24")
+    assert "50 sessions, 500 minutes" in text(response)

@@ -7,7 +7,7 @@ from django.test import Client
 from accounts.models import User
 from streaks.models import RestDay
 from tests.factories import log_session
-from tests.html import figures, text
+from tests.html import day_links, figures, text
 
 TERMS = [
     "Current streak",
@@ -178,16 +178,28 @@ def test_one_users_sessions_never_appear_in_anothers_figures(
     assert "charlie&#x27;s" not in response.content.decode()
 
 
-def test_the_heatmap_describes_each_day(alice_client, alice):
+def test_each_heatmap_day_links_to_its_sessions_by_name(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 24, 20, 0), minutes=15)
+    log_session(alice, dt.datetime(2026, 11, 24, 21, 0), minutes=3)
+    log_session(alice, dt.datetime(2026, 11, 25, 8, 0), minutes=1)
     RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23), reason="travel")
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
     with time_machine.travel(at(2026, 11, 25, 9), tick=False):
         response = dashboard(alice_client)
+    links = day_links(response)
+    day = "/sessions/?date="
+    assert links[day + "2026-11-25"] == "Wed 25 Nov 2026: 1 session, 1 minute"
+    assert links[day + "2026-11-24"] == "Tue 24 Nov 2026: 2 sessions, 18 minutes"
+    assert links[day + "2026-11-23"] == "Mon 23 Nov 2026: rest day (travel)"
+    assert links[day + "2026-11-20"] == "Fri 20 Nov 2026: rest day"
+    assert links[day + "2026-11-22"] == "Sun 22 Nov 2026: no session"
+    # 52 full weeks from Monday 24 Nov 2025, and Monday to Wednesday of this one.
+    assert len(links) == 52 * 7 + 3
+    assert min(links) == day + "2025-11-24"
+    assert day + "2026-11-26" not in links
     html = response.content.decode()
-    assert 'aria-label="Tue 24 Nov 2026: 15 minutes"' in html
-    assert 'aria-label="Mon 23 Nov 2026: rest day (travel)"' in html
-    assert 'aria-label="Sun 22 Nov 2026: no session"' in html
-    assert html.count("<rect") == 52 * 7 + 3  # 52 full weeks and Mon-Wed of this one
+    assert 'href="#heatmap-end"' in html  # a skip link past the 367 days
+    assert 'href="/streaks/year/2026/"' in html
 
 
 def test_the_dashboard_shows_the_five_most_recent_sessions(alice_client, alice):

@@ -64,6 +64,36 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
     assert figures(response)["Current streak"] == "3650 days"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/streaks/?span=month",
+        "/streaks/?span=year",
+        "/streaks/year/2026/",
+        "/sessions/",
+        "/sessions/?page=100",
+        "/sessions/?date=2026-11-25",
+        "/sessions/?month=2026-11",
+    ],
+)
+def test_pictures_and_the_list_run_the_same_queries_for_1_or_3650_sessions(
+    alice_client, alice, charlie, django_assert_max_num_queries, url
+):
+    add_daily_sessions(alice, 1)
+    add_daily_sessions(charlie, 3650)
+    with time_machine.travel(NOW, tick=False):
+        with CaptureQueriesContext(connection) as small:
+            first = alice_client.get(url)
+        assert first.status_code == 200
+        assert len(small.captured_queries) <= QUERY_BUDGET
+
+        MassageSession.objects.filter(user=charlie).update(user=alice)
+        bump_data_version(alice.pk)  # a bulk update sends no signals
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            response = alice_client.get(url)
+    assert response.status_code == 200
+
+
 def test_a_second_visit_is_served_from_the_cache_until_something_changes(
     alice_client, alice, django_assert_max_num_queries
 ):

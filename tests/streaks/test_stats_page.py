@@ -1,11 +1,13 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 
+from accounts.models import PreferredTime
 from streaks.models import RestDay
 from tests.factories import log_session
-from tests.html import figures, text
+from tests.html import figures, table, text
 
 URL = "/streaks/"
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
@@ -32,12 +34,17 @@ def test_streak_history_lists_runs_of_two_or_more_longest_first(alice_client, al
     for day in (20, 21, 22):
         log_session(alice, dt.datetime(2026, 11, day, 20))
     response = alice_client.get(URL)
-    runs = [(item["days"], item["dates"]) for item in response.context["runs"]]
-    assert runs == [
+    listed = re.findall(
+        r"<li><strong>(.*?)</strong> <span[^>]*>(.*?)</span></li>",
+        response.content.decode(),
+    )
+    assert listed == [
         ("4 days", "5 Nov – 8 Nov 2026"),
         ("3 days", "20 Nov – 22 Nov 2026"),
         ("2 days", "1 Nov – 2 Nov 2026"),
     ]
+    html = response.content.decode()
+    assert "<title>4 days: 5 Nov – 8 Nov 2026</title>" in html
 
 
 def test_consistency_for_7_30_and_365_days(alice_client, alice):
@@ -50,22 +57,84 @@ def test_consistency_for_7_30_and_365_days(alice_client, alice):
     assert consistency[365] == "2%"  # 6 / 364
 
 
-def test_weekly_chart_and_weekday_counts(alice_client, alice):
-    log_session(alice, dt.datetime(2026, 11, 23, 20), minutes=10)  # Monday
-    log_session(alice, dt.datetime(2026, 11, 23, 21), minutes=5)
-    log_session(alice, dt.datetime(2026, 11, 17, 20), minutes=20)  # Tuesday, last week
-    response = alice_client.get(URL)
-    weeks = response.context["weeks"]
-    assert len(weeks) == 12
-    assert (weeks[-1]["start"], weeks[-1]["sessions"], weeks[-1]["minutes"]) == (
-        dt.date(2026, 11, 23),
-        2,
-        15,
+@pytest.fixture
+def history(alice):
+    """Hand-built: today is Wednesday 25 Nov 2026, London."""
+    log_session(alice, dt.datetime(2026, 11, 23, 20), minutes=10, comfort=4)  # Mon
+    log_session(alice, dt.datetime(2026, 11, 23, 21), minutes=5, comfort=2)
+    log_session(alice, dt.datetime(2026, 11, 17, 20), minutes=20, comfort=5)  # Tue
+    log_session(alice, dt.datetime(2026, 10, 2, 20), minutes=30, comfort=3)  # Fri
+    log_session(alice, dt.datetime(2025, 3, 3, 7), minutes=15)  # over a year ago
+
+
+def test_minutes_per_week_month_and_year_chosen_by_links(alice_client, history):
+    weeks = alice_client.get(URL)
+    rows = table(weeks, "Week", "Sessions", "Minutes")
+    assert len(rows) == 12
+    assert rows[-1] == ["Week of 23 Nov 2026", "2", "15"]
+    assert rows[-2] == ["Week of 16 Nov 2026", "1", "20"]
+    assert rows[0] == ["Week of 7 Sep 2026", "0", "0"]
+    html = weeks.content.decode()
+    assert 'href="?span=month#minutes"' in html
+    assert 'href="?span=week#minutes" aria-current="page"' in html
+
+    months = table(alice_client.get(URL + "?span=month"), "Month", "Sessions")
+    assert len(months) == 12
+    assert months[0] == ["December 2025", "0", "0"]
+    assert months[-2:] == [["October 2026", "1", "30"], ["November 2026", "3", "35"]]
+
+    years = table(alice_client.get(URL + "?span=year"), "Year", "Sessions")
+    assert years == [["2025", "1", "15"], ["2026", "4", "65"]]
+    # Anything else is the default, weeks.
+    assert len(table(alice_client.get(URL + "?span=<b>"), "Week", "Sessions")) == 12
+
+
+def test_practice_by_weekday_over_12_and_52_weeks(alice_client, history):
+    rows = table(alice_client.get(URL), "Weekday", "Last 12 weeks", "Last 52 weeks")
+    assert rows == [
+        ["Mon", "1 of 12", "1 of 52"],
+        ["Tue", "1 of 12", "1 of 52"],
+        ["Wed", "0 of 12", "0 of 52"],  # today counts as a Wednesday so far
+        ["Thu", "0 of 11", "0 of 51"],
+        ["Fri", "1 of 11", "1 of 51"],  # 2 Oct: within 12 weeks
+        ["Sat", "0 of 11", "0 of 51"],
+        ["Sun", "0 of 11", "0 of 51"],
+    ]
+
+
+def test_when_sessions_happen_with_preferred_times_marked(alice_client, alice, history):
+    PreferredTime.objects.create(
+        user=alice,
+        label="Evening",
+        time=dt.time(20, 30),
+        weekdays=0b0011111,  # Monday to Friday
     )
-    assert (weeks[-2]["sessions"], weeks[-2]["minutes"]) == (1, 20)
-    weekdays = {d["name"]: d["days"] for d in response.context["weekdays"]}
-    assert (weekdays["Monday"], weekdays["Tuesday"], weekdays["Sunday"]) == (1, 1, 0)
-    assert "<svg" in response.content.decode()
+    response = alice_client.get(URL)
+    rows = table(response, "Hour", "Mon", "Tue")
+    # The session of March 2025 is older than a year: left out.
+    assert rows == [
+        ["20:00", "1", "1", "0", "0", "1", "0", "0"],
+        ["21:00", "1", "0", "0", "0", "0", "0", "0"],
+    ]
+    assert response.content.decode().count('class="preferred"') == 5
+    assert (
+        "Most often: Mon 20:00 (1 session), Mon 21:00 (1 session), "
+        "Tue 20:00 (1 session)."
+    ) in text(response)
+
+
+def test_weekly_comfort_and_habit_strength(alice_client, history):
+    response = alice_client.get(URL)
+    comfort = table(response, "Week", "Avg. comfort", "Sessions rated")
+    assert len(comfort) == 26
+    assert comfort[-1] == ["Week of 23 Nov 2026", "3.0", "2"]
+    assert comfort[-2] == ["Week of 16 Nov 2026", "5.0", "1"]
+    assert comfort[-3] == ["Week of 9 Nov 2026", "—", "0"]
+    strength = figures(response)["Habit strength"]
+    assert f"Now {strength}." in text(response)
+    months = table(response, "Month", "Strength")
+    assert months[-1] == ["November 2026", strength]
+    assert len(months) == 12
 
 
 def test_average_comfort_by_technique_and_pressure_with_a_gentle_note(

@@ -1,0 +1,158 @@
+"""The pictures on the dashboard, the year pages and the statistics page: what
+they need beyond the loaded history (at most two small queries), handed to the
+pure geometry in streaks.charts."""
+
+import datetime as dt
+import zoneinfo
+
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+from sessions.models import MassageSession
+from streaks import charts
+from streaks.models import RestDay
+
+HEATMAP_WEEKS = 53
+HOUR_GRID_DAYS = 365
+
+
+def years(history, joined):
+    """Every year from the first one with anything in it to this one."""
+    first = min(
+        [joined.year, history.today.year]
+        + [min(history.days).year if history.days else history.today.year]
+        + [min(history.rest).year if history.rest else history.today.year]
+    )
+    return list(range(first, history.today.year + 1))
+
+
+def heatmap(history, first, last, heading, year_links, current_year=None):
+    """Context for templates/streaks/heatmap.html."""
+    grid = charts.heatmap(
+        history.days, history.rest, first, last, dict(RestDay.Reason.choices)
+    )
+    return {
+        "heatmap": grid,
+        "cells": day_cells(grid),
+        "heading": heading,
+        "first": first,
+        "last": last,
+        "year_links": year_links,
+        "current_year": current_year,
+    }
+
+
+def day_cells(grid):
+    """The grid's days as SVG links. format_html escapes every value; through the
+    template engine the 371 cells of a year took several times as long."""
+    day_url = reverse("sessions:list")
+    return format_html_join(
+        "",
+        '<a href="{0}?date={1}" aria-label="{2}"><rect x="{3}" y="{4}" width="{5}" '
+        'height="{5}" rx="3" class="level-{6}"><title>{2}</title></rect></a>',
+        (
+            (day_url, c["iso"], c["label"], c["x"], c["y"], grid["cell"], c["level"])
+            for c in grid["cells"]
+        ),
+    )
+
+
+def hour_cells(grid):
+    """The 168 squares of the weekday x hour grid (format_html, like the days)."""
+    size = grid["cell"]
+    squares = format_html_join(
+        "",
+        '<rect class="cell level-{}" x="{}" y="{}" width="{}" height="{}" rx="2">'
+        "<title>{}</title></rect>",
+        (
+            (cell["level"], cell["x"], row["y"], size, size, cell["title"])
+            for row in grid["rows"]
+            for cell in row["cells"]
+        ),
+    )
+    rings = format_html_join(
+        "",
+        '<circle class="preferred" cx="{}" cy="{}" r="3.5"></circle>',
+        (
+            (cell["x"] + size / 2, row["y"] + size / 2)
+            for row in grid["rows"]
+            for cell in row["cells"]
+            if cell["preferred"]
+        ),
+    )
+    return squares + rings
+
+
+def recent_heatmap(history, joined):
+    """The dashboard's: the last 53 weeks, Monday to today."""
+    today = history.today
+    first = today - dt.timedelta(days=today.weekday(), weeks=HEATMAP_WEEKS - 1)
+    return heatmap(history, first, today, "Your year", years(history, joined))
+
+
+def year_page(history, year, joined):
+    """A calendar year (up to today), with its totals and the other years."""
+    first = dt.date(year, 1, 1)
+    last = min(dt.date(year, 12, 31), history.today)
+    return {
+        **heatmap(
+            history,
+            first,
+            last,
+            f"Days of {year}",
+            years(history, joined),
+            current_year=year,
+        ),
+        "year": year,
+        "totals": charts.year_totals(history.days, history.rest, year),
+    }
+
+
+def session_starts(user, today, days=HOUR_GRID_DAYS):
+    """(weekday, hour) of each session's wall-clock start in the zone it was
+    logged in, over the last `days` days (one query)."""
+    rows = (
+        MassageSession.objects.for_user(user)
+        .filter(local_date__gt=today - dt.timedelta(days=days), local_date__lte=today)
+        .exclude(started_at=None)  # imported days with no time
+        .values_list("started_at", "timezone")
+    )
+    zones = {}
+    starts = []
+    for started_at, zone in rows:
+        tz = zones.get(zone) or zones.setdefault(zone, zoneinfo.ZoneInfo(zone))
+        local = started_at.astimezone(tz)
+        starts.append((local.weekday(), local.hour))
+    return starts
+
+
+def statistics(user, history, stats, insights, span):
+    """Every picture on /streaks/ (one query for the hours, one for the slots)."""
+    today = history.today
+    practice = list(history.days)
+    series = charts.strength_by_day(
+        practice, history.rest, today, history.weekly_target
+    )
+    slots = user.preferred_slots()
+    hours = charts.hour_grid(session_starts(user, today), charts.preferred_cells(slots))
+    hours["cells"] = hour_cells(hours)
+    recent = charts.weekday_chart(practice, today, 12)
+    year = charts.weekday_chart(practice, today, 52)
+    return {
+        "span": span,
+        "spans": charts.SPANS,
+        "minutes": charts.minutes_chart(history.days, today, span),
+        "strength": charts.strength_charts(series, today),
+        "best_streaks": charts.best_streaks(stats.runs, today),
+        "hours": hours,
+        "has_slots": bool(slots),
+        "comfort": charts.comfort_chart(history.days, today),
+        "comfort_techniques": charts.comfort_bars(insights["techniques"]),
+        "comfort_pressures": charts.comfort_bars(insights["pressures"]),
+        "weekday_12": recent,
+        "weekday_52": year,
+        "weekday_table": [
+            (a["label"], a, b)
+            for a, b in zip(recent["rows"], year["rows"], strict=True)
+        ],
+    }

@@ -1,0 +1,296 @@
+"""streaks.charts, the pictures' geometry, against hand-built histories."""
+
+import datetime as dt
+from typing import NamedTuple
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.schedule import Slot
+from streaks import charts, engine
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday
+
+
+class Day(NamedTuple):
+    sessions: int
+    minutes: int
+    comfort_sum: int = 0
+    rated: int = 0
+
+
+def d(month, day, year=2026):
+    return dt.date(year, month, day)
+
+
+# -- heatmap -------------------------------------------------------------------
+
+
+def test_the_heatmap_has_a_cell_per_day_in_week_columns():
+    days = {d(11, 24): Day(2, 18), d(11, 2): Day(1, 25)}
+    rest = {d(11, 23): ("travel", 1), d(11, 20): ("", 2)}
+    grid = charts.heatmap(days, rest, d(11, 1), TODAY, {"travel": "Travel"})
+    cells = {cell["iso"]: cell for cell in grid["cells"]}
+    assert len(cells) == 25
+    assert cells["2026-11-24"]["label"] == "Tue 24 Nov 2026: 2 sessions, 18 minutes"
+    assert cells["2026-11-24"]["level"] == "3"  # 11 to 20 minutes
+    assert cells["2026-11-02"]["level"] == "4"  # over 20
+    assert cells["2026-11-23"]["label"] == "Mon 23 Nov 2026: rest day (travel)"
+    assert cells["2026-11-20"]["label"] == "Fri 20 Nov 2026: rest day"
+    assert cells["2026-11-20"]["level"] == "rest"
+    assert cells["2026-11-22"]["label"] == "Sun 22 Nov 2026: no session"
+    # Sunday 1 Nov is the last row of the first column; Monday 2 Nov starts the next.
+    assert (cells["2026-11-01"]["x"], cells["2026-11-01"]["y"]) == (0, 18 + 6 * 19)
+    assert (cells["2026-11-02"]["x"], cells["2026-11-02"]["y"]) == (19, 18)
+    assert cells["2026-11-25"]["x"] == 4 * 19
+    assert grid["width"] == 5 * 19 - 3
+    assert grid["cell"] >= 14
+    assert grid["months"] == [{"x": 0, "text": "Nov"}]
+
+
+def test_month_names_sit_over_the_week_of_each_first_day():
+    grid = charts.heatmap({}, {}, d(8, 1), TODAY)
+    names = [(label["x"] // 19, label["text"]) for label in grid["months"]]
+    # 1 Aug is a Saturday (column 0); 1 Sep a Tuesday in column 5.
+    assert names == [(0, "Aug"), (5, "Sep"), (9, "Oct"), (13, "Nov")]
+
+
+def test_a_day_imported_without_a_duration_is_named_by_its_sessions():
+    grid = charts.heatmap({d(11, 24): Day(2, 0)}, {}, d(11, 24), d(11, 24))
+    (cell,) = grid["cells"]
+    assert cell["label"] == "Tue 24 Nov 2026: 2 sessions"
+    assert cell["level"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "level"), [(1, 1), (5, 1), (6, 2), (10, 2), (11, 3), (20, 3), (21, 4)]
+)
+def test_heatmap_shades_by_minutes(minutes, level):
+    assert charts.level(minutes) == level
+
+
+def test_year_totals_count_only_that_year():
+    days = {d(12, 31, 2025): Day(1, 9), d(1, 1): Day(2, 20), d(3, 1): Day(1, 5)}
+    rest = {d(3, 1): ("", 1), d(3, 2): ("", 2), d(1, 1, 2025): ("", 3)}
+    assert charts.year_totals(days, rest, 2026) == {
+        "practice_days": 2,
+        "sessions": 3,
+        "minutes": 25,
+        "rest_days": 1,  # 1 March is a practice day
+    }
+
+
+# -- scales and bars -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [(0, 1), (1, 1), (3, 5), (7, 10), (11, 20), (21, 25), (240, 250), (251, 500)],
+)
+def test_axes_end_on_a_round_number(value, top):
+    assert charts.nice_ceiling(value) == top
+
+
+def test_bars_scale_to_the_axis_and_label_without_overlap():
+    chart = charts.bar_chart([("a", 0), ("b", 50), ("c", 100)], "minutes")
+    plot = chart["plot"]
+    heights = [bar["height"] for bar in chart["bars"]]
+    assert heights == [0, plot["height"] / 2, plot["height"]]
+    assert [tick["label"] for tick in chart["ticks"]] == ["0", "25", "50", "75", "100"]
+    assert chart["width"] <= 360
+    many = charts.bar_chart([(str(i), i) for i in range(40)], "minutes")
+    shown = [bar["center"] for bar in many["bars"] if bar["label"]]
+    assert min(b - a for a, b in zip(shown, shown[1:], strict=False)) >= 36
+    assert many["bars"][-1]["label"] == "39"  # the newest bar is always named
+
+
+def test_minutes_per_week_month_and_year():
+    days = {
+        d(11, 23): Day(2, 15),
+        d(11, 17): Day(1, 20),
+        d(10, 2): Day(1, 30),
+        d(3, 3, 2025): Day(1, 15),
+        d(11, 26): Day(1, 99),  # after today: never counted
+    }
+    weeks = charts.minutes_by_span(days, TODAY, "week")
+    assert len(weeks) == 12
+    assert weeks[-1] == ("23/11", "Week of 23 Nov 2026", 2, 15)
+    assert weeks[-2][2:] == (1, 20)
+    months = charts.minutes_by_span(days, TODAY, "month")
+    assert [m[1] for m in months[:1] + months[-1:]] == [
+        "December 2025",
+        "November 2026",
+    ]
+    assert months[-1][2:] == (3, 35)
+    assert months[-2][2:] == (1, 30)
+    years = charts.minutes_by_span(days, TODAY, "year")
+    assert years == [("2025", "2025", 1, 15), ("2026", "2026", 4, 65)]
+
+
+# -- lines ---------------------------------------------------------------------
+
+
+def test_a_missing_value_breaks_the_line():
+    chart = charts.line_chart(
+        [("a", 1), ("b", 2), ("c", None), ("d", 4), ("e", 5)], 5, [0, 5]
+    )
+    assert len(chart["lines"]) == 2
+    assert len(chart["dots"]) == 4
+    plot = chart["plot"]
+    first = [float(v) for v in chart["lines"][0].split()[0].split(",")]
+    last = [float(v) for v in chart["lines"][1].split()[-1].split(",")]
+    assert first == [plot["left"], plot["bottom"] - plot["height"] / 5]
+    assert last == [plot["right"], plot["top"]]
+
+
+practice_days = st.sets(
+    st.integers(min_value=0, max_value=400).map(lambda n: TODAY - dt.timedelta(n)),
+    max_size=120,
+)
+
+
+@given(practice=practice_days, rest=practice_days, target=st.integers(1, 7))
+def test_strength_over_time_ends_where_the_engine_does(practice, rest, target):
+    series = charts.strength_by_day(practice, rest, TODAY, target)
+    stats = engine.compute(practice, rest, TODAY, target)
+    if not practice:
+        assert series == {}
+    else:
+        assert series[max(series)] == stats.habit_strength
+        assert min(series) == min(practice)
+        assert all(0 <= value <= 100 for value in series.values())
+
+
+def test_strength_rises_with_daily_practice_and_stays_on_rest_days():
+    practice = {d(11, 1) + dt.timedelta(i) for i in range(20)}
+    rest = {d(11, 21), d(11, 22)}
+    series = charts.strength_by_day(practice, rest, d(11, 22), 7)
+    values = [series[d(11, 1) + dt.timedelta(i)] for i in range(22)]
+    assert values[:20] == sorted(values[:20])
+    assert values[19] == values[20] == values[21]
+
+
+def test_strength_charts_tables_give_month_and_year_ends():
+    series = charts.strength_by_day(
+        {d(1, 1, 2024) + dt.timedelta(i) for i in range(0, 1060, 2)}, (), TODAY, 3
+    )
+    pictures = charts.strength_charts(series, TODAY)
+    assert [row["label"] for row in pictures["recent_rows"]][-1] == "November 2026"
+    assert len(pictures["recent_rows"]) == 12
+    assert [row["label"] for row in pictures["all_rows"]] == [
+        "End of 2024",
+        "End of 2025",
+        "Tue 24 Nov 2026",
+    ]
+    assert pictures["now"] == series[d(11, 24)]
+    assert [label["text"] for label in pictures["all"]["x_labels"]] == [
+        "2024",
+        "2025",
+        "2026",
+    ]
+
+
+def test_weekly_comfort_averages_sessions_not_days():
+    days = {
+        d(11, 23): Day(2, 15, 6, 2),
+        d(11, 24): Day(2, 10, 5, 1),  # one of them imported without a rating
+        d(11, 10): Day(1, 5, 1, 1),
+    }
+    rows = charts.comfort_by_week(days, TODAY, weeks=3)
+    assert rows == [
+        (d(11, 9), 1.0, 1),
+        (d(11, 16), None, 0),
+        (d(11, 23), round(11 / 3, 1), 3),
+    ]
+    assert charts.comfort_chart({}, TODAY) is None
+
+
+# -- horizontal bars -----------------------------------------------------------
+
+
+def test_practice_by_weekday_counts_days_out_of_those_so_far():
+    days = [d(11, 23), d(11, 16), d(11, 25), d(8, 31)]
+    rows = charts.weekday_practice(days, TODAY, 12)
+    assert rows[0] == ("Mon", 2, 12)  # 31 Aug is before the 12 weeks
+    assert rows[2] == ("Wed", 1, 12)
+    assert rows[3] == ("Thu", 0, 11)
+    chart = charts.weekday_chart(days, TODAY, 12)
+    assert chart["bars"][0]["text"] == "2 of 12"
+    assert chart["bars"][0]["width"] == round(chart["bar_width"] * 2 / 12, 1)
+
+
+def test_long_technique_names_are_shortened_in_the_picture_only():
+    name = "A very long technique name that would never fit beside its bar at all"
+    chart = charts.comfort_bars([{"name": name, "avg": 2.5, "n": 4}])
+    assert chart["bars"][0]["label"].endswith("…")
+    assert len(chart["bars"][0]["label"]) == 44
+    assert chart["bars"][0]["text"] == "2.5 (4)"
+    assert chart["bars"][0]["width"] == chart["bar_width"] / 2
+    assert charts.comfort_bars([]) is None
+
+
+# -- best streaks --------------------------------------------------------------
+
+
+def run(start, end, days=None):
+    return engine.Run(start, end, days or (end - start).days + 1)
+
+
+def test_the_ten_longest_streaks_on_a_time_axis():
+    runs = [
+        run(
+            d(1, 1, 2020) + dt.timedelta(30 * i),
+            d(1, 1, 2020) + dt.timedelta(30 * i + i),
+        )
+        for i in range(1, 15)
+    ]
+    runs.append(run(d(11, 20), d(11, 20)))  # a single day: never listed
+    chart = charts.best_streaks(runs, TODAY)
+    assert [row["days"] for row in chart["rows"]] == [
+        f"{n} days" for n in range(15, 5, -1)
+    ]
+    assert chart["rows"][0]["dates"] == "24 Feb – 10 Mar 2021"
+    # Later streaks sit further right; every bar can be seen.
+    by_start = sorted(chart["rows"], key=lambda row: row["x"])
+    assert [row["days"] for row in by_start] == [f"{n} days" for n in range(6, 16)]
+    assert all(row["width"] >= 3 for row in chart["rows"])
+    assert all(chart["left"] <= row["x"] <= chart["right"] for row in chart["rows"])
+    assert [tick["text"] for tick in chart["ticks"]] == ["2020", "2022", "2024", "2026"]
+    assert charts.best_streaks([run(d(11, 20), d(11, 20))], TODAY) is None
+
+
+def test_equal_streaks_list_the_most_recent_first():
+    runs = [run(d(1, 1), d(1, 3)), run(d(5, 1), d(5, 3))]
+    chart = charts.best_streaks(runs, TODAY)
+    assert [row["dates"] for row in chart["rows"]] == [
+        "1 May – 3 May 2026",
+        "1 Jan – 3 Jan 2026",
+    ]
+
+
+# -- when sessions happen ------------------------------------------------------
+
+
+def test_the_hour_grid_counts_and_marks_preferred_times():
+    starts = [(0, 21), (0, 21), (4, 7), (6, 23)]
+    preferred = charts.preferred_cells(
+        [Slot("Evening", dt.time(21, 30), frozenset({0, 1}))]
+    )
+    assert preferred == {(0, 21), (1, 21)}
+    grid = charts.hour_grid(starts, preferred)
+    cells = {
+        (w, h): row["cells"][h] for w, row in enumerate(grid["rows"]) for h in range(24)
+    }
+    assert cells[0, 21]["count"] == 2
+    assert cells[0, 21]["level"] == 4
+    assert cells[4, 7]["level"] == 2
+    assert cells[1, 21]["preferred"] and cells[1, 21]["count"] == 0
+    assert not cells[4, 7]["preferred"]
+    assert grid["busiest"][0] == "Mon 21:00 (2 sessions)"
+    assert grid["table"] == [
+        {"hour": "07:00", "counts": [0, 0, 0, 0, 1, 0, 0]},
+        {"hour": "21:00", "counts": [2, 0, 0, 0, 0, 0, 0]},
+        {"hour": "23:00", "counts": [0, 0, 0, 0, 0, 0, 1]},
+    ]
+    assert grid["width"] <= 360
