@@ -4,6 +4,7 @@ statistics page show, from a ``history.History`` and the engine's ``Stats``."""
 import datetime as dt
 import math
 
+from accounts.localtime import DAY_NAMES
 from sessions.models import MassageSession
 from streaks import engine
 

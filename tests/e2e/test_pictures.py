@@ -50,7 +50,8 @@ def test_the_heatmap_on_a_phone_has_big_days_and_opens_on_the_newest(
     cells = grid.locator("a rect")
     expect(cells).to_have_count(52 * 7 + today.weekday() + 1)
     box = cells.first.bounding_box()
-    assert box["width"] >= 14 and box["height"] >= 14
+    assert box["width"] >= 14
+    assert box["height"] >= 14
     labels = phone.locator(".heatmap-month, .heatmap-weekdays text")
     assert labels.count() >= 12 + 4
     sizes = labels.evaluate_all(
@@ -66,7 +67,8 @@ def test_the_heatmap_on_a_phone_has_big_days_and_opens_on_the_newest(
     )
     expect(newest).to_be_in_viewport()
     day = newest.bounding_box()
-    assert frame["x"] <= day["x"] and day["x"] + day["width"] <= frame["x"] + 390
+    assert frame["x"] <= day["x"]
+    assert day["x"] + day["width"] <= frame["x"] + 390
     oldest = grid.locator("a").first.bounding_box()
     assert oldest["x"] + oldest["width"] < frame["x"]
     # Rest days are striped, not just another colour.

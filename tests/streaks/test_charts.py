@@ -285,7 +285,8 @@ def test_the_hour_grid_counts_and_marks_preferred_times():
     assert cells[0, 21]["count"] == 2
     assert cells[0, 21]["level"] == 4
     assert cells[4, 7]["level"] == 2
-    assert cells[1, 21]["preferred"] and cells[1, 21]["count"] == 0
+    assert cells[1, 21]["preferred"]
+    assert cells[1, 21]["count"] == 0
     assert not cells[4, 7]["preferred"]
     assert grid["busiest"][0] == "Mon 21:00 (2 sessions)"
     assert grid["table"] == [
