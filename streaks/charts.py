@@ -368,9 +368,22 @@ def line_chart(points, y_max, y_ticks, unit="", y_min=0, x_labels=()):
         # Dots on short series; a lone point between gaps shows only as a dot.
         "dots": dots if count <= 60 else [],
         "x_labels": [
-            {"x": round(plot.left + i * step, 1), "text": text} for i, text in x_labels
+            _label(round(plot.left + i * step, 1), text, plot.left, plot.right)
+            for i, text in x_labels
         ],
     }
+
+
+def _label(x, text, left, right):
+    """An axis label centred on `x`, or ending there when it would run off the
+    right edge (starting there at the left edge)."""
+    half = len(text) * FONT * 0.3
+    anchor = "middle"
+    if x + half > right + 8:
+        anchor = "end"
+    elif x - half < left - 40:
+        anchor = "start"
+    return {"x": x, "text": text, "anchor": anchor}
 
 
 def _month_ends(first, last):
@@ -613,7 +626,7 @@ def best_streaks(runs: Sequence[engine.Run], today, count=10):
         "right": right,
         "axis_y": axis_y,
         "rows": rows,
-        "ticks": [{"x": x(day), "text": text} for day, text in marks],
+        "ticks": [_label(x(day), text, left, right) for day, text in marks],
     }
 
 

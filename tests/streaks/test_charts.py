@@ -267,6 +267,9 @@ def test_equal_streaks_list_the_most_recent_first():
         "1 May – 3 May 2026",
         "1 Jan – 3 Jan 2026",
     ]
+    # Within one year the axis names its ends, the last one kept inside the chart.
+    ticks = chart["ticks"]
+    assert [(t["text"], t["anchor"]) for t in ticks][-1] == ("Nov 2026", "end")
 
 
 # -- when sessions happen ------------------------------------------------------
