@@ -6,7 +6,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import localtime
-from sessions.models import MAX_MINUTES, MIN_MINUTES, MassageSession, Technique
+from sessions import guide
+from sessions.models import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    GuidePreference,
+    MassageSession,
+    Technique,
+)
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(9998, 12, 1)  # filters: room for "the next day / month"
@@ -288,3 +295,53 @@ class SessionFilterForm(forms.Form):
                 "Enter a month from the year 2000 on.", code="out_of_range"
             )
         return first
+
+
+class GuidePreferenceForm(forms.ModelForm):
+    """The guided session's optional steps and step lengths."""
+
+    class Meta:
+        model = GuidePreference
+        fields = ("soak", "oil", "tool")
+        labels = {
+            "soak": "Warm soak first",
+            "oil": "Oil or cream",
+            "tool": "Roller or ball at the end",
+        }
+        widgets = {"tool": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (seconds, guide.format_seconds(seconds))
+            for seconds in guide.DURATION_CHOICES
+        ]
+        for spec in guide.STEPS:
+            per_foot = " (per foot)" if spec.feet == guide.EACH_FOOT else ""
+            self.fields[self.duration_field(spec)] = forms.TypedChoiceField(
+                label=f"{spec.label}{per_foot}",
+                choices=choices,
+                coerce=int,
+                initial=guide.seconds_for(self.instance, spec),
+            )
+
+    @staticmethod
+    def duration_field(spec):
+        return f"seconds_{spec.slot.replace('-', '_')}"
+
+    def duration_fields(self):
+        return [self[self.duration_field(spec)] for spec in guide.STEPS]
+
+    def save(self):
+        """Create or update the user's one row (a double submit finds the row the
+        other request made)."""
+        values = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        values["durations"] = {
+            spec.slot: self.cleaned_data[self.duration_field(spec)]
+            for spec in guide.STEPS
+        }
+        preference, _ = GuidePreference.objects.update_or_create(
+            user=self.instance.user, defaults=values
+        )
+        self.instance = preference
+        return preference

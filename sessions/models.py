@@ -240,3 +240,30 @@ class MassageSession(models.Model):
     @property
     def notes_first_line(self):
         return self.notes.strip().split("\n", 1)[0].strip() if self.notes else ""
+
+
+class GuidePreference(models.Model):
+    """How someone likes their guided session: remembered for next time."""
+
+    class Tool(models.TextChoices):
+        NONE = "", "No roller or ball"
+        ROLLER = "roller", "Foot roller"
+        BALL = "ball", "Massage ball"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="guide_preference",
+    )
+    soak = models.BooleanField("warm soak first", default=False)
+    oil = models.BooleanField("oil or cream", default=False)
+    tool = models.CharField(
+        "roller or ball", max_length=6, choices=Tool, blank=True, default=""
+    )
+    # Seconds per step (per foot where the step is done on each foot), keyed by
+    # the step's slot in sessions.guide.STEPS; a missing slot takes its default.
+    durations = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Guided-session choices of {self.user}"

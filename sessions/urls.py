@@ -7,6 +7,7 @@ app_name = "sessions"
 urlpatterns = [
     path("", views.session_list, name="list"),
     path("new/", views.session_new, name="new"),
+    path("guide/", views.guide_session, name="guide"),
     path("<int:pk>/edit/", views.session_edit, name="edit"),
     path("<int:pk>/delete/", views.session_delete, name="delete"),
     path("techniques/", views.technique_list, name="techniques"),

@@ -7,13 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
+from sessions import guide, prefill
 from sessions.forms import (
     EARLIEST_DATE,
+    GuidePreferenceForm,
     SessionFilterForm,
     SessionForm,
     TechniqueForm,
@@ -29,20 +32,24 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-def new_session_form(user, data=None):
-    """The log form: with its defaults for a new page, or bound to what was sent."""
+def new_session_form(user, data=None, query=None):
+    """The log form: with its defaults for a new page, or bound to what was sent.
+    A new page takes what its query parameters fill in (sessions/prefill.py)."""
     if data is not None:
         return SessionForm(data, user=user)
     now = user.local_now()
     initial = new_session_initial(
         user, now.date(), now.time().replace(second=0, microsecond=0)
     )
-    return SessionForm(user=user, initial=initial)
+    form = SessionForm(user=user, initial=initial)
+    if query:
+        form.initial.update(prefill.initial_from_query(query, form))
+    return form
 
 
 @login_required
 def session_new(request):
-    form = new_session_form(request.user, request.POST or None)
+    form = new_session_form(request.user, request.POST or None, request.GET)
     if form.is_valid():
         token = form.cleaned_data["token"]
         mine = MassageSession.objects.for_user(request.user)
@@ -308,3 +315,32 @@ def technique_archive(request, pk):
     else:
         messages.success(request, f"“{technique.name}” is back on the log form.")
     return redirect("sessions:techniques")
+
+
+@login_required
+def guide_session(request):
+    """The guided session: the routine, the choices that shape it, and (with
+    JavaScript, static/js/guide.js) a timer that runs it and ends in the log form."""
+    preference = guide.preference_for(request.user)
+    form = GuidePreferenceForm(request.POST or None, instance=preference)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if form.is_valid():
+        preference = form.save()
+        if not wants_json:
+            messages.success(request, "Saved your choices for the guided session.")
+            return redirect("sessions:guide")
+    elif request.method == "POST" and wants_json:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    routine = guide.build_routine(preference, guide.builtin_techniques())
+    steps = guide.running_steps(routine)
+    if wants_json and request.method == "POST":
+        return JsonResponse({"steps": steps})
+    total = guide.total_seconds(routine)
+    context = {
+        "form": form,
+        "routine": routine,
+        "steps": steps,
+        "total_text": guide.format_seconds(total),
+        "log_url": guide.log_url(routine),
+    }
+    return render(request, "sessions/guide.html", context)
