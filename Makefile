@@ -7,8 +7,10 @@ DEV_ENV := DJANGO_DEBUG=1
 
 # Browser tests drive Debian's Chromium (never a browser from `playwright install`).
 CHROMIUM := /usr/bin/chromium
+# The page scripts' own tests (tests/js) run on Node's built-in test runner.
+NODE ?= node
 
-.PHONY: run test e2e migrate lint format bench bench-import load demo clean
+.PHONY: run test test-js e2e migrate lint format bench bench-import load demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +41,7 @@ format: $(VENV)/.dev
 
 # The browser tests run after the others when Chromium is installed. FOOTCARE_E2E=0
 # leaves them out; FOOTCARE_REQUIRE_E2E=1 (CI) turns a missing Chromium into a failure.
-test: lint
+test: lint test-js
 	$(PY) -m pytest
 	@if [ "$(FOOTCARE_E2E)" = "0" ]; then \
 	  echo "SKIPPED browser tests: FOOTCARE_E2E=0"; \
@@ -50,6 +52,16 @@ test: lint
 	  exit 1; \
 	else \
 	  echo "SKIPPED browser tests: Chromium not found at $(CHROMIUM) (apt-get install -y chromium)"; \
+	fi
+
+# Without Node the JavaScript tests are skipped with a message; CI requires them.
+test-js:
+	@if command -v $(NODE) >/dev/null; then \
+	  $(NODE) --test --test-reporter=spec tests/js/; \
+	elif [ "$(FOOTCARE_REQUIRE_E2E)" = "1" ]; then \
+	  echo "FAILED JavaScript tests: node not found (apt-get install -y nodejs)" >&2; exit 1; \
+	else \
+	  echo "SKIPPED JavaScript tests: node not found (apt-get install -y nodejs)"; \
 	fi
 
 # Only this run allows the ORM next to sync Playwright's event loop. E2E_ARGS picks

@@ -317,9 +317,9 @@ class GuidePreferenceForm(forms.ModelForm):
             for seconds in guide.DURATION_CHOICES
         ]
         for spec in guide.STEPS:
-            per_foot = " (per foot)" if spec.feet == guide.EACH_FOOT else ""
+            per_foot = "per foot" if spec.feet == guide.EACH_FOOT else "both feet"
             self.fields[self.duration_field(spec)] = forms.TypedChoiceField(
-                label=f"{spec.label}{per_foot}",
+                label=f"{spec.label} ({per_foot})",
                 choices=choices,
                 coerce=int,
                 initial=guide.seconds_for(self.instance, spec),

@@ -189,15 +189,17 @@
   }
   function showStopped() {
     var log = logUrl();
-    $("guide-done").textContent = Timer.spoken(log.summary.spentMs);
+    // Whole seconds done, not the started one.
+    $("guide-done").textContent = Timer.spoken(Math.floor(log.summary.spentMs / 1000) * 1000);
     $("guide-log-partial").href = log.url;
     show("guide-stopped", true);
   }
+  // The page again, as the server draws it with the choices saved at the start.
   function backToRoutine() {
     stopTicking();
     state = null;
     clear();
-    show("guide-setup", true);
+    window.location.reload();
   }
 
   // Controls ---------------------------------------------------------------------

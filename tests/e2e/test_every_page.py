@@ -27,6 +27,7 @@ SIGNED_IN = {
     "dashboard": "/",
     "session list": "/sessions/",
     "new session": "/sessions/new/",
+    "guided session": "/sessions/guide/",
     "edit session": "/sessions/{session}/edit/",
     "delete session": "/sessions/{session}/delete/",
     "techniques": "/sessions/techniques/",
