@@ -73,7 +73,7 @@ def test_the_filled_in_form_saves_with_comfort_alone(alice_client, alice):
         "start_time": form.initial["start_time"].strftime("%H:%M"),
         "duration_minutes": form.initial["duration_minutes"],
         "techniques": form.initial["techniques"],
-        "token": form.initial["token"],
+        "token": form["token"].value(),
         "comfort": "4",
     }
     assert alice_client.post(URL, data).status_code == 302
