@@ -217,7 +217,7 @@
 
   var form = $("guide-form");
   var startButton = $("guide-start");
-  var embedded = JSON.parse($("guide-steps").textContent);
+  var embedded = JSON.parse(root.dataset.steps);
 
   function begin(steps) {
     if (!steps.length) return;

@@ -1,4 +1,6 @@
 import json
+import re
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,11 +26,10 @@ def choices(**overrides):
 
 
 def page_steps(response):
-    return json.loads(
-        response.content.decode()
-        .split('<script id="guide-steps" type="application/json">')[1]
-        .split("</script>")[0]
-    )
+    """The steps guide.js runs, from the page's data-steps attribute."""
+    html = response.content.decode()
+    raw = html.split('data-steps="')[1].split('"')[0]
+    return json.loads(unescape(raw))
 
 
 def test_the_url_is_the_one_the_issue_names():
@@ -206,3 +207,11 @@ def test_durations_read_as_people_say_them(seconds, text):
 )
 def test_logged_minutes_round_up_within_the_forms_range(seconds, minutes):
     assert guide.logged_minutes(seconds) == minutes
+
+
+def test_the_page_has_no_inline_script(alice_client):
+    """Ready for a strict Content-Security-Policy: every script is a file."""
+    html = alice_client.get(URL).content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(" src=" in tag for tag in scripts)
+    assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
