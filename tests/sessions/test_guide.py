@@ -90,7 +90,8 @@ def test_the_dashboard_and_the_menu_link_to_it(alice_client):
 def test_choices_are_saved_and_shape_the_routine(alice_client, alice):
     data = choices(soak="on", oil="on", tool="ball", seconds_arch="120")
     response = alice_client.post(URL, data)
-    assert response.status_code == 302 and response["Location"] == URL
+    assert response.status_code == 302
+    assert response["Location"] == URL
     preference = GuidePreference.objects.get(user=alice)
     assert (preference.soak, preference.oil, preference.tool) == (True, True, "ball")
     assert preference.durations["arch"] == 120
@@ -174,7 +175,8 @@ def test_stored_lengths_that_are_no_longer_offered_fall_back_to_defaults(alice):
     preference = GuidePreference(user=alice, durations={"arch": 7, "toes": "x"})
     routine = guide.build_routine(preference, guide.builtin_techniques())
     lengths = {step.slot: step.seconds for step in routine}
-    assert lengths["arch"] == 90 and lengths["toes"] == 60
+    assert lengths["arch"] == 90
+    assert lengths["toes"] == 60
 
 
 def test_an_archived_builtin_leaves_the_routine(alice_client):
@@ -213,5 +215,6 @@ def test_the_page_has_no_inline_script(alice_client):
     """Ready for a strict Content-Security-Policy: every script is a file."""
     html = alice_client.get(URL).content.decode()
     scripts = re.findall(r"<script\b[^>]*>", html)
-    assert scripts and all(" src=" in tag for tag in scripts)
+    assert scripts
+    assert all(" src=" in tag for tag in scripts)
     assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers

@@ -60,7 +60,8 @@ def test_the_page_shows_the_values_filled_in(alice_client):
     checked = html.split(f'value="{heel}" id="id_techniques_')[1].split(">")[0]
     assert "checked" in checked
     # Comfort is left for the person to pick.
-    assert 'name="comfort"' in html and 'name="comfort" id="id_comfort_0"' in html
+    assert 'name="comfort"' in html
+    assert 'name="comfort" id="id_comfort_0"' in html
     assert "checked" not in html.split('name="comfort"')[1].split(">")[0]
 
 
@@ -154,7 +155,8 @@ def test_someone_elses_technique_is_never_ticked(alice_client, charlie):
     found = initial(alice_client, {"techniques": [theirs.pk, builtin("heel").pk]})
     assert ticked(found) == {"heel"}
     html = alice_client.get(URL, {"techniques": theirs.pk}).content.decode()
-    assert "Charlie&#x27;s secret" not in html and "Charlie's secret" not in html
+    assert "Charlie&#x27;s secret" not in html
+    assert "Charlie's secret" not in html
 
 
 def test_an_archived_technique_is_not_ticked(alice_client, alice):
