@@ -1,15 +1,26 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+# The longest login name the log-in form takes: an email address can be this
+# long (RFC 5321), a username is shorter. Longer names never reach the lock-out
+# records (django-axes stores the name in a 255-character column).
+LOGIN_MAX_LENGTH = 254
+
 
 def find_user(login):
-    """The user a login name means: an exact username, else an email address."""
+    """The user a login name means. Something that looks like an email address is
+    looked up as an email first: usernames cannot contain "@" (accounts.forms), so
+    nobody can take a name that shadows someone else's address. Older usernames
+    with "@" still log in when no email matches."""
     User = get_user_model()
     login = (login or "").strip()
-    user = User.objects.filter(username=login).first()
-    if user is None and "@" in login:
+    if not login or len(login) > LOGIN_MAX_LENGTH:
+        return None
+    if "@" in login:
         user = User.objects.filter(email__iexact=login).first()
-    return user
+        if user is not None:
+            return user
+    return User.objects.filter(username=login).first()
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -32,4 +43,4 @@ def axes_username(request, credentials):
     """One lockout key per account, whether the user typed a name or an email."""
     login = (credentials or {}).get("username") or request.POST.get("username", "")
     user = find_user(login)
-    return user.username if user else login.strip().lower()
+    return user.username if user else login.strip().lower()[:LOGIN_MAX_LENGTH]

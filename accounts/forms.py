@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 
 from accounts import localtime, schedule, timezones
+from accounts.backends import LOGIN_MAX_LENGTH
 from accounts.models import PreferredTime, User
 from accounts.widgets import TimeZoneSelect
 
@@ -21,7 +24,9 @@ class TimeZoneField(forms.ChoiceField):
 
 
 def _check_email_free(email, user=None):
-    taken = User.objects.filter(email__iexact=email)
+    # An address that is someone's username would make log-in by that address
+    # ambiguous (accounts created before usernames lost "@").
+    taken = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
     if user is not None:
         taken = taken.exclude(pk=user.pk)
     if email and taken.exists():
@@ -46,6 +51,16 @@ class SignupForm(UserCreationForm):
 
     field_order = ("username", "email", "password1", "password2", "timezone")
 
+    def clean_username(self):
+        username = super().clean_username()
+        if username and "@" in username:
+            raise forms.ValidationError(
+                "A username cannot contain “@”: log-in by email address uses it. "
+                "Letters, digits and . + - _ are fine.",
+                code="email_like_username",
+            )
+        return username
+
     def clean_email(self):
         return _check_email_free(self.cleaned_data["email"].strip())
 
@@ -60,9 +75,13 @@ class SignupForm(UserCreationForm):
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username or email"
-        self.fields["username"].max_length = 254
-        self.fields["username"].widget.attrs["maxlength"] = 254
+        # Checked before authentication, so an over-long name never reaches the
+        # lock-out records (AuthenticationForm sets the attribute, not a validator).
+        username = self.fields["username"]
+        username.label = "Username or email"
+        username.max_length = LOGIN_MAX_LENGTH
+        username.widget.attrs["maxlength"] = LOGIN_MAX_LENGTH
+        username.validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
 
 
 class SettingsForm(forms.ModelForm):
@@ -233,6 +252,18 @@ class BasePreferredTimeFormSet(forms.BaseModelFormSet):
             if form.has_changed() or form.instance.pk is not None
             if not self._should_delete_form(form)
         ]
+
+    def slots_gone(self):
+        """Whether a slot this form edits was deleted since the page was loaded
+        (another tab). Ask while holding the user's lock, just before saving:
+        saving a deleted slot would bring it back."""
+        editing = {
+            form.instance.pk
+            for form in self.initial_forms
+            if not self._should_delete_form(form)
+        }
+        still_there = PreferredTime.objects.for_user(self.user).filter(pk__in=editing)
+        return still_there.count() != len(editing)
 
     def clean(self):
         super().clean()

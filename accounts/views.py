@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,12 +22,12 @@ from accounts.models import CalendarFeed, PreferredTime, User
 NEW_CALENDAR_TOKEN = "accounts_new_calendar_token"
 
 
-def _saved(form):
-    """Save, or say why not when another request took the name or address a
-    moment ago (the form's own checks ran before that insert)."""
+def _saved(form, save):
+    """Run `save` in a transaction, or say why not when another request took the
+    name or address a moment ago (the form's own checks ran before that write)."""
     try:
         with transaction.atomic():
-            form.save()
+            save()
     except IntegrityError:
         form.add_error(
             None, "That username or email address was taken a moment ago. Try another."
@@ -39,8 +40,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if form.is_valid() and _saved(form):
-        user = form.instance
+    # Hashing the password takes a deliberate fraction of a second: do it before
+    # the transaction opens, which on SQLite holds the write lock for everyone.
+    user = form.save(commit=False) if form.is_valid() else None
+    if user is not None and _saved(form, user.save):
         login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
         messages.success(
             request, f"Welcome, {user.username}! Log your first session below."
@@ -53,10 +56,18 @@ def signup(request):
 @login_required
 def settings_view(request):
     form = SettingsForm(request.POST or None, instance=request.user)
-    if form.is_valid() and _saved(form):
+    if form.is_valid() and _saved(form, lambda: _update_user(form)):
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+def _update_user(form):
+    """Save the settings only while the account still exists: an account deleted
+    from another tab meanwhile is not written again."""
+    if not User.objects.select_for_update().filter(pk=form.instance.pk).exists():
+        raise Http404("This account no longer exists.")
+    form.save()
 
 
 @login_required
@@ -93,10 +104,20 @@ def preferred_times(request):
         with transaction.atomic():
             # One editor per user at a time, so the check sees what another tab
             # saved meanwhile and nothing changes between the check and the save.
-            User.objects.select_for_update().get(pk=user.pk)
-            conflict = slot_problems(formset.slots_after_save())
-            if not conflict:
-                formset.save()
+            if not User.objects.select_for_update().filter(pk=user.pk).exists():
+                raise Http404("This account no longer exists.")
+            gone = formset.slots_gone()
+            if not gone:
+                conflict = slot_problems(formset.slots_after_save())
+                if not conflict:
+                    formset.save()
+        if gone:
+            messages.error(
+                request,
+                "One of these times was deleted in another tab or window, so nothing "
+                "was saved. Here are your times as they are now.",
+            )
+            return redirect("accounts:times")
         if not conflict:
             messages.success(request, "Preferred times saved.")
             return redirect("accounts:times")

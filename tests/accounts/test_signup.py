@@ -86,10 +86,10 @@ def test_an_address_taken_between_check_and_insert_is_a_form_error(
     client, db, monkeypatch
 ):
     # As if another request inserted the same address after this form's checks.
-    def insert_fails(form, commit=True):
+    def insert_fails(user, *args, **kwargs):
         raise IntegrityError("accounts_user_email_ci_unique")
 
-    monkeypatch.setattr("accounts.forms.SignupForm.save", insert_fails)
+    monkeypatch.setattr("accounts.models.User.save", insert_fails)
     response = client.post(URL, signup_data())
     assert response.status_code == 200
     assert "taken a moment ago" in response.content.decode()
