@@ -15,12 +15,39 @@ from sessions.models import (
     Technique,
 )
 
+# The largest id a BigAutoField holds. Larger numbers never reach a query:
+# SQLite raises OverflowError for them (a 500) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
 EARLIEST_DATE = dt.date(2000, 1, 1)
 LATEST_DATE = dt.date(9998, 12, 1)  # filters: room for "the next day / month"
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DEFAULT_MINUTES = 10
 FUTURE = "That is in the future. Log a session once it has started."
 BASIC_ROUTINE = ("warm-up", "arch", "toes", "ankle")
+
+
+def is_id(value):
+    """Whether a submitted value is a whole number an id column can hold."""
+    text = str(value).strip()
+    return (
+        0 < len(text) <= len(str(MAX_ID))
+        and text.isascii()
+        and text.isdigit()
+        and 0 < int(text) <= MAX_ID
+    )
+
+
+class TechniquesField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:20]},
+                )
+        return super()._check_values(value)
 
 
 def default_techniques(user, last=None):
@@ -69,11 +96,17 @@ class SessionStartForm(forms.Form):
 
 # ModelForm first: it brings the metaclass that also collects the fields above.
 class SessionForm(forms.ModelForm, SessionStartForm):
-    techniques = forms.ModelMultipleChoiceField(
+    techniques = TechniquesField(
         label="Techniques",
         queryset=Technique.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one technique."},
+        error_messages={
+            "required": "Tick at least one technique.",
+            "invalid_choice": (
+                "One of the ticked techniques is not available. Reload the page "
+                "and tick them again."
+            ),
+        },
     )
     comfort = forms.TypedChoiceField(
         label="Comfort",
@@ -218,7 +251,7 @@ class TechniqueForm(forms.ModelForm):
         model = Technique
         fields = ("name", "how_to")
         labels = {"name": "Name", "how_to": "How to (optional)"}
-        widgets = {"how_to": forms.Textarea(attrs={"rows": 2, "maxlength": 500})}
+        widgets = {"how_to": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,6 +287,7 @@ class SessionFilterForm(forms.Form):
     month = forms.CharField(
         label="Month",
         required=False,
+        max_length=len("YYYY-MM"),
         widget=forms.DateInput(attrs={"type": "month"}),
     )
     # Choices, not a ModelChoiceField: the list is read once and rendered by the

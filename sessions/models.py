@@ -30,7 +30,7 @@ class Technique(models.Model):
         related_name="techniques",
     )
     name = models.CharField(max_length=80)
-    how_to = models.TextField("how to", blank=True)
+    how_to = models.TextField("how to", max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=1000)
     # Stable key for built-ins, so data migrations can find them again.
     key = models.SlugField(max_length=40, blank=True)

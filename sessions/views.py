@@ -33,6 +33,30 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
+class Gone(Exception):
+    """The row being edited was deleted since the page was loaded."""
+
+
+def _lock_existing(queryset, pk):
+    """Lock the row about to be edited, or raise Gone when it was deleted meanwhile.
+    Call inside atomic(): the lock (PostgreSQL's row lock; SQLite's IMMEDIATE
+    transaction holds the whole database) keeps a delete out until the edit is
+    saved. Without it, Model.save() on a deleted row inserts it again: an
+    acknowledged delete undone."""
+    if not queryset.select_for_update().filter(pk=pk).exists():
+        raise Gone
+
+
+def _save_existing(form, queryset):
+    """Save a ModelForm's edit of an existing row, never bringing a deleted row back."""
+    with transaction.atomic():
+        _lock_existing(queryset, form.instance.pk)
+        obj = form.save(commit=False)
+        obj.save(force_update=True)
+        form.save_m2m()
+    return obj
+
+
 def new_session_form(user, data=None, query=None):
     """The log form: with its defaults for a new page, or bound to what was sent.
     A new page takes what its query parameters fill in (sessions/prefill.py)."""
@@ -88,8 +112,14 @@ def session_edit(request, pk):
         request.POST or None, instance=session, user=request.user, tz=session.tzinfo
     )
     if form.is_valid():
-        with transaction.atomic():
-            session = form.save()
+        try:
+            mine = MassageSession.objects.for_user(request.user)
+            session = _save_existing(form, mine)
+        except Gone:
+            messages.error(
+                request, "That session was deleted meanwhile, so nothing was saved."
+            )
+            return redirect("sessions:list")
         messages.success(
             request,
             f"Session updated: it counts for {describe_day(session.local_date)}.",
@@ -292,9 +322,16 @@ def technique_rename(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
     form = TechniqueForm(request.POST or None, instance=technique, user=request.user)
     if form.is_valid():
-        form.save()
-        messages.success(request, f"Saved “{technique.name}”.")
-        return redirect("sessions:techniques")
+        try:
+            _save_existing(form, Technique.objects.filter(user=request.user))
+        except Gone:
+            messages.error(request, "That technique no longer exists.")
+            return redirect("sessions:techniques")
+        except IntegrityError:  # the same name, given a moment ago in another tab
+            form.add_error("name", "You already have a technique with this name.")
+        else:
+            messages.success(request, f"Saved “{technique.name}”.")
+            return redirect("sessions:techniques")
     return render(
         request, "sessions/technique_form.html", {"form": form, "technique": technique}
     )
@@ -306,7 +343,13 @@ def technique_archive(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
     # The state asked for, not a toggle: a double tap must not undo itself.
     technique.archived = request.POST.get("archived", "1") == "1"
-    technique.save(update_fields=["archived"])
+    try:
+        with transaction.atomic():
+            _lock_existing(Technique.objects.filter(user=request.user), technique.pk)
+            technique.save(update_fields=["archived"])
+    except Gone:
+        messages.error(request, "That technique no longer exists.")
+        return redirect("sessions:techniques")
     if technique.archived:
         messages.success(
             request,
