@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "footcare.observability.RequestIdMiddleware",
     "footcare.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get these headers too.
+    "footcare.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,7 +102,6 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -171,7 +173,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# The address a lock-out is keyed on. Without a proxy, only the connection's own
+# address counts: X-Forwarded-For is anyone's to write. Behind AXES_PROXY_COUNT
+# proxies that each append the address they were reached from, the client is the
+# Nth address from the right of X-Forwarded-For; what a client wrote to its left
+# is ignored. django-ipware counts the proxies listed after the client, one
+# fewer, and without strict mode accepts the longer chains forged headers make.
+_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if _PROXY_COUNT > 0:
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
@@ -233,6 +248,34 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response by footcare.middleware.SecurityHeadersMiddleware. Scripts
+# and styles come only from our own static files; style="" attributes are allowed
+# (a bar's width), <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 
 # Cache: local memory per process by default; Redis (shared by every app server)
 # when REDIS_URL (or CACHE_URL) is set, e.g. redis://127.0.0.1:6379/0.
