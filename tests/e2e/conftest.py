@@ -27,6 +27,16 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Every page runs under the site's Content-Security-Policy; Chromium reports a
+# violation on the console, and this listener says which directive and what was
+# blocked, so BrowserErrors fails the test either way.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " blocked " +
+                (e.blockedURI || "inline code") + " at " + e.sourceFile + ":" +
+                e.lineNumber);
+});
+"""
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 # Chromium reports this zone as its legacy name Asia/Calcutta; the sign-up page
@@ -152,6 +162,7 @@ def make_context(live_server, new_context, browser_errors, request):
             context = browser.new_context(**options)
             request.addfinalizer(context.close)
         context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         context.on("page", browser_errors.watch)
         return context
 

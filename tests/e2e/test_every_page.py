@@ -83,6 +83,8 @@ def open_page(page, path, browser_errors):
         assert response.status == 404
     else:
         assert response.status == 200, f"{path} answered {response.status}"
+    # The page ran under the policy (browser_errors reports any violation).
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(page.locator("h1")).to_have_count(1)
 
 
