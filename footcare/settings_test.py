@@ -27,3 +27,11 @@ SITE_URL = "http://testserver"
 # (tests/footcare/servers.py), with a key prefix of their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SLOW_QUERY_MS = 0
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the race tests run real threads, and each thread's own
+    # connection must wait on the busy timeout as in production (an in-memory
+    # shared-cache database answers "table is locked" at once instead).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / "test_footcare.sqlite3")  # noqa: F405
+    }
