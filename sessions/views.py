@@ -48,13 +48,11 @@ def _lock_existing(queryset, pk):
 
 
 def _save_existing(form, queryset):
-    """Save a ModelForm's edit of an existing row, never bringing a deleted row back."""
+    """Save a ModelForm's edit of an existing row, never bringing a deleted row back:
+    with the row locked, the form's save() is an UPDATE of a row that is there."""
     with transaction.atomic():
         _lock_existing(queryset, form.instance.pk)
-        obj = form.save(commit=False)
-        obj.save(force_update=True)
-        form.save_m2m()
-    return obj
+        return form.save()
 
 
 def new_session_form(user, data=None, query=None):
