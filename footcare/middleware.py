@@ -4,7 +4,7 @@ from django.conf import settings
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response.
 
-    It sits before WhiteNoise so static files get them too; Django's own
+    It comes first, so static files and /healthz get them too; Django's own
     SecurityMiddleware (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy,
     HSTS) already wraps WhiteNoise. The pages have no inline script, so the
     policy needs no nonce."""

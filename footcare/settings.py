@@ -86,13 +86,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every log line of the request carries its id, and /healthz answers
+    # Content-Security-Policy and Permissions-Policy on every response, /healthz
+    # and static files included.
+    "footcare.middleware.SecurityHeadersMiddleware",
+    # Then: every log line of the request carries its id, and /healthz answers
     # before the HTTPS redirect and the session machinery.
     "footcare.observability.RequestIdMiddleware",
     "footcare.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before WhiteNoise, so static files get these headers too.
-    "footcare.middleware.SecurityHeadersMiddleware",
+    # Before WhiteNoise, so static files get X-Frame-Options too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -222,6 +222,24 @@ FORMS = {
         lambda w: f"/streaks/rest-days/{w['rest'].pk}/delete/",
         lambda w: {"next": "dashboard"},
     ),
+    "import upload": (
+        True,
+        "post",
+        lambda w: "/accounts/import/",
+        lambda w: {"file": "not a file"},
+    ),
+    "import preview": (
+        True,
+        "get",
+        lambda w: "/accounts/import/preview/",
+        lambda w: {"habit": "0"},
+    ),
+    "import confirm": (
+        True,
+        "post",
+        lambda w: "/accounts/import/confirm/",
+        lambda w: {"habit": "0", "action": "import"},
+    ),
     "session filter": (
         True,
         "get",
