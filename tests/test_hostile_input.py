@@ -322,7 +322,8 @@ def test_extra_fields_never_reach_the_record(alice_client, alice, world):
     assert session.user == alice
     assert session.local_date == world["yesterday"]
     alice.refresh_from_db()
-    assert not alice.is_staff and not alice.is_superuser
+    assert not alice.is_staff
+    assert not alice.is_superuser
 
 
 @pytest.mark.parametrize(
