@@ -31,7 +31,8 @@ SLOW_QUERY_MS = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the race tests run real threads, and each thread's own
     # connection must wait on the busy timeout as in production (an in-memory
-    # shared-cache database answers "table is locked" at once instead).
+    # shared-cache database answers "table is locked" at once instead). One file
+    # per run, so two runs at once (the suite and the browser tests) never meet.
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(BASE_DIR / "var" / "test_footcare.sqlite3")  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test_footcare_{os.getpid()}.sqlite3")  # noqa: F405
     }
