@@ -84,6 +84,11 @@ def _dashboard_summary(user, today):
     form = SessionForm(user=user, initial=new_session_initial(user, None, None, ticked))
     return {
         "card": card,
+        # Comfort comes first on the form, the other details fold under "More
+        # details" after the per-request date and time.
+        "log_form_comfort": render_to_string(
+            "sessions/log_form_comfort.html", {"form": form}
+        ),
         "log_form_details": render_to_string(
             "sessions/log_form_details.html", {"form": form}
         ),
