@@ -109,7 +109,9 @@ class SettingsForm(forms.ModelForm):
                 "An hour from 0 to 23. A session before it counts for the previous "
                 "day: with 4, a 00:30 session still belongs to yesterday."
             ),
-            "weekly_target": "Practice days per week you aim for, 1 to 7.",
+            "weekly_target": (
+                "Active days (practice or rest days) per week you aim for, 1 to 7."
+            ),
             "email_reminders": (
                 "An email at your preferred session times, on days you have not "
                 "practised yet. Each email has a one-click unsubscribe link."

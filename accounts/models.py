@@ -37,7 +37,7 @@ class User(AbstractUser):
         "weekly target",
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(7)],
-        help_text="Practice days per week you aim for.",
+        help_text="Active days (practice or rest days) per week you aim for.",
     )
     # Bumped whenever anything the user logged changes (streaks/signals.py), so
     # pages can cache what they derive from it without serving stale figures.

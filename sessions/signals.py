@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # receiver returns a list of notes about that day for the page, each a dict with
 # "text" and "url" (streaks answers with the day's rest day).
 day_shown = Signal()
+
+# Sent by the log and edit views once a session is saved, with `request` and
+# `session`: apps above the logbook (streaks) add what they know to the reply.
+session_saved = Signal()

@@ -24,7 +24,7 @@ from sessions.forms import (
     new_session_initial,
 )
 from sessions.models import MassageSession, Technique
-from sessions.signals import day_shown
+from sessions.signals import day_shown, session_saved
 
 PAGE_SIZE = 25
 
@@ -94,6 +94,7 @@ def session_new(request):
                 )
                 if form.note:
                     messages.info(request, form.note)
+                session_saved.send(MassageSession, request=request, session=session)
                 return redirect("home")
         messages.info(
             request,
@@ -124,6 +125,7 @@ def session_edit(request, pk):
         )
         if form.note:
             messages.info(request, form.note)
+        session_saved.send(MassageSession, request=request, session=session)
         return redirect("sessions:list")
     return render(
         request, "sessions/session_form.html", {"form": form, "session": session}

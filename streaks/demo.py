@@ -7,6 +7,7 @@ import random
 import zoneinfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import localtime
 from sessions.models import MassageSession, Technique
@@ -27,11 +28,19 @@ NOTES = [
 
 @transaction.atomic
 def build_history(
-    user, years, today, seed=2026, zones=("Europe/London", "America/New_York")
+    user,
+    years,
+    today,
+    seed=2026,
+    zones=("Europe/London", "America/New_York"),
+    now=None,
 ):
     """Replace the user's sessions and rest days with `years` of made-up history
     ending today. The user lives in zones[0], then moves to zones[1] for the last
-    40% of it (and their profile follows). Returns (sessions, rest days) created."""
+    40% of it (and their profile follows). No session starts after `now` (default:
+    the current moment): today's evening session is left out in the morning.
+    Returns (sessions, rest days) created."""
+    now = now or timezone.now()
     rng = random.Random(seed)
     MassageSession.objects.filter(user=user).delete()
     RestDay.objects.filter(user=user).delete()
@@ -74,6 +83,8 @@ def build_history(
                 comfort = 4 + (rng.random() < 0.4) - (rng.random() < 0.2)
                 if "heel" in picked and day > today - dt.timedelta(days=60):
                     comfort = rng.choice([2, 2, 3])  # a sore heel lately
+                if started_at > now:
+                    continue  # not yet: a demo never logs the future
                 sessions.append(
                     MassageSession.objects.build(
                         user,

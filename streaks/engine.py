@@ -18,8 +18,10 @@ Definitions
   at least N active days. Count consecutive such weeks ending with the current
   week if it already meets the target, else ending with last week.
 - Consistency over W days: the W days ending today if today is a practice day,
-  else ending yesterday; practice days / (W - rest days), as a whole percent
-  rounded half up; None when every day of the window is a rest day.
+  else ending yesterday, but never starting before the first practice day (a
+  first day is 100%, not 1 in 30); practice days / (days in the window - rest
+  days), as a whole percent rounded half up; None when every day of the window
+  is a rest day.
 - Habit strength (after the Loop Habit Tracker score): m = 0.5 ** (sqrt(N/7)/13);
   from the first practice day to the anchor, a rest day leaves the score alone,
   any other day does score = score * m + v * (1 - m) where
@@ -194,11 +196,14 @@ class _Dates:
     def consistency(self, window: int) -> int | None:
         end = self.today if self.today in self.practice else self.today - 1
         start = end - window + 1
+        if self.practice_sorted:
+            # Days before someone began are not days they missed.
+            start = max(start, self.practice_sorted[0])
 
         def in_window(days: list[int]) -> int:
             return bisect_right(days, end) - bisect_left(days, start)
 
-        denominator = window - in_window(self.rest_sorted)
+        denominator = end - start + 1 - in_window(self.rest_sorted)
         if denominator == 0:
             return None
         # Exact round half up of 100 * practice / denominator, in integers.

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.dateformat import format as date_format
 
 from sessions.forms import EARLIEST_DATE
+from sessions.models import MassageSession
 from streaks.models import RestDay
 
 MAX_AHEAD = dt.timedelta(days=366)
@@ -33,6 +34,13 @@ class RestDayForm(forms.ModelForm):
         if day > today + MAX_AHEAD:
             raise forms.ValidationError(
                 "Rest days can be planned up to a year ahead.", code="too_late"
+            )
+        if MassageSession.objects.for_user(self.user).filter(local_date=day).exists():
+            raise forms.ValidationError(
+                "You practised on %(day)s: a day with a session cannot be a rest "
+                "day. Delete its session first if it was logged by mistake.",
+                code="practised",
+                params={"day": date_format(day, "l j F Y")},
             )
         if RestDay.objects.for_user(self.user).filter(date=day).exists():
             raise forms.ValidationError(

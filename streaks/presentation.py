@@ -37,10 +37,9 @@ def break_reason(stats):
     gap = stats.last_break
     if gap is None:
         return ""
-    return (
-        f"Ended {short_date(gap.ended_on)}: no session and no rest day on "
-        f"{short_date(gap.gap_day)}"
-    )
+    # The day that broke it, not the day after, when the break was noticed.
+    day = gap.gap_day
+    return f"Broken on {day:%a} {short_date(day)}: no session and no rest day"
 
 
 def today_status(stats):
@@ -72,7 +71,8 @@ def figures(stats, weekly_target):
         (
             "Weekly streak",
             plural(stats.weekly_streak, "week"),
-            f"This week {stats.week_progress} of {weekly_target}",
+            f"This week {stats.week_progress} of {weekly_target} active days "
+            "(practice or rest days)",
         ),
         ("Consistency (30 days)", percent(stats.consistency[30]), ""),
         ("Habit strength", f"{stats.habit_strength}%", ""),

@@ -4,6 +4,7 @@ data version, which is part of every cache key for their pages.
 The logbook does not know about statistics (imports point streaks -> sessions),
 so streaks listens to its signals here. Bulk writes (seed_demo) bump by hand."""
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
-from sessions.signals import day_shown
+from sessions.signals import day_shown, session_saved
 from streaks.models import RestDay
 
 
@@ -56,8 +57,22 @@ def _rest_day_note(sender, user, day, **kwargs):
     ]
 
 
+def _say_rest_day_is_now_practice(sender, request, session, **kwargs):
+    """A session on a day marked as rest makes it a practice day: say so."""
+    day = session.local_date
+    if RestDay.objects.for_user(session.user).filter(date=day).exists():
+        messages.info(
+            request,
+            f"{day:%A %-d %B} was a rest day: with this session it is now a "
+            "practice day.",
+        )
+
+
 def connect():
     day_shown.connect(_rest_day_note, dispatch_uid="streaks-rest-day-note")
+    session_saved.connect(
+        _say_rest_day_is_now_practice, dispatch_uid="streaks-rest-day-now-practice"
+    )
     for model in (MassageSession, RestDay, Technique, PreferredTime):
         post_save.connect(
             _owned_changed, sender=model, dispatch_uid=f"streaks-save-{model}"

@@ -28,6 +28,12 @@ def test_the_page_shows_the_labelled_fields(alice_client):
     ]
 
 
+def test_the_weekly_target_counts_active_days(alice_client):
+    page = alice_client.get(URL).content.decode()
+    assert "Active days (practice or rest days) per week you aim for, 1 to 7." in page
+    assert "Practice days per week" not in page
+
+
 def test_saving_settings(alice_client, alice):
     response = alice_client.post(URL, settings_data())
     assert response.status_code == 302

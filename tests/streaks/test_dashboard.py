@@ -49,8 +49,24 @@ def test_three_days_in_a_row(alice_client, alice):
     found = figures(response)
     assert found["Current streak"] == "3 days"
     assert found["Longest streak"] == "3 days"
-    assert found["Consistency (30 days)"] == "10%"  # 3 of 30
+    # Counted from the first practice day: 3 of 3, not 3 of 30.
+    assert found["Consistency (30 days)"] == "100%"
     assert "Done today" in text(response)
+
+
+def test_a_newcomers_first_day_is_fully_consistent(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 25, 8, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        found = figures(dashboard(alice_client))
+    assert found["Consistency (30 days)"] == "100%"
+
+
+def test_three_practice_days_in_the_first_four_are_75_percent(alice_client, alice):
+    for day in (22, 23, 25):
+        log_session(alice, dt.datetime(2026, 11, day, 8, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        found = figures(dashboard(alice_client))
+    assert found["Consistency (30 days)"] == "75%"
 
 
 def test_today_still_open_keeps_yesterdays_streak(alice_client, alice):
@@ -70,7 +86,7 @@ def test_a_missed_day_ends_the_streak_and_says_why(alice_client, alice):
     found = figures(response)
     assert found["Current streak"] == "0 days"
     assert found["Longest streak"] == "3 days"
-    assert "Ended 24 Nov: no session and no rest day on 23 Nov" in text(response)
+    assert "Broken on Mon 23 Nov: no session and no rest day" in text(response)
 
 
 def test_rest_days_bridge_the_streak_without_adding(alice_client, alice):

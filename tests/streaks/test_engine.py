@@ -124,17 +124,20 @@ def naive_stats(practice_dates, rest_dates, today, target):
     end = today if today in practice else today - ONE
     percents = {}
     for window in (7, 30, 365):
-        practised = rested = 0
+        practised = rested = days = 0
         for i in range(window):
             day = end - timedelta(days=i)
+            if practice and day < min(practice):
+                break  # never before the first practice day
+            days += 1
             if day in practice:
                 practised += 1
             if day in rest:
                 rested += 1
-        if window - rested == 0:
+        if days - rested == 0:
             percents[window] = None
         else:
-            exact = Fraction(practised * 100, window - rested)
+            exact = Fraction(practised * 100, days - rested)
             percents[window] = math.floor(exact + Fraction(1, 2))
 
     # Habit strength.
@@ -363,12 +366,12 @@ def test_run_of_only_rest_days_is_not_a_streak():
 
 
 def test_practice_wins_over_rest_on_the_same_day():
-    stats = compute([T], [T], T, 3)
+    stats = compute([T - 6 * ONE, T], [T], T, 3)
     assert stats.done_today is True
     assert stats.rest_today is False
     assert stats.current_streak == 1
     # As a practice day it is in the numerator, not removed from the denominator.
-    assert stats.consistency[7] == 14  # 1/7 = 14.3%
+    assert stats.consistency[7] == 29  # 2/7 = 28.6%
 
 
 def test_dates_after_today_are_ignored():
@@ -471,11 +474,11 @@ def test_consistency_excludes_rest_days_from_the_denominator():
     # Today practised; window 9..15 May: 4 practice days, 2 rest days, 1 gap.
     practice = [d("2024-05-09"), d("2024-05-11"), d("2024-05-12"), T]
     rest = [d("2024-05-13"), d("2024-05-14")]
-    stats = compute(practice, rest, T, 3)
+    stats = compute([d("2024-04-01"), *practice], rest, T, 3)
     assert stats.consistency == {
         7: 80,  # 4 / (7 - 2)
-        30: 14,  # 4 / 28 = 14.29%
-        365: 1,  # 4 / 363 = 1.10%
+        30: 14,  # 4 / (30 - 2) = 14.29%, from 16 April
+        365: 12,  # 5 / (45 - 2) = 11.63%, from the first practice day, 1 April
     }
 
 
@@ -483,8 +486,9 @@ def test_consistency_window_ends_yesterday_when_today_not_practised():
     practice = span(T - 7 * ONE, T - ONE)
     assert consistency(practice, [], T, 7) == 100
     assert consistency(practice + [T], [], T, 7) == 100
-    # Practised today but missed the day a week ago: 6 of the last 7 days.
-    assert consistency(span(T - 5 * ONE, T), [], T, 7) == 86
+    # Practised today but missed the day before yesterday: 6 of the last 7 days.
+    practice = [*span(T - 6 * ONE, T - 3 * ONE), T - ONE, T]
+    assert consistency(practice, [], T, 7) == 86
 
 
 def test_consistency_window_ends_yesterday_when_today_is_a_rest_day():
@@ -502,10 +506,26 @@ def test_consistency_of_an_all_rest_window_is_none():
 def test_consistency_rounds_half_up():
     # 30-day window ending today with 22 rest days and 1 practice day: 1/8 = 12.5%.
     rest = span(T - 22 * ONE, T - ONE)
-    assert consistency([T], rest, T, 30) == 13
-    # 365-day window with 325 rest days and 1 practice day: 1/40 = 2.5%.
-    rest = span(T - 325 * ONE, T - ONE)
-    assert consistency([T], rest, T, 365) == 3
+    assert consistency([T - 29 * ONE, T], rest, T, 30) == 25  # 2/8
+    assert consistency([T - 29 * ONE], rest, T, 30) == 14  # 1/7, up to yesterday
+    rest = span(T - 21 * ONE, T - ONE)
+    assert consistency([T - 29 * ONE], rest, T, 30) == 13  # 1/8 = 12.5%
+    # 365-day window with 324 rest days and 1 practice day: 1/40 = 2.5%.
+    rest = span(T - 324 * ONE, T - ONE)
+    assert consistency([T - 364 * ONE], rest, T, 365) == 3
+
+
+def test_consistency_never_counts_days_before_the_first_practice_day():
+    # A newcomer's first day is 100%, not 1 in 30.
+    assert compute([T], [], T, 3).consistency == {7: 100, 30: 100, 365: 100}
+    # 3 practice days in the first 4 days: 75%, in every window.
+    practice = [T - 3 * ONE, T - 2 * ONE, T]
+    assert compute(practice, [], T, 3).consistency == {7: 75, 30: 75, 365: 75}
+    # Not practised yet today: the window ends yesterday.
+    assert consistency([T - 3 * ONE, T - 2 * ONE], [], T, 30) == 67
+    # Rest days marked before the first practice day change nothing.
+    early_rest = span(T - 20 * ONE, T - 4 * ONE)
+    assert consistency(practice, early_rest, T, 30) == 75
 
 
 # -- habit strength --------------------------------------------------------------

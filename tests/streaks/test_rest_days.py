@@ -5,7 +5,7 @@ import time_machine
 
 from streaks.models import RestDay
 from tests.factories import log_session
-from tests.html import figures
+from tests.html import figures, form_values
 
 URL = "/streaks/rest-days/"
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -136,3 +136,49 @@ def test_the_page_takes_the_same_queries_for_1_or_700_rest_days(
     with django_assert_max_num_queries(5):  # session, user, ahead, past, count
         response = alice_client.get(URL)
     assert response.content.decode().count("Remove<span") == min(count, 30)
+
+
+def test_a_practised_day_cannot_become_a_rest_day(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 24, 20))
+    response = alice_client.post(URL, {"date": "2026-11-24", "reason": "travel"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "You practised on Tuesday 24 November 2026: a day with a session cannot be "
+        "a rest day. Delete its session first if it was logged by mistake."
+    ]
+    assert "a day with a session cannot be a rest day" in response.content.decode()
+    assert not RestDay.objects.exists()
+
+
+def test_another_users_session_does_not_block_a_rest_day(alice_client, charlie):
+    log_session(charlie, dt.datetime(2026, 11, 24, 20))
+    assert alice_client.post(URL, {"date": "2026-11-24"}).status_code == 302
+    assert RestDay.objects.get().date == dt.date(2026, 11, 24)
+
+
+def test_a_session_on_a_rest_day_says_the_day_is_now_practice(alice_client, alice):
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23))
+    data = form_values(alice_client.get("/sessions/new/"), action="/sessions/new/")
+    data.update(date="2026-11-23", start_time="08:00", comfort="4")
+    response = alice_client.post("/sessions/new/", data, follow=True)
+    page = response.content.decode()
+    assert "Monday 23 November was a rest day: with this session it is now a " in page
+    assert figures(response)["Longest streak"] == "1 day"  # practice, not rest
+
+
+def test_a_session_on_an_ordinary_day_says_nothing_of_rest(alice_client, alice):
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23))
+    data = form_values(alice_client.get("/sessions/new/"), action="/sessions/new/")
+    data.update(comfort="4")
+    page = alice_client.post("/sessions/new/", data, follow=True).content.decode()
+    assert "was a rest day" not in page
+
+
+def test_moving_a_session_onto_a_rest_day_says_so_too(alice_client, alice):
+    session = log_session(alice, dt.datetime(2026, 11, 24, 20))
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 22))
+    edit = f"/sessions/{session.pk}/edit/"
+    data = form_values(alice_client.get(edit), action=edit)
+    data.update(date="2026-11-22")
+    page = alice_client.post(edit, data, follow=True).content.decode()
+    assert "Sunday 22 November was a rest day: with this session it is now a " in page

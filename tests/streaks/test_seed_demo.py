@@ -1,6 +1,8 @@
+import datetime as dt
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
@@ -39,3 +41,24 @@ def test_seed_demo_builds_a_realistic_history_and_can_run_again():
 def test_seed_demo_refuses_silly_years():
     with pytest.raises(CommandError):
         call_command("seed_demo", "--years", "0", stdout=StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "now",
+    [
+        # 03:25 in New York (day start 03:00): the morning and evening are ahead.
+        dt.datetime(2026, 11, 28, 8, 25, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 28, 12, 10, tzinfo=dt.UTC),  # 07:10, between the two
+        dt.datetime(2026, 11, 29, 4, 59, tzinfo=dt.UTC),  # 23:59 the day before
+    ],
+)
+def test_seed_demo_never_writes_a_session_after_now(now):
+    with time_machine.travel(now, tick=False):
+        for _ in range(2):  # the first run starts in UTC, the second in New York
+            call_command(
+                "seed_demo", "--user", "demo", "--years", "1", stdout=StringIO()
+            )
+            latest = MassageSession.objects.latest("started_at").started_at
+            assert latest <= now
+            assert latest > now - dt.timedelta(days=3)

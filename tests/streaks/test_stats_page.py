@@ -23,6 +23,15 @@ def test_the_page_explains_the_definitions(alice_client):
     page = text(alice_client.get(URL))
     assert "How these are counted" in page
     assert "Rest days keep the streak going but do not add to it" in page
+    assert "never starts before your first practice day" in page
+
+
+def test_the_weekly_target_is_described_as_active_days(alice_client, alice):
+    page = text(alice_client.get(URL))
+    assert f"at least {alice.weekly_target} active days (practice or rest days)" in page
+    assert "This week 0 of 7 active days (practice or rest days)" in page
+    dashboard = text(alice_client.get("/"))
+    assert "This week 0 of 7 active days (practice or rest days)" in dashboard
 
 
 def test_streak_history_lists_runs_of_two_or_more_longest_first(alice_client, alice):
@@ -51,10 +60,11 @@ def test_consistency_for_7_30_and_365_days(alice_client, alice):
     for day in (19, 20, 22, 23, 24, 25):  # today (25th) practised: windows end today
         log_session(alice, dt.datetime(2026, 11, day, 20))
     RestDay.objects.create(user=alice, date=dt.date(2026, 11, 21))
+    log_session(alice, dt.datetime(2026, 11, 1, 20))  # the first practice day
     consistency = dict(alice_client.get(URL).context["consistency"])
     assert consistency[7] == "100%"  # 6 practice days / (7 - 1 rest day)
-    assert consistency[30] == "21%"  # 6 / 29 = 20.7%
-    assert consistency[365] == "2%"  # 6 / 364
+    assert consistency[30] == "29%"  # 7 / (25 days from 1 Nov - 1 rest day) = 29.2%
+    assert consistency[365] == "29%"  # no day before the first practice day counts
 
 
 @pytest.fixture
