@@ -179,7 +179,14 @@ class PreferredTimeForm(forms.ModelForm):
         if self.instance.pk:
             # The model keeps a bit mask; the checkboxes want the weekday numbers.
             self.initial["weekdays"] = sorted(self.instance.days)
+        else:
+            # A new block left empty is skipped, so nothing in it is required
+            # (and no field is marked so); once used, clean() asks for each.
+            for name in self.NEEDED:
+                self.fields[name].required = False
         self.fields["label"].widget.attrs["autocomplete"] = "off"
+
+    NEEDED = ("label", "time", "weekdays")
 
     def has_changed(self):
         # A blank new row stays blank even with every day still ticked by
@@ -197,10 +204,35 @@ class PreferredTimeForm(forms.ModelForm):
         return self.cleaned_data["label"].strip()
 
     def clean_time(self):
-        return self.cleaned_data["time"].replace(second=0, microsecond=0)
+        time = self.cleaned_data["time"]
+        return time and time.replace(second=0, microsecond=0)
 
     def clean_weekdays(self):
         return localtime.mask_from_days(self.cleaned_data["weekdays"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            for name in self.NEEDED:
+                if name in cleaned and not cleaned[name]:
+                    field = self.fields[name]
+                    message = field.error_messages.get(
+                        "required", forms.Field.default_error_messages["required"]
+                    )
+                    self.add_error(name, forms.ValidationError(message, "required"))
+        return cleaned
+
+
+class RemindersForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("email_reminders",)
+        labels = {"email_reminders": "Email reminders"}
+        help_texts = {
+            "email_reminders": (
+                "One email at a preferred time on days you have not practised yet."
+            )
+        }
 
 
 def _slot(cleaned_data):
@@ -321,7 +353,7 @@ PreferredTimeFormSet = forms.modelformset_factory(
     PreferredTime,
     form=PreferredTimeForm,
     formset=BasePreferredTimeFormSet,
-    extra=schedule.MAX_SLOTS,  # max_num caps the blank rows at 4 in all
+    extra=1,  # one empty "New time" block at a time; max_num caps the total at 4
     max_num=schedule.MAX_SLOTS,
     validate_max=True,
     absolute_max=2 * schedule.MAX_SLOTS,

@@ -9,5 +9,7 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("delete/", views.delete_account, name="delete"),
     path("times/", views.preferred_times, name="times"),
+    path("times/suggested/", views.add_suggested_times, name="add_suggested_times"),
+    path("times/reminders/", views.reminders, name="reminders"),
     path("times/calendar/", views.new_calendar_link, name="new_calendar_link"),
 ]

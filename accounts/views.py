@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import schedule, timezones
+from accounts import localtime, schedule, timezones
 from accounts.forms import (
     DeleteAccountForm,
     PreferredTimeFormSet,
+    RemindersForm,
     SettingsForm,
     SignupForm,
     slot_problems,
@@ -88,17 +89,7 @@ def delete_account(request):
 @login_required
 def preferred_times(request):
     user = request.user
-    if request.method == "POST":
-        formset = PreferredTimeFormSet(request.POST, user=user)
-    elif PreferredTime.objects.for_user(user).exists():
-        formset = PreferredTimeFormSet(user=user)
-    else:
-        # A first visit: two suggested times, filled in but not saved.
-        suggestions = [
-            {"label": s.label, "time": s.time, "weekdays": sorted(s.weekdays)}
-            for s in schedule.SUGGESTED_SLOTS
-        ]
-        formset = PreferredTimeFormSet(user=user, initial=suggestions)
+    formset = PreferredTimeFormSet(request.POST or None, user=user)
     conflict = []
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
@@ -119,11 +110,18 @@ def preferred_times(request):
             )
             return redirect("accounts:times")
         if not conflict:
+            if "add_another" in request.POST:
+                # Without a script, "Add another time" saves this block and
+                # comes back with a fresh empty one.
+                messages.success(request, "Saved. Add the next time below.")
+                return redirect(reverse("accounts:times") + "#new-time")
             messages.success(request, "Preferred times saved.")
             return redirect("accounts:times")
     context = {
         "formset": formset,
-        "suggested": request.method != "POST" and formset.initial_extra is not None,
+        "suggest": not formset.initial_form_count(),
+        "room_for_more": formset.total_form_count() < formset.max_num,
+        "reminders": RemindersForm(instance=user),
         "conflict": conflict,
         "feed": CalendarFeed.objects.filter(user=user).first(),
         # Shown once, as the streaks app's feed address (feed_links tag).
@@ -134,9 +132,48 @@ def preferred_times(request):
 
 @login_required
 @require_POST
+def add_suggested_times(request):
+    """The article's morning and evening times, for someone who has none yet."""
+    user = request.user
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        if PreferredTime.objects.for_user(user).exists():
+            messages.info(request, "You already have preferred times: edit them here.")
+            return redirect("accounts:times")
+        for slot in schedule.SUGGESTED_SLOTS:
+            PreferredTime.objects.create(
+                user=user,
+                label=slot.label,
+                time=slot.time,
+                weekdays=localtime.mask_from_days(slot.weekdays),
+            )
+    messages.success(
+        request,
+        "Added a morning time to wake up circulation and an evening one to unwind "
+        "before sleep. Change them below if they don't suit you.",
+    )
+    return redirect("accounts:times")
+
+
+@login_required
+@require_POST
+def reminders(request):
+    form = RemindersForm(request.POST, instance=request.user)
+    form.save()  # one checkbox: absent means off, nothing to get wrong
+    state = "on" if form.instance.email_reminders else "off"
+    messages.success(request, f"Email reminders are {state}.")
+    return redirect(reverse("accounts:times") + "#reminders")
+
+
+@login_required
+@require_POST
 def new_calendar_link(request):
+    had_one = CalendarFeed.objects.filter(user=request.user).exists()
     request.session[NEW_CALENDAR_TOKEN] = CalendarFeed.make_new_link(request.user)
     messages.success(
-        request, "Here is your new calendar link. The old one no longer works."
+        request,
+        "Here is your new calendar link. The old one no longer works."
+        if had_one
+        else "Here is your calendar link.",
     )
     return redirect(reverse("accounts:times") + "#calendar")

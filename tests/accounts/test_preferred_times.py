@@ -60,18 +60,114 @@ def test_settings_links_to_the_page(alice_client):
     assert f'<a href="{URL}">Preferred session times</a>' in response.content.decode()
 
 
-def test_a_first_visit_suggests_morning_and_evening_without_saving(alice_client, alice):
+def test_a_first_visit_offers_the_suggestions_as_a_button(alice_client, alice):
     response = alice_client.get(URL)
     assert response.status_code == 200
     forms = response.context["formset"].forms
-    assert len(forms) == 4
-    assert [(f["label"].value(), f["time"].value()) for f in forms[:2]] == [
-        ("Morning", dt.time(7, 30)),
-        ("Evening", dt.time(21, 0)),
-    ]
-    assert "wake up circulation" in text(response)
-    assert "unwind" in text(response)
+    assert len(forms) == 1  # one empty "New time" block, nothing prefilled
+    assert (forms[0]["label"].value(), forms[0]["time"].value()) == (None, None)
+    page = text(response)
+    assert "New time" in page
+    assert "wake up circulation" in page
+    assert "unwind" in page
+    html = response.content.decode()
+    assert 'action="/accounts/times/suggested/"' in html
+    assert "Add the suggested times" in html
     assert not PreferredTime.objects.exists()
+
+
+def test_an_empty_new_block_marks_nothing_as_required(alice_client, alice):
+    html = alice_client.get(URL).content.decode()
+    assert "asteriskField" not in html
+    assert " required" not in html
+    add_slot(alice, "Evening", dt.time(21, 0))
+    html = alice_client.get(URL).content.decode()
+    # A saved time needs its label, time and days: those are marked.
+    assert html.count("asteriskField") == 3
+
+
+def test_adding_the_suggested_times(alice_client, alice):
+    response = alice_client.post("/accounts/times/suggested/")
+    assert response.status_code == 302
+    assert response["Location"] == URL
+    assert saved(alice) == [
+        Slot("Morning", dt.time(7, 30), ALL_DAYS),
+        Slot("Evening", dt.time(21, 0), ALL_DAYS),
+    ]
+    page = alice_client.get(URL)
+    assert "Add the suggested times" not in page.content.decode()
+    assert [f["label"].value() for f in page.context["formset"].forms] == [
+        "Morning",
+        "Evening",
+        None,
+    ]
+
+
+def test_the_suggestions_never_add_to_saved_times(alice_client, alice):
+    add_slot(alice, "Lunch", dt.time(12, 0))
+    response = alice_client.post("/accounts/times/suggested/", follow=True)
+    assert "You already have preferred times" in text(response)
+    assert saved(alice) == [Slot("Lunch", dt.time(12, 0), ALL_DAYS)]
+
+
+def test_the_suggestions_need_a_post_and_a_login(alice_client, client):
+    assert alice_client.get("/accounts/times/suggested/").status_code == 405
+    client.logout()
+    response = client.post("/accounts/times/suggested/")
+    assert response["Location"].startswith("/accounts/login/")
+    assert not PreferredTime.objects.exists()
+
+
+def test_add_another_saves_and_offers_a_fresh_block(alice_client, alice):
+    response = alice_client.post(
+        URL, {**post_data([{"label": "Lunch", "time": "12:00"}]), "add_another": "1"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == URL + "#new-time"
+    assert saved(alice) == [Slot("Lunch", dt.time(12, 0), ALL_DAYS)]
+    page = alice_client.get(URL)
+    assert [f["label"].value() for f in page.context["formset"].forms] == [
+        "Lunch",
+        None,
+    ]
+    assert 'id="new-time"' in page.content.decode()
+    assert "Add another time" in page.content.decode()
+
+
+def test_no_add_another_once_the_last_block_is_showing(alice_client, alice):
+    for hour in (7, 12, 21):
+        add_slot(alice, f"At {hour}", dt.time(hour, 0))
+    page = alice_client.get(URL)
+    assert len(page.context["formset"].forms) == 4
+    assert "Add another time" not in page.content.decode()
+    add_slot(alice, "At 23", dt.time(23, 0))
+    page = alice_client.get(URL)
+    assert "New time" not in text(page)
+
+
+def test_the_email_reminders_switch_is_on_this_page(alice_client, alice):
+    page = alice_client.get(URL)
+    assert labels(page)["Email reminders"] == "id_email_reminders"
+    response = alice_client.post(
+        "/accounts/times/reminders/", {"email_reminders": "on"}
+    )
+    assert response["Location"] == URL + "#reminders"
+    alice.refresh_from_db()
+    assert alice.email_reminders is True
+    page = alice_client.get(URL)
+    assert "Email reminders are on." in text(page)
+    assert 'id="id_email_reminders"' in page.content.decode()
+    assert "checked" in page.content.decode().split('id="id_email_reminders"')[1][:80]
+    alice_client.post("/accounts/times/reminders/", {})
+    alice.refresh_from_db()
+    assert alice.email_reminders is False
+
+
+def test_the_reminders_switch_needs_a_post_and_a_login(alice_client, client):
+    assert alice_client.get("/accounts/times/reminders/").status_code == 405
+    client.logout()
+    response = client.post("/accounts/times/reminders/", {"email_reminders": "on"})
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_every_field_is_labelled(alice_client, alice):
@@ -103,8 +199,8 @@ def test_the_page_offers_the_saved_slots_and_no_suggestions(alice_client, alice)
     forms = response.context["formset"].forms
     assert forms[0]["label"].value() == "Evening"
     assert forms[0]["weekdays"].value() == [5, 6]
-    assert [f["label"].value() for f in forms[1:]] == [None, None, None]
-    assert "Two suggestions" not in text(response)
+    assert [f["label"].value() for f in forms[1:]] == [None]
+    assert "Add the suggested times" not in text(response)
 
 
 def test_editing_and_deleting(alice_client, alice):
@@ -326,10 +422,13 @@ def test_making_a_calendar_link_shows_it_once(alice_client, alice):
 
 
 def test_a_new_link_replaces_the_old(alice_client, alice):
-    alice_client.post("/accounts/times/calendar/")
-    first = calendar_url(alice_client.get(URL))
-    alice_client.post("/accounts/times/calendar/")
-    second = calendar_url(alice_client.get(URL))
+    page = alice_client.post("/accounts/times/calendar/", follow=True)
+    assert "Here is your calendar link." in text(page)
+    assert "no longer works" not in text(page)  # there was no old link
+    first = calendar_url(page)
+    page = alice_client.post("/accounts/times/calendar/", follow=True)
+    assert "Here is your new calendar link. The old one no longer works." in text(page)
+    second = calendar_url(page)
     assert first != second
     assert CalendarFeed.objects.filter(user=alice).count() == 1
     assert alice_client.get(first).status_code == 404
