@@ -39,9 +39,7 @@ def test_chromium_reports_no_installability_errors(profile_page):
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "signed-in"])
-def test_offline_the_site_shows_the_offline_page(
-    page, user, live_server, signed_in
-):
+def test_offline_the_site_shows_the_offline_page(page, user, live_server, signed_in):
     if signed_in:
         sign_in(page.context, user, live_server)
     page.goto("/")
