@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # The page scripts' own tests (tests/js) run on Node's built-in test runner.
 NODE ?= node
 
-.PHONY: run test test-js e2e migrate lint format bench bench-import load demo clean
+.PHONY: run test test-js e2e migrate lint format bench bench-import load lighthouse demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,14 @@ $(VENV)/.load: $(VENV)/.runtime requirements-load.txt
 # make load LOAD_ARGS="--db postgres --servers 2 --workers 2"
 load: $(VENV)/.load
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+# Lighthouse (mobile) on / signed out and in, under gunicorn; not part of `make test`.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --silent
+	touch $@
+
+lighthouse: $(VENV)/.dev bench/node_modules/.installed
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
