@@ -50,6 +50,8 @@ SIGNED_IN = [
     "/accounts/password_change/done/",
     "/accounts/delete/",
     "/accounts/times/",
+    "/accounts/export/",
+    "/accounts/import/",
 ]
 # Forms sent empty or wrong, so the page shows its errors.
 FAILED_POSTS = {
