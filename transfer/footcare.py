@@ -40,8 +40,11 @@ def session_techniques(user, names):
     return links
 
 
-def sessions_oldest_first(user):
-    return (
+def session_entries(user):
+    """Each session as an export entry, oldest first (three queries, whatever the
+    history): what the JSON export writes and the CSV export lays out in columns."""
+    links = session_techniques(user, technique_names(user))
+    rows = (
         MassageSession.objects.for_user(user)
         .order_by("local_date", F("started_at").asc(nulls_first=True), "pk")
         .values_list(
@@ -56,6 +59,17 @@ def sessions_oldest_first(user):
         )
         .iterator(chunk_size=CHUNK)
     )
+    for pk, day, started_at, zone, minutes, comfort, pressure, notes in rows:
+        yield {
+            "date": day.isoformat(),
+            "start": local_start(started_at, zone),
+            "timezone": zone,
+            "duration_minutes": minutes,
+            "comfort": comfort,
+            "pressure": pressure,
+            "techniques": links.get(pk, []),
+            "notes": notes,
+        }
 
 
 def local_start(started_at, zone):
@@ -72,8 +86,6 @@ def zone_info(name):
 def stream_export(user):
     """The account as a Footcare JSON document, in pieces (a fixed number of
     queries, whatever the length of the history)."""
-    names = technique_names(user)
-    links = session_techniques(user, names)
     head = {
         "format": FORMAT,
         "version": VERSION,
@@ -106,26 +118,7 @@ def stream_export(user):
     opening = json.dumps(head, ensure_ascii=False, indent=1)
     yield opening[:-2] + ',\n "sessions": ['
     first = True
-    for (
-        pk,
-        day,
-        started_at,
-        zone,
-        minutes,
-        comfort,
-        pressure,
-        notes,
-    ) in sessions_oldest_first(user):
-        entry = {
-            "date": day.isoformat(),
-            "start": local_start(started_at, zone),
-            "timezone": zone,
-            "duration_minutes": minutes,
-            "comfort": comfort,
-            "pressure": pressure,
-            "techniques": links.get(pk, []),
-            "notes": notes,
-        }
+    for entry in session_entries(user):
         yield ("\n  " if first else ",\n  ") + json.dumps(entry, ensure_ascii=False)
         first = False
     yield "\n ]\n}\n"

@@ -4,12 +4,7 @@ run as a formula."""
 
 import csv
 
-from transfer.footcare import (
-    local_start,
-    session_techniques,
-    sessions_oldest_first,
-    technique_names,
-)
+from transfer.footcare import session_entries
 
 HEADER = (
     "date",
@@ -40,25 +35,15 @@ def stream_rows(user):
     """The CSV, a line at a time (three queries, whatever the history)."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(HEADER)
-    links = session_techniques(user, technique_names(user))
-    for (
-        pk,
-        day,
-        started_at,
-        zone,
-        minutes,
-        comfort,
-        pressure,
-        notes,
-    ) in sessions_oldest_first(user):
+    for entry in session_entries(user):
         row = (
-            day.isoformat(),
-            local_start(started_at, zone) or "",
-            zone,
-            "" if minutes is None else minutes,
-            "; ".join(links.get(pk, [])),
-            "" if comfort is None else comfort,
-            pressure,
-            notes,
+            entry["date"],
+            entry["start"] or "",
+            entry["timezone"],
+            "" if entry["duration_minutes"] is None else entry["duration_minutes"],
+            "; ".join(entry["techniques"]),
+            "" if entry["comfort"] is None else entry["comfort"],
+            entry["pressure"],
+            entry["notes"],
         )
         yield writer.writerow([neutralise(cell) for cell in row])
