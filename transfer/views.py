@@ -48,11 +48,19 @@ def export_json(request):
     )
 
 
+def _declared_length(request):
+    """The body length the client declared; 0 when it declared nothing sane."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @login_required
 def import_upload(request):
     if request.method != "POST":
         return render(request, "transfer/import.html", {"form": UploadForm()})
-    if int(request.META.get("CONTENT_LENGTH") or 0) > formats.MAX_BYTES + UPLOAD_SLACK:
+    if _declared_length(request) > formats.MAX_BYTES + UPLOAD_SLACK:
         form = UploadForm()
         form.add_error(None, "The file is larger than 20 MB.")
         return render(request, "transfer/import.html", {"form": form}, status=413)

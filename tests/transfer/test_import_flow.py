@@ -362,3 +362,13 @@ def test_a_footcare_export_into_a_new_account_previews_its_settings(client, alic
         "Golf ball roll",
         "Warm-up strokes",
     ]
+
+
+def test_a_malformed_content_length_is_not_an_error(alice_client):
+    response = alice_client.post(
+        "/accounts/import/",
+        {"file": upload(LOOP_HABIT_CSV, "Checkmarks.csv")},
+        CONTENT_LENGTH="not-a-number",
+    )
+    assert response.status_code != 500
+    assert MassageSession.objects.count() == 0
