@@ -167,9 +167,7 @@ def session_list(request):
         sessions = sessions.filter(
             local_date__gte=month, local_date__lt=context["month"]["next_date"]
         )
-    page = Paginator(sessions.values_list(*ROW_FIELDS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(sessions.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
@@ -180,16 +178,6 @@ def session_list(request):
     return render(request, "sessions/session_list.html", context)
 
 
-ROW_FIELDS = (
-    "pk",
-    "local_date",
-    "started_at",
-    "timezone",
-    "duration_minutes",
-    "comfort",
-    "pressure",
-    "notes",
-)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = [
     "January",

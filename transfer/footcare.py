@@ -47,16 +47,7 @@ def session_entries(user):
     rows = (
         MassageSession.objects.for_user(user)
         .order_by("local_date", F("started_at").asc(nulls_first=True), "pk")
-        .values_list(
-            "pk",
-            "local_date",
-            "started_at",
-            "timezone",
-            "duration_minutes",
-            "comfort",
-            "pressure",
-            "notes",
-        )
+        .rows()
         .iterator(chunk_size=CHUNK)
     )
     for pk, day, started_at, zone, minutes, comfort, pressure, notes in rows:
