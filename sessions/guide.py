@@ -41,7 +41,6 @@ STEPS = (
     StepSpec("heel", "Heel press", 45, EACH_FOOT),
     StepSpec("tool", "Roller or ball", 60, EACH_FOOT, switch="tool"),
 )
-SLOTS = {spec.slot: spec for spec in STEPS}
 TECHNIQUE_KEYS = ("soak", "oil", "warm-up", "arch", "toes", "ankle", "heel")
 
 
