@@ -33,26 +33,17 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-class Gone(Exception):
-    """The row being edited was deleted since the page was loaded."""
-
-
-def _lock_existing(queryset, pk):
-    """Lock the row about to be edited, or raise Gone when it was deleted meanwhile.
-    Call inside atomic(): the lock (PostgreSQL's row lock; SQLite's IMMEDIATE
-    transaction holds the whole database) keeps a delete out until the edit is
-    saved. Without it, Model.save() on a deleted row inserts it again: an
-    acknowledged delete undone."""
-    if not queryset.select_for_update().filter(pk=pk).exists():
-        raise Gone
-
-
-def _save_existing(form, queryset):
-    """Save a ModelForm's edit of an existing row, never bringing a deleted row back:
-    with the row locked, the form's save() is an UPDATE of a row that is there."""
+def _save_if_still_there(queryset, pk, save):
+    """Call `save` with row `pk` of `queryset` locked; False, saving nothing, when
+    the row was deleted since the page was loaded. The lock (PostgreSQL's row
+    lock; SQLite's IMMEDIATE transaction holds the whole database) keeps a delete
+    out until the edit is saved. Without it, Model.save() on a deleted row inserts
+    it again: an acknowledged delete undone."""
     with transaction.atomic():
-        _lock_existing(queryset, form.instance.pk)
-        return form.save()
+        if not queryset.select_for_update().filter(pk=pk).exists():
+            return False
+        save()
+    return True
 
 
 def new_session_form(user, data=None, query=None):
@@ -111,10 +102,8 @@ def session_edit(request, pk):
         request.POST or None, instance=session, user=request.user, tz=session.tzinfo
     )
     if form.is_valid():
-        try:
-            mine = MassageSession.objects.for_user(request.user)
-            session = _save_existing(form, mine)
-        except Gone:
+        mine = MassageSession.objects.for_user(request.user)
+        if not _save_if_still_there(mine, session.pk, form.save):
             messages.error(
                 request, "That session was deleted meanwhile, so nothing was saved."
             )
@@ -310,15 +299,16 @@ def technique_rename(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
     form = TechniqueForm(request.POST or None, instance=technique, user=request.user)
     if form.is_valid():
+        mine = Technique.objects.filter(user=request.user)
         try:
-            _save_existing(form, Technique.objects.filter(user=request.user))
-        except Gone:
-            messages.error(request, "That technique no longer exists.")
-            return redirect("sessions:techniques")
+            saved = _save_if_still_there(mine, technique.pk, form.save)
         except IntegrityError:  # the same name, given a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
         else:
-            messages.success(request, f"Saved “{technique.name}”.")
+            if saved:
+                messages.success(request, f"Saved “{technique.name}”.")
+            else:
+                messages.error(request, "That technique no longer exists.")
             return redirect("sessions:techniques")
     return render(
         request, "sessions/technique_form.html", {"form": form, "technique": technique}
@@ -331,11 +321,10 @@ def technique_archive(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
     # The state asked for, not a toggle: a double tap must not undo itself.
     technique.archived = request.POST.get("archived", "1") == "1"
-    try:
-        with transaction.atomic():
-            _lock_existing(Technique.objects.filter(user=request.user), technique.pk)
-            technique.save(update_fields=["archived"])
-    except Gone:
+    mine = Technique.objects.filter(user=request.user)
+    if not _save_if_still_there(
+        mine, technique.pk, lambda: technique.save(update_fields=["archived"])
+    ):
         messages.error(request, "That technique no longer exists.")
         return redirect("sessions:techniques")
     if technique.archived:
