@@ -13,7 +13,7 @@ from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
-from transfer.formats import MAX_ENTRIES, BadFile
+from transfer.formats import BadFile, check_count
 
 FORMAT = "footcare"
 VERSION = 1
@@ -133,11 +133,7 @@ def validate(document, limits):
     rest_days = _list(document, "rest_days")
     techniques = _list(document, "techniques")
     times = _list(document, "preferred_times")
-    if len(sessions) + len(rest_days) > MAX_ENTRIES:
-        raise BadFile(
-            f"The file holds more than {MAX_ENTRIES:,} entries; "
-            "Footcare imports at most that many at once."
-        )
+    check_count(len(sessions) + len(rest_days))
     return {
         "settings": _settings(document.get("settings", {})),
         "techniques": [

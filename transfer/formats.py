@@ -168,7 +168,7 @@ def _beaver(habits, limits):
         habit = Habit(name=name.strip()[:100])
         for r, record in enumerate(raw["records"]):
             entries += 1
-            _check_count(entries)
+            check_count(entries)
             at = f"Entry {where}.records[{r}]"
             if not isinstance(record, dict) or "day" not in record:
                 raise BadFile(f'{at}: expected {{"day": ..., "done": ...}}.')
@@ -185,7 +185,7 @@ def _beaver(habits, limits):
     return parsed
 
 
-def _check_count(entries):
+def check_count(entries):
     if entries > MAX_ENTRIES:
         raise BadFile(
             f"The file holds more than {MAX_ENTRIES:,} entries; "
@@ -230,7 +230,7 @@ def _looks_like_csv(text):
 
 def _loop_rows(rows, limits, source, habit):
     for count, row in enumerate(rows, start=1):
-        _check_count(count)
+        check_count(count)
         at = f"Line {rows.line_num} of {source}"
         if not row or row == [""]:
             continue
@@ -264,7 +264,7 @@ def _loop_wide(header, rows, limits, source):
     habits = [Habit(name=n[:100]) for n in names]
     numeric = set()  # columns with other values: Loop's measurable habits
     for count, row in enumerate(rows, start=1):
-        _check_count(count)
+        check_count(count)
         at = f"Line {rows.line_num} of {source}"
         if not row or row == [""]:
             continue
@@ -344,7 +344,7 @@ def _loop_zip(data, limits):
             raise BadFile(f"Line 1 of {path}: expected the columns Date,Value,Notes.")
         habit = one.habits[0]
         entries += len(habit.done) + len(habit.skipped)
-        _check_count(entries)
+        check_count(entries)
         parsed.habits.append(habit)
     return parsed
 
@@ -444,7 +444,7 @@ def _read_loop_database(path, limits):
         raise BadFile(f"This SQLite file cannot be read ({error}).") from None
     finally:
         connection.close()
-    _check_count(len(rows))
+    check_count(len(rows))
     for number, (habit_id, timestamp, value, note) in enumerate(rows, start=1):
         habit = habits.get(habit_id)
         if habit is None:
