@@ -29,23 +29,17 @@ def _download(content, content_type, name):
 @login_required
 @require_GET
 def export_csv(request):
-    day = request.user.today().isoformat()
-    return _download(
-        spreadsheet.stream_rows(request.user),
-        "text/csv; charset=utf-8",
-        f"footcare-sessions-{day}.csv",
-    )
+    content = spreadsheet.stream_rows(request.user)
+    name = f"footcare-sessions-{request.user.today().isoformat()}.csv"
+    return _download(content, "text/csv; charset=utf-8", name)
 
 
 @login_required
 @require_GET
 def export_json(request):
-    day = request.user.today().isoformat()
-    return _download(
-        footcare.stream_export(request.user),
-        "application/json; charset=utf-8",
-        f"footcare-{day}.json",
-    )
+    content = footcare.stream_export(request.user)
+    name = f"footcare-{request.user.today().isoformat()}.json"
+    return _download(content, "application/json; charset=utf-8", name)
 
 
 def _declared_length(request):
