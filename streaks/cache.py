@@ -31,6 +31,30 @@ def key(user, today, part):
     )
 
 
+def _history_key(user, since):
+    return ":".join(
+        str(bit)
+        for bit in (
+            "history",
+            user.pk,
+            int(user.date_joined.timestamp()),
+            user.history_version,
+            since.isoformat(),
+        )
+    )
+
+
+def get_older_days(user, since):
+    """The user's days before `since` (history.load), or None. They change only
+    with the history version: not with every write, nor with the day or the
+    settings."""
+    return cache.get(_history_key(user, since))
+
+
+def set_older_days(user, since, days):
+    cache.set(_history_key(user, since), days, TIMEOUT)
+
+
 def get_or_build(user, today, part, build):
     cache_key = key(user, today, part)
     value = cache.get(cache_key)

@@ -9,11 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from sessions.models import MassageSession, Technique
-from streaks import engine
+from streaks import cache, engine
 from streaks.models import RestDay
 
 INSIGHT_DAYS = 90
@@ -42,11 +44,56 @@ class History:
         return engine.compute(self.days, self.rest, self.today, self.weekly_target)
 
 
+# Sessions and rest days added or removed this many days back or later leave the
+# older days (before archive_start) as they were: signals.py bumps the user's
+# history_version for any other change.
+RECENT_DAYS = 7
+
+
+def is_recent(day):
+    """Whether a new or deleted session or rest day on `day` keeps the older days
+    cached. UTC's date, not the user's: archive_start leaves weeks of margin."""
+    return day >= timezone.now().date() - dt.timedelta(days=RECENT_DAYS)
+
+
+def archive_start(today):
+    """The first day not in the cached older days: the first of last month, at
+    least 28 days before today, so never within RECENT_DAYS of it."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def load(user, today):
-    """Two queries: one row per practice day (aggregated in SQL), and the rest days."""
+    """Every practice day (aggregated in SQL) and rest day, in two queries.
+
+    The first page after logging a session rebuilds its figures, and at ten
+    years reading every day took most of its time. So the days before
+    archive_start come from the cache, keyed by the user's history_version,
+    and only the weeks since are read; a cache miss reads everything."""
+    since = archive_start(today)
+    older = cache.get_older_days(user, since)
+    if older is None:
+        days, rest = _days(user), _rest(user)
+        older = (
+            {day: row for day, row in days.items() if day < since},
+            {day: row for day, row in rest.items() if day < since},
+        )
+        cache.set_older_days(user, since, older)
+    else:
+        days = older[0] | _days(user, since)
+        rest = older[1] | _rest(user, since)
+    return History(today=today, days=days, rest=rest, weekly_target=user.weekly_target)
+
+
+def _days(user, since=None):
+    """Practice days, oldest first, read straight from the cursor. Through the
+    queryset Django converts each value with a call of its own, which doubled
+    the cost of ten years; the only conversion needed is SQLite's dates, which
+    come as ISO text."""
+    sessions = MassageSession.objects.for_user(user)
+    if since is not None:
+        sessions = sessions.filter(local_date__gte=since)
     rows = (
-        MassageSession.objects.for_user(user)
-        .values("local_date")
+        sessions.values("local_date")
         .annotate(
             n=Count("id"),
             minutes=Coalesce(Sum("duration_minutes"), 0),
@@ -56,13 +103,22 @@ def load(user, today):
         .order_by("local_date")
         .values_list("local_date", "n", "minutes", "comfort_sum", "rated")
     )
-    rest = RestDay.objects.for_user(user).values_list("date", "reason", "pk")
-    return History(
-        today=today,
-        days={row[0]: Day._make(row) for row in rows},
-        rest={day: (reason, pk) for day, reason, pk in rest},
-        weekly_target=user.weekly_target,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        rows = cursor.fetchall()
+    if rows and isinstance(rows[0][0], str):
+        rows = [(dt.date.fromisoformat(row[0]), *row[1:]) for row in rows]
+    return {row[0]: Day._make(row) for row in rows}
+
+
+def _rest(user, since=None):
+    rest = RestDay.objects.for_user(user).order_by("date")
+    if since is not None:
+        rest = rest.filter(date__gte=since)
+    return {
+        day: (reason, pk)
+        for day, reason, pk in rest.values_list("date", "reason", "pk")
+    }
 
 
 def recent_comfort(user, today):

@@ -1,8 +1,11 @@
 """Keep derived figures fresh: any change to what a user logged bumps their
-data version, which is part of every cache key for their pages.
+data version, which is part of every cache key for their pages, and, unless it
+is a session or rest day added or removed on one of the last few days, their
+history version, which keys the older days (history.load).
 
 The logbook does not know about statistics (imports point streaks -> sessions),
-so streaks listens to its signals here. Bulk writes (seed_demo) bump by hand."""
+so streaks listens to its signals here. Bulk writes (seed_demo, imports) bump
+by hand."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,34 +16,56 @@ from django.urls import reverse
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
 from sessions.signals import day_shown, session_saved
+from streaks import history
 from streaks.models import RestDay
 
 
-def bump_data_version(user_id):
-    get_user_model().objects.filter(pk=user_id).update(
-        data_version=F("data_version") + 1
+def bump_data_version(user_id, older_days=True):
+    """`older_days=False` for a change that leaves every day before
+    history.RECENT_DAYS as it was."""
+    versions = {"data_version": F("data_version") + 1}
+    if older_days:
+        versions["history_version"] = F("history_version") + 1
+    get_user_model().objects.filter(pk=user_id).update(**versions)
+
+
+def _day(instance):
+    return (
+        instance.local_date if isinstance(instance, MassageSession) else instance.date
     )
 
 
-def _owned_changed(sender, instance, **kwargs):
+def _logged_saved(sender, instance, created, **kwargs):
+    """A session or rest day saved: an edit may have moved it from any day."""
+    older = not (created and history.is_recent(_day(instance)))
+    bump_data_version(instance.user_id, older_days=older)
+
+
+def _other_saved(sender, instance, **kwargs):
+    """A technique or preferred time: not part of the days in history.load."""
     if instance.user_id is not None:
-        bump_data_version(instance.user_id)
+        bump_data_version(instance.user_id, older_days=False)
     else:
         # A built-in technique, changed in the admin (rare): it shows on every
         # user's log form and statistics.
         get_user_model().objects.update(data_version=F("data_version") + 1)
 
 
-def _owned_deleted(sender, instance, origin=None, **kwargs):
+def _deleted(sender, instance, origin=None, **kwargs):
     # Deleting accounts cascades to all they own: no version to keep fresh then.
     User = get_user_model()
-    if not (isinstance(origin, User) or getattr(origin, "model", None) is User):
-        _owned_changed(sender, instance)
+    if isinstance(origin, User) or getattr(origin, "model", None) is User:
+        return
+    if isinstance(instance, MassageSession | RestDay):
+        older = not history.is_recent(_day(instance))
+        bump_data_version(instance.user_id, older_days=older)
+    else:
+        _other_saved(sender, instance)
 
 
 def _session_techniques_changed(sender, instance, action, reverse, **kwargs):
     if action.startswith("post_") and not reverse:
-        bump_data_version(instance.user_id)
+        bump_data_version(instance.user_id, older_days=False)
 
 
 def _rest_day_note(sender, user, day, **kwargs):
@@ -74,11 +99,10 @@ def connect():
         _say_rest_day_is_now_practice, dispatch_uid="streaks-rest-day-now-practice"
     )
     for model in (MassageSession, RestDay, Technique, PreferredTime):
-        post_save.connect(
-            _owned_changed, sender=model, dispatch_uid=f"streaks-save-{model}"
-        )
+        saved = _logged_saved if model in (MassageSession, RestDay) else _other_saved
+        post_save.connect(saved, sender=model, dispatch_uid=f"streaks-save-{model}")
         post_delete.connect(
-            _owned_deleted, sender=model, dispatch_uid=f"streaks-delete-{model}"
+            _deleted, sender=model, dispatch_uid=f"streaks-delete-{model}"
         )
     m2m_changed.connect(
         _session_techniques_changed,
