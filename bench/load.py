@@ -203,10 +203,10 @@ def timed_get(url, cookie):
 
 def page_costs(base, account, runs):
     """Median and p95 of each page, one request at a time."""
-    from django.db.models import F
+    from django.utils import timezone
 
     from accounts.models import User
-    from sessions.models import MassageSession
+    from sessions.models import MassageSession, Technique
 
     user = User.objects.get(username=account["username"])
     one = MassageSession.objects.filter(user=user).latest("started_at")
@@ -224,8 +224,13 @@ def page_costs(base, account, runs):
         ("settings /accounts/settings/", "/accounts/settings/"),
     ]
 
-    def write():
-        User.objects.filter(pk=user.pk).update(data_version=F("data_version") + 1)
+    techniques = list(Technique.objects.filter(user=None)[:3])
+
+    def write():  # what the log form does, without the HTTP round trip
+        now = timezone.now()
+        MassageSession.objects.log(
+            user, now, user.tzinfo, techniques, duration_minutes=10, comfort=4
+        )
 
     results = []
     cookie = account["sessionid"]
