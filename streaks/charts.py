@@ -282,7 +282,7 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str):
     sessions = dict.fromkeys(starts, 0)
     minutes = dict.fromkeys(starts, 0)
     for day, practice in days.items():
-        if day > today:
+        if not starts[0] <= day <= today:
             continue
         start = keys.get(key(day))
         if start is not None:
@@ -455,8 +455,10 @@ def comfort_by_week(days: Mapping, today, weeks=26):
     starts = [this - dt.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     sums = {start: [0, 0] for start in starts}
     for day, practice in days.items():
+        if not starts[0] <= day <= today:
+            continue
         bucket = sums.get(_monday(day))
-        if bucket is not None and day <= today:
+        if bucket is not None:
             bucket[0] += practice.comfort_sum
             bucket[1] += practice.rated  # sessions imported without one: left out
     return [
@@ -575,11 +577,12 @@ def weekday_chart(days, today, weeks):
 def best_streaks(runs: Sequence[engine.Run], today, count=10):
     """The `count` longest runs (of two days or more; the most recent first among
     equals) as bars on a shared time axis from the first run's start to today."""
-    best = sorted(
+    longer = sorted(
         (run for run in runs if run.days >= 2),
         key=lambda run: (run.days, run.end),
         reverse=True,
-    )[:count]
+    )
+    best = longer[:count]
     if not best:
         return None
     first = min(run.start for run in runs)
@@ -599,7 +602,7 @@ def best_streaks(runs: Sequence[engine.Run], today, count=10):
         rows.append(
             {
                 "days": plural(run.days, "day"),
-                "dates": _date_range(run.start, run.end),
+                "dates": date_range(run.start, run.end),
                 "y": 8 + i * row_height,
                 "x": start_x,
                 "width": max(round(end_x - start_x, 1), 3),
@@ -626,18 +629,23 @@ def best_streaks(runs: Sequence[engine.Run], today, count=10):
         "right": right,
         "axis_y": axis_y,
         "rows": rows,
+        "shorter": len(longer) - len(best),
         "ticks": [_label(x(day), text, left, right) for day, text in marks],
     }
 
 
-def _short(day, with_year=False):
-    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
+def short_date(day, with_year=False):
+    """25 Nov, or 25 Nov 2026"""
+    return f"{day.day} {MONTH_SHORT[day.month - 1]}" + (
+        f" {day.year}" if with_year else ""
+    )
 
 
-def _date_range(start, end):
+def date_range(start, end):
+    """5 Nov – 8 Nov 2026, 28 Dec 2025 – 3 Jan 2026, or one day: 5 Nov 2026"""
     if start == end:
-        return _short(start, True)
-    return f"{_short(start, start.year != end.year)} – {_short(end, True)}"
+        return short_date(start, True)
+    return f"{short_date(start, start.year != end.year)} – {short_date(end, True)}"
 
 
 # -- when sessions happen: weekday x hour --------------------------------------

@@ -7,6 +7,7 @@ import math
 from accounts.localtime import DAY_NAMES
 from sessions.models import MassageSession
 from streaks import engine
+from streaks.charts import date_range, short_date
 
 CHART_WEEKS = 12
 LOW_COMFORT = 3  # an average below this suggests easing off
@@ -18,18 +19,6 @@ def plural(n, word):
 
 def percent(value):
     return "—" if value is None else f"{value}%"
-
-
-def short_date(day, with_year=False):
-    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
-
-
-def date_range(start, end):
-    same_year = start.year == end.year
-    if start == end:
-        return short_date(start, with_year=True)
-    first = short_date(start, with_year=not same_year)
-    return f"{first} – {short_date(end, with_year=True)}"
 
 
 def break_reason(stats):
@@ -184,16 +173,3 @@ def comfort_insights(techniques, pressures):
         "uncomfortable": [name for name, avg, _ in techniques if avg < LOW_COMFORT],
         "low_comfort": LOW_COMFORT,
     }
-
-
-def streak_history(stats):
-    """Runs of two days or more, longest first (most recent first among equals)."""
-    runs = [run for run in stats.runs if run.days >= 2]
-    runs.sort(key=lambda run: (run.days, run.end), reverse=True)
-    return [
-        {
-            "days": plural(run.days, "day"),
-            "dates": date_range(run.start, run.end),
-        }
-        for run in runs
-    ]

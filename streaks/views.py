@@ -131,7 +131,6 @@ def _statistics(user, today, span="week"):
         "weekly_target": loaded.weekly_target,
         "figures": presentation.figures(stats, loaded.weekly_target),
         "consistency": presentation.consistency(stats),
-        "runs": presentation.streak_history(stats),
         "break_reason": presentation.break_reason(stats),
         "current_streak": stats.current_streak,
         "weeks": weeks,

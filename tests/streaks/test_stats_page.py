@@ -56,6 +56,19 @@ def test_streak_history_lists_runs_of_two_or_more_longest_first(alice_client, al
     assert "<title>4 days: 5 Nov – 8 Nov 2026</title>" in html
 
 
+def test_best_streaks_show_ten_and_count_the_rest(alice_client, alice):
+    start = dt.date(2026, 1, 1)
+    for length in range(2, 14):  # 12 runs of 2 to 13 days, a gap after each
+        for offset in range(length):
+            day = start + dt.timedelta(days=offset)
+            log_session(alice, dt.datetime.combine(day, dt.time(20)))
+        start += dt.timedelta(days=length + 1)
+    response = alice_client.get(URL)
+    listed = re.findall(r"<li><strong>(\d+) days</strong>", response.content.decode())
+    assert listed == [str(n) for n in range(13, 3, -1)]
+    assert "and 2 shorter ones." in text(response)
+
+
 def test_consistency_for_7_30_and_365_days(alice_client, alice):
     for day in (19, 20, 22, 23, 24, 25):  # today (25th) practised: windows end today
         log_session(alice, dt.datetime(2026, 11, day, 20))
