@@ -84,23 +84,17 @@ def plan(user, parsed, habit=0):
     if parsed.footcare is not None:
         return _plan_footcare(user, parsed.footcare, logged, rested)
     chosen = parsed.habits[habit]
-    result = Plan()
+    here = logged | rested
     zone = user.tzinfo.key
-    skipped = set()
-    for day, notes in sorted(chosen.done.items()):
-        if day in logged or day in rested:
-            skipped.add(day)
-        else:
-            result.sessions.append(
-                {"local_date": day, "timezone": zone, "notes": notes[:2000]}
-            )
-    for day in sorted(chosen.skipped):
-        if day in logged or day in rested:
-            skipped.add(day)
-        else:
-            result.rest_days.append((day, ""))
-    result.skipped_days = sorted(skipped)
-    return result
+    return Plan(
+        sessions=[
+            {"local_date": day, "timezone": zone, "notes": notes[:2000]}
+            for day, notes in sorted(chosen.done.items())
+            if day not in here
+        ],
+        rest_days=[(day, "") for day in sorted(chosen.skipped) if day not in here],
+        skipped_days=sorted((chosen.done.keys() | chosen.skipped) & here),
+    )
 
 
 def _plan_footcare(user, data, logged, rested):
