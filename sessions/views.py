@@ -201,10 +201,8 @@ def _rows(values, user_zone):
         .values_list("massagesession_id", "technique__name")
     ):
         names[session_id].append(name)
-    zones = {}
     rows = []
     for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
-        tz = zones.get(zone) or zones.setdefault(zone, zoneinfo.ZoneInfo(zone))
         month = MONTHS[day.month - 1]
         rows.append(
             {
@@ -216,7 +214,7 @@ def _rows(values, user_zone):
                 # Days imported from apps that keep only the day have no time,
                 # duration or comfort: "not recorded".
                 "time": (
-                    f"{started_at.astimezone(tz):%H:%M}"
+                    f"{started_at.astimezone(zoneinfo.ZoneInfo(zone)):%H:%M}"
                     if started_at
                     else "time not recorded"
                 ),
