@@ -21,13 +21,10 @@ CHUNK = 2000
 SETTINGS = ("timezone", "day_start_hour", "weekly_target", "email_reminders")
 
 
-def technique_names(user):
-    """{technique id: name} for every technique the user can have used (one query)."""
-    return dict(Technique.objects.available_to(user).values_list("pk", "name"))
-
-
-def session_techniques(user, names):
-    """{session id: [technique names]} for all the user's sessions (one query)."""
+def session_techniques(user):
+    """{session id: [technique names]} for all the user's sessions (two queries:
+    the names of every technique they can have used, then the links)."""
+    names = dict(Technique.objects.available_to(user).values_list("pk", "name"))
     links = {}
     through = MassageSession.techniques.through
     rows = through.objects.filter(massagesession__user=user).values_list(
@@ -43,7 +40,7 @@ def session_techniques(user, names):
 def session_entries(user):
     """Each session as an export entry, oldest first (three queries, whatever the
     history): what the JSON export writes and the CSV export lays out in columns."""
-    links = session_techniques(user, technique_names(user))
+    links = session_techniques(user)
     rows = (
         MassageSession.objects.for_user(user)
         .order_by("local_date", F("started_at").asc(nulls_first=True), "pk")
