@@ -19,13 +19,9 @@ from accounts import timezones
 def options_html(selected):
     return format_html_join(
         "\n",
-        "{}",
+        '<option value="{}"{}>{}</option>',
         (
-            (
-                format_html('<option value="{}" selected>{}</option>', value, label)
-                if value == selected
-                else format_html('<option value="{}">{}</option>', value, label),
-            )
+            (value, " selected" if value == selected else "", label)
             for value, label in timezones.choices()
         ),
     )
