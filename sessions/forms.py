@@ -50,13 +50,9 @@ class TechniquesField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def default_techniques(user, last=None):
-    """Tick what the user did last time; a newcomer starts with the basic routine.
-
-    `last` saves a query when the caller already has the latest session with its
-    techniques prefetched."""
-    if last is None:
-        last = MassageSession.objects.for_user(user).newest_first().first()
+def default_techniques(user):
+    """Tick what the user did last time; a newcomer starts with the basic routine."""
+    last = MassageSession.objects.for_user(user).newest_first().first()
     if last is not None:
         return [technique.pk for technique in last.techniques.all()]
     return list(

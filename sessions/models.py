@@ -254,10 +254,6 @@ class MassageSession(models.Model):
             return None
         return self.started_at.astimezone(self.tzinfo)
 
-    @property
-    def notes_first_line(self):
-        return self.notes.strip().split("\n", 1)[0].strip() if self.notes else ""
-
 
 class GuidePreference(models.Model):
     """How someone likes their guided session: remembered for next time."""

@@ -1,7 +1,5 @@
 import datetime as dt
 import json
-import zoneinfo
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
-from sessions import guide, prefill
+from sessions import guide, listing, prefill
 from sessions.forms import (
     EARLIEST_DATE,
     GuidePreferenceForm,
@@ -161,74 +158,10 @@ def session_list(request):
     query.pop("page", None)
     context.update(
         page=page,
-        rows=_rows(page.object_list, request.user.timezone),
+        rows=listing.rows(page.object_list, request.user.timezone),
         query=query.urlencode(),
     )
     return render(request, "sessions/session_list.html", context)
-
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-PRESSURES = dict(MassageSession.Pressure.choices)
-
-
-def _rows(values, user_zone):
-    """A page of the list as finished text (one query for the techniques).
-
-    Plain values rather than model instances and template filters: the list is
-    the page people page through, and this keeps it a few milliseconds at any
-    length of history."""
-    values = list(values)
-    names = defaultdict(list)
-    for session_id, name in (
-        MassageSession.techniques.through.objects.filter(
-            massagesession_id__in=[row[0] for row in values]
-        )
-        .order_by("technique__position", "technique__name")
-        .values_list("massagesession_id", "technique__name")
-    ):
-        names[session_id].append(name)
-    rows = []
-    for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
-        month = MONTHS[day.month - 1]
-        rows.append(
-            {
-                "edit": reverse("sessions:edit", args=[pk]),
-                "delete": reverse("sessions:delete", args=[pk]),
-                "iso": day.isoformat(),
-                "day": f"{WEEKDAYS[day.weekday()]} {day.day} {month[:3]} {day.year}",
-                "long_day": f"{day.day} {month} {day.year}",
-                # Days imported from apps that keep only the day have no time,
-                # duration or comfort: "not recorded".
-                "time": (
-                    f"{started_at.astimezone(zoneinfo.ZoneInfo(zone)):%H:%M}"
-                    if started_at
-                    else "time not recorded"
-                ),
-                "zone": zone if zone != user_zone else "",
-                "minutes": f"{minutes} min" if minutes else "duration not recorded",
-                "comfort": (
-                    f"comfort {comfort}/5" if comfort else "comfort not recorded"
-                ),
-                "pressure": PRESSURES.get(pressure, "").lower(),
-                "techniques": ", ".join(names[pk]),
-                "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
-            }
-        )
-    return rows
 
 
 def _day_summary(user, day, sessions):

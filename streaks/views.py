@@ -8,6 +8,7 @@ from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
 from accounts import schedule
+from sessions import listing
 from sessions.forms import (
     SessionForm,
     SessionStartForm,
@@ -65,10 +66,9 @@ def _dashboard_summary(user, today):
     rendered fragments: cached per data version (see cache.py)."""
     loaded = history.load(user, today)
     stats = loaded.streaks()
-    recent = list(
-        MassageSession.objects.for_user(user)
-        .newest_first()
-        .prefetch_related("techniques")[:RECENT_SESSIONS]
+    recent = listing.rows(
+        MassageSession.objects.for_user(user).newest_first().rows()[:RECENT_SESSIONS],
+        user.timezone,
     )
     status, status_text = presentation.today_status(stats)
     card = {
@@ -80,7 +80,7 @@ def _dashboard_summary(user, today):
         ),
         "rest_today_id": loaded.rest.get(today, (None, None))[1],
     }
-    ticked = default_techniques(user, recent[0] if recent else None)
+    ticked = recent[0]["technique_ids"] if recent else default_techniques(user)
     form = SessionForm(user=user, initial=new_session_initial(user, None, None, ticked))
     return {
         "card": card,
@@ -95,9 +95,7 @@ def _dashboard_summary(user, today):
         "heatmap": render_to_string(
             "streaks/heatmap.html", pictures.recent_heatmap(loaded, user.date_joined)
         ),
-        "recent": render_to_string(
-            "streaks/recent_sessions.html", {"recent": recent, "user": user}
-        ),
+        "recent": render_to_string("streaks/recent_sessions.html", {"recent": recent}),
     }
 
 
