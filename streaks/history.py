@@ -45,20 +45,20 @@ class History:
 
 
 # Sessions and rest days added or removed this many days back or later leave the
-# older days (before archive_start) as they were: signals.py bumps the user's
+# older days (before older_days_end) as they were: signals.py bumps the user's
 # history_version for any other change.
 RECENT_DAYS = 7
 
 
 def is_recent(day):
     """Whether a new or deleted session or rest day on `day` keeps the older days
-    cached. UTC's date, not the user's: archive_start leaves weeks of margin."""
+    cached. UTC's date, not the user's: older_days_end leaves weeks of margin."""
     return day >= timezone.now().date() - dt.timedelta(days=RECENT_DAYS)
 
 
-def archive_start(today):
-    """The first day not in the cached older days: the first of last month, at
-    least 28 days before today, so never within RECENT_DAYS of it."""
+def older_days_end(today):
+    """The first day after the cached older days: the first of last month, at
+    least 28 days before today, so far from RECENT_DAYS."""
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
@@ -66,10 +66,10 @@ def load(user, today):
     """Every practice day (aggregated in SQL) and rest day, in two queries.
 
     The first page after logging a session rebuilds its figures, and at ten
-    years reading every day took most of its time. So the days before
-    archive_start come from the cache, keyed by the user's history_version,
-    and only the weeks since are read; a cache miss reads everything."""
-    since = archive_start(today)
+    years reading every day took most of that time. So the days before
+    older_days_end come from the cache (cache.py) and only the weeks since are
+    read; a cache miss reads everything."""
+    since = older_days_end(today)
     older = cache.get_older_days(user, since)
     if older is None:
         days, rest = _days(user), _rest(user)

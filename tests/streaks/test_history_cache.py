@@ -40,7 +40,7 @@ def at(days_ago, hour=20):
 def test_the_older_days_start_at_the_first_of_last_month_at_least_four_weeks_back():
     for offset in range(366 * 2):
         today = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
-        start = history.archive_start(today)
+        start = history.older_days_end(today)
         assert start.day == 1
         assert 28 <= (today - start).days <= 62
 
