@@ -61,39 +61,32 @@ def remembered_html(format_string, *args):
     return format_html(format_string, *args)
 
 
+def _joined(pieces):
+    """Pieces of safe markup as one (format_html_join keeps them safe)."""
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
 def day_cells(grid):
     """The grid's days as SVG links (through the template engine the 371 cells
     of a year took several times as long)."""
-    day_url, size = reverse("sessions:list"), grid["cell"]
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                remembered_html(
-                    DAY, day_url, c["iso"], c["label"], c["x"], c["y"], size, c["level"]
-                ),
-            )
-            for c in grid["cells"]
-        ),
+    url, size = reverse("sessions:list"), grid["cell"]
+    return _joined(
+        remembered_html(
+            DAY, url, c["iso"], c["label"], c["x"], c["y"], size, c["level"]
+        )
+        for c in grid["cells"]
     )
 
 
 def hour_cells(grid):
     """The 168 squares of the weekday x hour grid, and rings on preferred times."""
     size = grid["cell"]
-    squares = format_html_join(
-        "",
-        "{}",
-        (
-            (
-                remembered_html(
-                    HOUR, cell["level"], cell["x"], row["y"], size, size, cell["title"]
-                ),
-            )
-            for row in grid["rows"]
-            for cell in row["cells"]
-        ),
+    squares = _joined(
+        remembered_html(
+            HOUR, cell["level"], cell["x"], row["y"], size, size, cell["title"]
+        )
+        for row in grid["rows"]
+        for cell in row["cells"]
     )
     rings = format_html_join(
         "",
