@@ -313,33 +313,6 @@ def minutes_chart(days, today, span):
 # -- lines: habit strength and comfort over time -------------------------------
 
 
-def strength_by_day(
-    practice: Iterable[dt.date], rest: Iterable[dt.date], today, target
-):
-    """Habit strength (0-100, as on the dashboard) at the end of every day from
-    the first practice day to the engine's anchor: {date: percent}.
-
-    The same recurrence as ``engine.habit_strength``, with every step kept."""
-    end = today.toordinal()
-    practice = {o for o in (d.toordinal() for d in practice) if o <= end}
-    rest = {o for o in (d.toordinal() for d in rest) if o <= end} - practice
-    if not practice:
-        return {}
-    anchor = end if (end in practice or end in rest) else end - 1
-    m = 0.5 ** (math.sqrt(target / 7) / 13)
-    score, in_week = 0.0, 0
-    series = {}
-    for day in range(min(practice), anchor + 1):
-        if day in practice:
-            in_week += 1
-        if day - 7 in practice:
-            in_week -= 1
-        if day not in rest:
-            score = score * m + min(1, in_week / target) * (1 - m)
-        series[day] = min(100, max(0, round(score * 100)))
-    return {dt.date.fromordinal(day): value for day, value in series.items()}
-
-
 def line_chart(points, y_max, y_ticks, unit="", y_min=0, x_labels=()):
     """A line through (label, value) points, evenly spaced; a None value breaks
     the line. `x_labels` are (index, text) pairs to write under the axis."""
@@ -399,15 +372,19 @@ def _month_ends(first, last):
         year, month = nxt.year, nxt.month
 
 
-def strength_charts(series: Mapping[dt.date, int], today):
-    """Habit strength over the last 12 months (weekly) and all history (monthly)."""
-    if not series:
+def strength_charts(stats: engine.Stats):
+    """Habit strength over the last 12 months (weekly) and all history (monthly),
+    in whole percent, from the engine's strength at the end of each day."""
+    scores = stats.strength_by_day
+    if not scores:
         return None
-    last = max(series)
-    first = min(series)
+    first = stats.runs[0].start  # the first practice day
+    last = first + dt.timedelta(days=len(scores) - 1)
 
     def value(day):
-        return series.get(day, 0 if day < first else None)
+        if day < first:
+            return 0
+        return min(100, max(0, round(scores[(day - first).days] * 100)))
 
     weeks = [last - dt.timedelta(weeks=back) for back in range(52, -1, -1)]
     recent_points = [(day, value(day)) for day in weeks]
@@ -417,7 +394,7 @@ def strength_charts(series: Mapping[dt.date, int], today):
         if day.day <= 7 and 2 <= i <= len(weeks) - 3 and day.month % 2 == 1
     ]
     months = _month_ends(first, last)
-    all_points = [(day, series[day]) for day in months]
+    all_points = [(day, value(day)) for day in months]
     # A year's name under its January, every year or every few, six at most.
     januaries = [(i, day.year) for i, day in enumerate(months) if day.month == 1]
     step = max(1, math.ceil(len(januaries) / 6))
@@ -427,7 +404,7 @@ def strength_charts(series: Mapping[dt.date, int], today):
     percent_ticks = [0, 25, 50, 75, 100]
     year_ago = max(first, last - dt.timedelta(days=364))
     recent_rows = [
-        {"label": f"{day:%B %Y}", "value": series[day]}
+        {"label": f"{day:%B %Y}", "value": value(day)}
         for day in _month_ends(year_ago, last)[-12:]
     ]
     return {
@@ -439,12 +416,12 @@ def strength_charts(series: Mapping[dt.date, int], today):
         "all_rows": [
             {
                 "label": f"End of {day.year}" if day.month == 12 else day_name(day),
-                "value": series[day],
+                "value": value(day),
             }
             for day in months
             if day.month == 12 or day == last
         ],
-        "now": series[last],
+        "now": value(last),
     }
 
 

@@ -77,6 +77,8 @@ class Stats:
     habit_strength: int
     runs: list[Run]
     last_break: Break | None
+    # The strength (0..1) at the end of each day from the first practice day on.
+    strength_by_day: list[float]
 
 
 @dataclass(frozen=True)
@@ -210,15 +212,18 @@ class _Dates:
         practised = in_window(self.practice_sorted)
         return (200 * practised + denominator) // (2 * denominator)
 
-    def habit_strength(self, weekly_target: int) -> float:
+    def strength_by_day(self, weekly_target: int) -> list[float]:
+        """The habit strength (0..1) at the end of every day from the first
+        practice day to the anchor; empty without practice."""
         if not self.practice_sorted:
-            return 0.0
+            return []
         practice, rest = self.practice, self.rest
         m = 0.5 ** (math.sqrt(weekly_target / 7) / 13)
         # step[k]: the v * (1 - m) term when k practice days fall in the 7-day window.
         step = [min(1, k / weekly_target) * (1 - m) for k in range(8)]
         score = 0.0
         in_week = 0
+        scores = []
         for day in range(self.practice_sorted[0], self.anchor + 1):
             if day in practice:
                 in_week += 1
@@ -226,7 +231,12 @@ class _Dates:
                 in_week -= 1
             if day not in rest:
                 score = score * m + step[in_week]
-        return score
+            scores.append(score)
+        return scores
+
+    def habit_strength(self, weekly_target: int) -> float:
+        scores = self.strength_by_day(weekly_target)
+        return scores[-1] if scores else 0.0
 
 
 # -- public API ----------------------------------------------------------------
@@ -248,7 +258,8 @@ def compute(
     for run in all_runs:  # ">=" so ties go to the most recent run
         if longest is None or run.days >= longest.days:
             longest = run
-    strength = round(dates.habit_strength(weekly_target) * 100)
+    strength_by_day = dates.strength_by_day(weekly_target)
+    strength = round(strength_by_day[-1] * 100) if strength_by_day else 0
     return Stats(
         today=today,
         done_today=t in dates.practice,
@@ -262,6 +273,7 @@ def compute(
         habit_strength=min(100, max(0, strength)),
         runs=all_runs,
         last_break=dates.last_break(),
+        strength_by_day=strength_by_day,
     )
 
 

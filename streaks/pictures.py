@@ -148,9 +148,6 @@ def statistics(user, history, stats, insights, span):
     """Every picture on /streaks/ (one query for the hours, one for the slots)."""
     today = history.today
     practice = list(history.days)
-    series = charts.strength_by_day(
-        practice, history.rest, today, history.weekly_target
-    )
     slots = user.preferred_slots()
     hours = charts.hour_grid(session_starts(user, today), charts.preferred_cells(slots))
     hours["cells"] = hour_cells(hours)
@@ -160,7 +157,7 @@ def statistics(user, history, stats, insights, span):
         "span": span,
         "spans": charts.SPANS,
         "minutes": charts.minutes_chart(history.days, today, span),
-        "strength": charts.strength_charts(series, today),
+        "strength": charts.strength_charts(stats),
         "best_streaks": charts.best_streaks(stats.runs, today),
         "hours": hours,
         "has_slots": bool(slots),

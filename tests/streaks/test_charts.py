@@ -152,30 +152,30 @@ practice_days = st.sets(
 
 @given(practice=practice_days, rest=practice_days, target=st.integers(1, 7))
 def test_strength_over_time_ends_where_the_engine_does(practice, rest, target):
-    series = charts.strength_by_day(practice, rest, TODAY, target)
     stats = engine.compute(practice, rest, TODAY, target)
+    pictures = charts.strength_charts(stats)
     if not practice:
-        assert series == {}
+        assert pictures is None
     else:
-        assert series[max(series)] == stats.habit_strength
-        assert min(series) == min(practice)
-        assert all(0 <= value <= 100 for value in series.values())
+        assert pictures["now"] == stats.habit_strength
+        anchor = TODAY if TODAY in practice | rest else TODAY - dt.timedelta(1)
+        assert len(stats.strength_by_day) == (anchor - min(practice)).days + 1
+        assert all(0 <= score <= 1 for score in stats.strength_by_day)
 
 
 def test_strength_rises_with_daily_practice_and_stays_on_rest_days():
     practice = {d(11, 1) + dt.timedelta(i) for i in range(20)}
     rest = {d(11, 21), d(11, 22)}
-    series = charts.strength_by_day(practice, rest, d(11, 22), 7)
-    values = [series[d(11, 1) + dt.timedelta(i)] for i in range(22)]
+    values = engine.compute(practice, rest, d(11, 22), 7).strength_by_day
+    assert len(values) == 22
     assert values[:20] == sorted(values[:20])
     assert values[19] == values[20] == values[21]
 
 
 def test_strength_charts_tables_give_month_and_year_ends():
-    series = charts.strength_by_day(
-        {d(1, 1, 2024) + dt.timedelta(i) for i in range(0, 1060, 2)}, (), TODAY, 3
-    )
-    pictures = charts.strength_charts(series, TODAY)
+    practice = {d(1, 1, 2024) + dt.timedelta(i) for i in range(0, 1060, 2)}
+    stats = engine.compute(practice, (), TODAY, 3)
+    pictures = charts.strength_charts(stats)
     assert [row["label"] for row in pictures["recent_rows"]][-1] == "November 2026"
     assert len(pictures["recent_rows"]) == 12
     assert [row["label"] for row in pictures["all_rows"]] == [
@@ -183,7 +183,7 @@ def test_strength_charts_tables_give_month_and_year_ends():
         "End of 2025",
         "Tue 24 Nov 2026",
     ]
-    assert pictures["now"] == series[d(11, 24)]
+    assert pictures["now"] == stats.habit_strength
     assert [label["text"] for label in pictures["all"]["x_labels"]] == [
         "2024",
         "2025",

@@ -143,6 +143,7 @@ def naive_stats(practice_dates, rest_dates, today, target):
     # Habit strength.
     m = 0.5 ** (math.sqrt(target / 7) / 13)
     score = 0.0
+    scores = []
     if practice:
         day = min(practice)
         while day <= anchor:
@@ -153,6 +154,7 @@ def naive_stats(practice_dates, rest_dates, today, target):
                         count += 1
                 v = min(1, count / target)
                 score = score * m + v * (1 - m)
+            scores.append(score)
             day += ONE
 
     # Last break.
@@ -181,6 +183,7 @@ def naive_stats(practice_dates, rest_dates, today, target):
         habit_strength=min(100, max(0, round(score * 100))),
         runs=all_runs,
         last_break=last_break,
+        strength_by_day=scores,
     ), score
 
 
@@ -264,6 +267,7 @@ def test_empty_history_has_no_streak_and_zero_figures():
         habit_strength=0,
         runs=[],
         last_break=None,
+        strength_by_day=[],
     )
 
 
