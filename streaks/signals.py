@@ -21,8 +21,9 @@ from streaks.models import RestDay
 
 
 def bump_data_version(user_id, older_days=True):
-    """`older_days=False` for a change that leaves every day before
-    history.RECENT_DAYS as it was."""
+    """`older_days=False` only for a change that cannot reach the older days
+    history.load keeps cached: a session or rest day added or removed within
+    history.RECENT_DAYS, or a technique or preferred time."""
     versions = {"data_version": F("data_version") + 1}
     if older_days:
         versions["history_version"] = F("history_version") + 1
