@@ -149,11 +149,12 @@ def recent_comfort(user, today):
     return list(techniques), list(pressures)
 
 
-def recent_starts(user, today):
-    """When the last INSIGHT_DAYS days' sessions started (one query)."""
+def session_starts(user, today, days=365):
+    """(practice day, start, zone) of the last `days` days' sessions that have a
+    start, for the hour grid and the on-time rate (one query)."""
     return list(
         MassageSession.objects.for_user(user)
-        .filter(local_date__gt=today - dt.timedelta(days=INSIGHT_DAYS))
-        .exclude(started_at__isnull=True)
-        .values_list("started_at", flat=True)
+        .filter(local_date__gt=today - dt.timedelta(days=days))
+        .exclude(started_at__isnull=True)  # imported days with no time
+        .values_list("local_date", "started_at", "timezone")
     )

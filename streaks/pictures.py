@@ -9,12 +9,10 @@ import zoneinfo
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from sessions.models import MassageSession
 from streaks import charts
 from streaks.models import RestDay
 
 HEATMAP_WEEKS = 53
-HOUR_GRID_DAYS = 365
 
 
 def years(history, joined):
@@ -126,31 +124,25 @@ def year_page(history, year, joined):
     }
 
 
-def session_starts(user, today, days=HOUR_GRID_DAYS):
-    """(weekday, hour) of each session's wall-clock start in the zone it was
-    logged in, over the last `days` days (one query)."""
-    rows = (
-        MassageSession.objects.for_user(user)
-        .filter(local_date__gt=today - dt.timedelta(days=days), local_date__lte=today)
-        .exclude(started_at=None)  # imported days with no time
-        .values_list("started_at", "timezone")
-    )
-    zones = {}
-    starts = []
-    for started_at, zone in rows:
-        tz = zones.get(zone) or zones.setdefault(zone, zoneinfo.ZoneInfo(zone))
-        local = started_at.astimezone(tz)
-        starts.append((local.weekday(), local.hour))
-    return starts
+def hours(starts, today):
+    """(weekday, hour) of each start (from history.session_starts) up to today,
+    on the clock of the zone it was logged in."""
+    return [
+        (local.weekday(), local.hour)
+        for local in (
+            started_at.astimezone(zoneinfo.ZoneInfo(zone))
+            for day, started_at, zone in starts
+            if day <= today
+        )
+    ]
 
 
-def statistics(user, history, stats, insights, span):
-    """Every picture on /streaks/ (one query for the hours, one for the slots)."""
+def statistics(history, stats, insights, span, starts, slots):
+    """Every picture on /streaks/ (no query)."""
     today = history.today
     practice = list(history.days)
-    slots = user.preferred_slots()
-    hours = charts.hour_grid(session_starts(user, today), charts.preferred_cells(slots))
-    hours["cells"] = hour_cells(hours)
+    grid = charts.hour_grid(hours(starts, today), charts.preferred_cells(slots))
+    grid["cells"] = hour_cells(grid)
     recent = charts.weekday_chart(practice, today, 12)
     year = charts.weekday_chart(practice, today, 52)
     return {
@@ -159,7 +151,7 @@ def statistics(user, history, stats, insights, span):
         "minutes": charts.minutes_chart(history.days, today, span),
         "strength": charts.strength_charts(stats),
         "best_streaks": charts.best_streaks(stats.runs, today),
-        "hours": hours,
+        "hours": grid,
         "has_slots": bool(slots),
         "comfort": charts.comfort_chart(history.days, today),
         "comfort_techniques": charts.comfort_bars(insights["techniques"]),

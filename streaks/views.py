@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
@@ -123,6 +125,8 @@ def _statistics(user, today, span="week"):
     stats = loaded.streaks()
     weeks = presentation.weekly_totals(loaded)
     insights = presentation.comfort_insights(*history.recent_comfort(user, today))
+    slots = user.preferred_slots()
+    starts = history.session_starts(user, today)
     return {
         "user": user,
         "today": today,
@@ -134,20 +138,20 @@ def _statistics(user, today, span="week"):
         "weeks": weeks,
         "comfort_trend": presentation.comfort_trend(weeks),
         "insights": insights,
-        "on_time": _on_time(user, today),
+        "on_time": _on_time(slots, starts, today, user.tzinfo),
         "total_sessions": sum(day.sessions for day in loaded.days.values()),
         "total_minutes": sum(day.minutes for day in loaded.days.values()),
-        "pictures": pictures.statistics(user, loaded, stats, insights, span),
+        "pictures": pictures.statistics(loaded, stats, insights, span, starts, slots),
     }
 
 
-def _on_time(user, today):
-    """Share of the last 90 days' sessions that kept a preferred time (two queries)."""
-    slots = user.preferred_slots()
+def _on_time(slots, starts, today, tz):
+    """Share of the last 90 days' sessions that kept a preferred time."""
     if not slots:
         return None
-    starts = history.recent_starts(user, today)
-    rate, best, counts = schedule.on_time_rate(starts, slots, user.tzinfo)
+    since = today - dt.timedelta(days=history.INSIGHT_DAYS)
+    recent = [started_at for day, started_at, _ in starts if day > since]
+    rate, best, counts = schedule.on_time_rate(recent, slots, tz)
     return {"rate": presentation.percent(rate), "best": best, "counts": counts}
 
 
