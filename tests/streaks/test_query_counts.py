@@ -74,13 +74,24 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
         "/sessions/?page=100",
         "/sessions/?date=2026-11-25",
         "/sessions/?month=2026-11",
+        # The pages with forms.
+        "/sessions/new/",
+        "edit",
+        "/sessions/techniques/",
+        "/sessions/guide/",
+        "/streaks/rest-days/",
+        "/accounts/times/",
+        "/accounts/settings/",
+        "/accounts/export/",
     ],
 )
-def test_pictures_and_the_list_run_the_same_queries_for_1_or_3650_sessions(
+def test_every_page_runs_the_same_queries_for_1_or_3650_sessions(
     alice_client, alice, charlie, django_assert_max_num_queries, url
 ):
     add_daily_sessions(alice, 1)
     add_daily_sessions(charlie, 3650)
+    if url == "edit":
+        url = MassageSession.objects.get(user=alice).get_absolute_url()
     with time_machine.travel(NOW, tick=False):
         with CaptureQueriesContext(connection) as small:
             first = alice_client.get(url)
