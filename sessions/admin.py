@@ -11,6 +11,11 @@ class TechniqueAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a technique to another account would leave both accounts'
+        # cached pages stale (only the new owner's versions move).
+        return ("user",) if obj else ()
+
 
 @admin.register(MassageSession)
 class MassageSessionAdmin(admin.ModelAdmin):
@@ -38,3 +43,7 @@ class MassageSessionAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A session stays with its account (see TechniqueAdmin).
+        return self.readonly_fields + (("user",) if obj else ())

@@ -16,12 +16,21 @@ weeks, not years."""
 from django.core.cache import cache
 
 TIMEOUT = 60 * 60
+# Bump when the shape of what is cached changes (History's Day, a fragment's
+# template), so app servers on a new release never read an old release's entries.
+SCHEMA = 2
 
 
 def _key(user, *bits):
     return ":".join(
         str(bit)
-        for bit in ("streaks", user.pk, int(user.date_joined.timestamp()), *bits)
+        for bit in (
+            "streaks",
+            SCHEMA,
+            user.pk,
+            int(user.date_joined.timestamp()),
+            *bits,
+        )
     )
 
 
@@ -42,12 +51,12 @@ def get_or_build(user, today, part, build):
     return value
 
 
-def get_older_days(user, since):
-    """The user's days before `since` (history.load), or None."""
-    return cache.get(_key(user, "older", user.history_version, since.isoformat()))
+def get_older_days(user, before):
+    """The user's days before the date `before` (history.load), or None."""
+    return cache.get(_key(user, "older", user.history_version, before.isoformat()))
 
 
-def set_older_days(user, since, days):
+def set_older_days(user, before, days):
     cache.set(
-        _key(user, "older", user.history_version, since.isoformat()), days, TIMEOUT
+        _key(user, "older", user.history_version, before.isoformat()), days, TIMEOUT
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import localtime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
-from streaks.signals import bump_data_version
+from streaks.signals import bump_versions
 
 ROUTINE = ["warm-up", "arch", "toes", "ankle", "heel"]
 EXTRAS = ["roller", "ball", "soak", "oil"]
@@ -116,5 +116,5 @@ def build_history(
     )
     user.timezone = zones[1]
     user.save(update_fields=["timezone"])
-    bump_data_version(user.pk)  # bulk writes send no signals
+    bump_versions(user.pk)  # bulk writes send no signals
     return len(created), RestDay.objects.filter(user=user).count()

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -44,21 +44,21 @@ class History:
         return engine.compute(self.days, self.rest, self.today, self.weekly_target)
 
 
-# Sessions and rest days added or removed this many days back or later leave the
-# older days (before older_days_end) as they were: signals.py bumps the user's
-# history_version for any other change.
+# A session or rest day added this many days back or later leaves the older days
+# as they were: signals.py bumps the user's history_version for any other change.
 RECENT_DAYS = 7
 
 
 def is_recent(day):
-    """Whether a new or deleted session or rest day on `day` keeps the older days
-    cached. UTC's date, not the user's: older_days_end leaves weeks of margin."""
+    """Whether a session or rest day added on `day` leaves the older days alone.
+    UTC's date, not the user's, which is at most two days off (zone and day
+    start): first_recent_day is at least 28 days back."""
     return day >= timezone.now().date() - dt.timedelta(days=RECENT_DAYS)
 
 
-def older_days_end(today):
-    """The first day after the cached older days: the first of last month, at
-    least 28 days before today, so far from RECENT_DAYS."""
+def first_recent_day(today):
+    """The first day load reads every time: the first of last month, 28 to 62
+    days before today. The days before it are the cached older days."""
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
@@ -67,28 +67,27 @@ def load(user, today):
 
     The first page after logging a session rebuilds its figures, and at ten
     years reading every day took most of that time. So the days before
-    older_days_end come from the cache (cache.py) and only the weeks since are
+    first_recent_day come from the cache (cache.py) and only the weeks since are
     read; a cache miss reads everything."""
-    since = older_days_end(today)
-    older = cache.get_older_days(user, since)
+    recent = first_recent_day(today)
+    older = cache.get_older_days(user, before=recent)
     if older is None:
         days, rest = _days(user), _rest(user)
         older = (
-            {day: row for day, row in days.items() if day < since},
-            {day: row for day, row in rest.items() if day < since},
+            {day: row for day, row in days.items() if day < recent},
+            {day: row for day, row in rest.items() if day < recent},
         )
-        cache.set_older_days(user, since, older)
+        cache.set_older_days(user, recent, older)
     else:
-        days = older[0] | _days(user, since)
-        rest = older[1] | _rest(user, since)
+        days = older[0] | _days(user, since=recent)
+        rest = older[1] | _rest(user, since=recent)
     return History(today=today, days=days, rest=rest, weekly_target=user.weekly_target)
 
 
 def _days(user, since=None):
-    """Practice days, oldest first, read straight from the cursor. Through the
-    queryset Django converts each value with a call of its own, which doubled
-    the cost of ten years; the only conversion needed is SQLite's dates, which
-    come as ISO text."""
+    """Practice days, oldest first, read straight from the cursor: both
+    databases give the dates and counts as Python values already, and the
+    queryset's per-value converters cost half again as much at ten years."""
     sessions = MassageSession.objects.for_user(user)
     if since is not None:
         sessions = sessions.filter(local_date__gte=since)
@@ -103,12 +102,10 @@ def _days(user, since=None):
         .order_by("local_date")
         .values_list("local_date", "n", "minutes", "comfort_sum", "rated")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(*rows.query.sql_with_params())
-        rows = cursor.fetchall()
-    if rows and isinstance(rows[0][0], str):
-        rows = [(dt.date.fromisoformat(row[0]), *row[1:]) for row in rows]
-    return {row[0]: Day._make(row) for row in rows}
+    sql, params = rows.query.get_compiler(rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: Day._make(row) for row in cursor.fetchall()}
 
 
 def _rest(user, since=None):

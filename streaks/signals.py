@@ -1,7 +1,7 @@
 """Keep derived figures fresh: any change to what a user logged bumps their
 data version, which is part of every cache key for their pages, and, unless it
-is a session or rest day added or removed on one of the last few days, their
-history version, which keys the older days (history.load).
+is a session or rest day added on one of the last few days, their history
+version, which keys the older days (history.load).
 
 The logbook does not know about statistics (imports point streaks -> sessions),
 so streaks listens to its signals here. Bulk writes (seed_demo, imports) bump
@@ -20,32 +20,29 @@ from streaks import history
 from streaks.models import RestDay
 
 
-def bump_data_version(user_id, older_days=True):
-    """`older_days=False` only for a change that cannot reach the older days
-    history.load keeps cached: a session or rest day added or removed within
-    history.RECENT_DAYS, or a technique or preferred time."""
+def bump_versions(user_id, *, older_days=True):
+    """Bump the user's data version, and their history version unless
+    `older_days` is False: only for a change that cannot reach the older days
+    history.load keeps cached (a session or rest day added within
+    history.RECENT_DAYS, a technique or a preferred time). Anything that writes
+    sessions or rest days without signals (bulk_create, update) calls this."""
     versions = {"data_version": F("data_version") + 1}
     if older_days:
         versions["history_version"] = F("history_version") + 1
     get_user_model().objects.filter(pk=user_id).update(**versions)
 
 
-def _day(instance):
-    return (
-        instance.local_date if isinstance(instance, MassageSession) else instance.date
-    )
-
-
 def _logged_saved(sender, instance, created, **kwargs):
-    """A session or rest day saved: an edit may have moved it from any day."""
-    older = not (created and history.is_recent(_day(instance)))
-    bump_data_version(instance.user_id, older_days=older)
+    """A session or rest day saved: a new one on a recent day leaves the older
+    days alone; an edit may have moved it from any day."""
+    day = instance.local_date if sender is MassageSession else instance.date
+    bump_versions(instance.user_id, older_days=not (created and history.is_recent(day)))
 
 
 def _other_saved(sender, instance, **kwargs):
     """A technique or preferred time: not part of the days in history.load."""
     if instance.user_id is not None:
-        bump_data_version(instance.user_id, older_days=False)
+        bump_versions(instance.user_id, older_days=False)
     else:
         # A built-in technique, changed in the admin (rare): it shows on every
         # user's log form and statistics.
@@ -57,16 +54,17 @@ def _deleted(sender, instance, origin=None, **kwargs):
     User = get_user_model()
     if isinstance(origin, User) or getattr(origin, "model", None) is User:
         return
-    if isinstance(instance, MassageSession | RestDay):
-        older = not history.is_recent(_day(instance))
-        bump_data_version(instance.user_id, older_days=older)
+    if sender in (MassageSession, RestDay):
+        # Always the older days too: the row in hand may be older than the one
+        # deleted (another tab may have moved the session to another day).
+        bump_versions(instance.user_id)
     else:
         _other_saved(sender, instance)
 
 
 def _session_techniques_changed(sender, instance, action, reverse, **kwargs):
     if action.startswith("post_") and not reverse:
-        bump_data_version(instance.user_id, older_days=False)
+        bump_versions(instance.user_id, older_days=False)
 
 
 def _rest_day_note(sender, user, day, **kwargs):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import PreferredTime, User
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
-from streaks.signals import bump_data_version
+from streaks.signals import bump_versions
 
 PENDING_MAX_AGE = 60 * 60  # seconds an uploaded file waits for its "Import"
 
@@ -184,7 +184,7 @@ def run(user, parsed, habit=0):
                 for t in result.preferred_times
             ]
         )
-        bump_data_version(user.pk)
+        bump_versions(user.pk)
     return result
 
 

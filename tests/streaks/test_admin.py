@@ -3,7 +3,9 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import PreferredTime, User
+from sessions.models import Technique
 from streaks.models import ReminderSend
+from tests.factories import log_session
 
 
 def test_an_administrator_sees_failed_reminders_with_their_error(client, alice):
@@ -26,3 +28,18 @@ def test_an_administrator_sees_failed_reminders_with_their_error(client, alice):
     assert "SMTPServerDisconnected: gone" in detail.content.decode()
     # A record of what was sent: nobody adds or edits one by hand.
     assert client.get("/admin/streaks/remindersend/add/").status_code == 403
+
+
+def test_an_administrator_cannot_move_a_session_or_technique_to_another_account(
+    client, alice, charlie
+):
+    session = log_session(alice, dt.datetime(2026, 6, 10, 20))
+    technique = Technique.objects.create(user=alice, name="Heel rock")
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "x"))
+    for url in (
+        f"/admin/logbook/massagesession/{session.pk}/change/",
+        f"/admin/logbook/technique/{technique.pk}/change/",
+    ):
+        page = client.get(url).content.decode()
+        assert 'name="user"' not in page  # shown, not editable
+        assert "alice" in page

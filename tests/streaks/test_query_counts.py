@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import localtime
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
-from streaks.signals import bump_data_version
+from streaks.signals import bump_versions
 from tests.html import figures, form_values, text
 
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
@@ -57,7 +57,7 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
         add_daily_sessions(charlie, 3650)
         MassageSession.objects.filter(user=charlie).update(user=alice)
         RestDay.objects.filter(user=charlie).delete()
-        bump_data_version(alice.pk)  # a bulk update sends no signals
+        bump_versions(alice.pk)  # a bulk update sends no signals
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = alice_client.get(url)
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_every_page_runs_the_same_queries_for_1_or_3650_sessions(
         assert len(small.captured_queries) <= QUERY_BUDGET
 
         MassageSession.objects.filter(user=charlie).update(user=alice)
-        bump_data_version(alice.pk)  # a bulk update sends no signals
+        bump_versions(alice.pk)  # a bulk update sends no signals
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = alice_client.get(url)
     assert response.status_code == 200
@@ -151,7 +151,7 @@ def test_the_cached_dashboard_form_posts_with_a_valid_csrf_token(csrf_client, al
 def test_saving_a_user_loaded_before_a_write_keeps_the_newer_version(alice):
     stale = type(alice).objects.get(pk=alice.pk)
     add_daily_sessions(alice, 1)
-    bump_data_version(alice.pk)
+    bump_versions(alice.pk)
     stale.weekly_target = 4
     stale.save()
     alice.refresh_from_db()
