@@ -378,7 +378,7 @@ def strength_charts(stats: engine.Stats):
     scores = stats.strength_by_day
     if not scores:
         return None
-    first = stats.runs[0].start  # the first practice day
+    first = stats.strength_from
     last = first + dt.timedelta(days=len(scores) - 1)
 
     def value(day):

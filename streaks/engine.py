@@ -25,7 +25,8 @@ Definitions
 - Habit strength (after the Loop Habit Tracker score): m = 0.5 ** (sqrt(N/7)/13);
   from the first practice day to the anchor, a rest day leaves the score alone,
   any other day does score = score * m + v * (1 - m) where
-  v = min(1, practice days in the 7 days ending that day / N).
+  v = min(1, practice days in the 7 days ending that day / N). The figure is
+  the anchor's score as a whole percent; ``strength_by_day`` keeps every day's.
 - Last break: with no current streak, how the most recent run ended; with a
   current streak, how the run before it ended. ``gap_day`` is the first day
   after the run's trailing rest days that is not active; ``ended_on`` is the
@@ -77,7 +78,9 @@ class Stats:
     habit_strength: int
     runs: list[Run]
     last_break: Break | None
-    # The strength (0..1) at the end of each day from the first practice day on.
+    # The strength (0..1) at the end of each day from `strength_from`, the first
+    # practice day (None without practice), to the anchor.
+    strength_from: date | None
     strength_by_day: list[float]
 
 
@@ -234,10 +237,6 @@ class _Dates:
             scores.append(score)
         return scores
 
-    def habit_strength(self, weekly_target: int) -> float:
-        scores = self.strength_by_day(weekly_target)
-        return scores[-1] if scores else 0.0
-
 
 # -- public API ----------------------------------------------------------------
 
@@ -259,6 +258,9 @@ def compute(
         if longest is None or run.days >= longest.days:
             longest = run
     strength_by_day = dates.strength_by_day(weekly_target)
+    first_practice = (
+        date.fromordinal(dates.practice_sorted[0]) if dates.practice_sorted else None
+    )
     strength = round(strength_by_day[-1] * 100) if strength_by_day else 0
     return Stats(
         today=today,
@@ -273,6 +275,7 @@ def compute(
         habit_strength=min(100, max(0, strength)),
         runs=all_runs,
         last_break=dates.last_break(),
+        strength_from=first_practice,
         strength_by_day=strength_by_day,
     )
 

@@ -29,7 +29,8 @@ def consistency(practice, rest, today, window):
 
 def habit_strength(practice, rest, today, target):
     """The unrounded score (compute rounds it to a percent)."""
-    return _Dates(practice, rest, today).habit_strength(target)
+    scores = _Dates(practice, rest, today).strength_by_day(target)
+    return scores[-1] if scores else 0.0
 
 
 def d(iso: str) -> date:
@@ -183,6 +184,7 @@ def naive_stats(practice_dates, rest_dates, today, target):
         habit_strength=min(100, max(0, round(score * 100))),
         runs=all_runs,
         last_break=last_break,
+        strength_from=min(practice) if practice else None,
         strength_by_day=scores,
     ), score
 
@@ -267,6 +269,7 @@ def test_empty_history_has_no_streak_and_zero_figures():
         habit_strength=0,
         runs=[],
         last_break=None,
+        strength_from=None,
         strength_by_day=[],
     )
 
