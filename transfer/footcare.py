@@ -190,14 +190,8 @@ def _whole(value, where, field, low, high, optional=False):
     return value
 
 
-@functools.cache
-def _known_zone(name):
-    # zoneinfo.available_timezones() walks the zone files on every call.
-    return timezones.is_valid(name)
-
-
 def _zone(value, where):
-    if not isinstance(value, str) or len(value) > 64 or not _known_zone(value):
+    if not isinstance(value, str) or len(value) > 64 or not timezones.is_valid(value):
         raise BadFile(f"Entry {where}: “{str(value)[:64]}” is not a known time zone.")
     return timezones.canonical(value)
 
