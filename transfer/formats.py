@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -384,14 +383,13 @@ def _loop_habit_names(archive, member):
 
 
 def _loop_database(data, limits):
-    folder = tempfile.mkdtemp(prefix="footcare-import-")
-    try:
+    with tempfile.TemporaryDirectory(
+        prefix="footcare-import-", ignore_cleanup_errors=True
+    ) as folder:
         path = os.path.join(folder, "loop.db")
         with open(path, "wb") as file:
             file.write(data)
         return _read_loop_database(path, limits)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _read_loop_database(path, limits):
