@@ -34,10 +34,6 @@ request_logger = logging.getLogger("footcare.request")
 slow_query_logger = logging.getLogger("footcare.slow_query")
 
 
-def new_request_id():
-    return uuid.uuid4().hex
-
-
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to every record ("-" outside a request)."""
 
@@ -100,7 +96,7 @@ class SlowQueryLogger:
 
 
 def _sane(incoming):
-    return incoming if SANE_ID.fullmatch(incoming or "") else new_request_id()
+    return incoming if SANE_ID.fullmatch(incoming or "") else uuid.uuid4().hex
 
 
 # The id is set when the request starts and cleared when the response is closed,
