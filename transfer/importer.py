@@ -70,17 +70,12 @@ class Plan:
         )
 
 
-def _existing_days(user):
+def plan(user, parsed, habit=0):
+    """What importing `parsed` (its habit number `habit`) would add for `user`."""
     logged = set(
         MassageSession.objects.for_user(user).values_list("local_date", flat=True)
     )
     rested = set(RestDay.objects.for_user(user).values_list("date", flat=True))
-    return logged, rested
-
-
-def plan(user, parsed, habit=0):
-    """What importing `parsed` (its habit number `habit`) would add for `user`."""
-    logged, rested = _existing_days(user)
     if parsed.footcare is not None:
         return _plan_footcare(user, parsed.footcare, logged, rested)
     chosen = parsed.habits[habit]
