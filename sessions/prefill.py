@@ -55,13 +55,8 @@ def initial_from_query(query, form):
     prefill = PrefillForm(query, today=today)
     prefill.is_valid()  # every valid parameter applies, whatever the others hold
     found = prefill.cleaned_data
-    initial = {}
-    if found.get("date"):
-        initial["date"] = found["date"]
-    if found.get("start"):
-        initial["start_time"] = found["start"]
-    if found.get("minutes"):
-        initial["duration_minutes"] = found["minutes"]
+    fields = {"date": "date", "start": "start_time", "minutes": "duration_minutes"}
+    initial = {field: found[name] for name, field in fields.items() if found.get(name)}
     ids = technique_ids(query.getlist("techniques"))
     if ids:
         choosable = form.fields["techniques"].queryset.filter(pk__in=ids)
