@@ -201,14 +201,9 @@ def _settings(raw):
     settings = {}
     if "timezone" in raw:
         settings["timezone"] = _zone(raw["timezone"], "settings")
-    if "day_start_hour" in raw:
-        settings["day_start_hour"] = _whole(
-            raw["day_start_hour"], "settings", "day_start_hour", 0, 23
-        )
-    if "weekly_target" in raw:
-        settings["weekly_target"] = _whole(
-            raw["weekly_target"], "settings", "weekly_target", 1, 7
-        )
+    for name, low, high in (("day_start_hour", 0, 23), ("weekly_target", 1, 7)):
+        if name in raw:
+            settings[name] = _whole(raw[name], "settings", name, low, high)
     if "email_reminders" in raw:
         if not isinstance(raw["email_reminders"], bool):
             raise BadFile("Entry settings: “email_reminders” must be true or false.")
