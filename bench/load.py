@@ -315,8 +315,7 @@ def run_locust(args, servers, users_file):
             f"{row['Name'][:41]:<42}{row['Request Count']:>7}{row['Failure Count']:>5}"
             f"{float(row['Requests/s']):>8.1f}{row['50%']:>6}{row['95%']:>6}{row['99%']:>6}"
         )
-    logged = json.loads(logged_file.read_text()) if logged_file.exists() else []
-    return logged
+    return json.loads(logged_file.read_text()) if logged_file.exists() else []
 
 
 def check_nothing_lost(logged):
