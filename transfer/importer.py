@@ -145,17 +145,10 @@ def run(user, parsed, habit=0):
             for name, value in result.settings.items():
                 setattr(user, name, value)
             user.save(update_fields=list(result.settings))
+        # Each technique as the file describes it: name, how_to, archived.
         Technique.objects.bulk_create(
-            [
-                Technique(user=user, name=t["name"], how_to=t["how_to"])
-                for t in result.techniques
-            ]
+            [Technique(user=user, **t) for t in result.techniques]
         )
-        if any(t["archived"] for t in result.techniques):
-            Technique.objects.filter(
-                user=user,
-                name__in=[t["name"] for t in result.techniques if t["archived"]],
-            ).update(archived=True)
         if parsed.footcare is not None:
             ids = {
                 name.casefold(): pk
