@@ -6,23 +6,9 @@ from collections import defaultdict
 
 from django.urls import reverse
 
+from accounts import localtime
 from sessions.models import MassageSession
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 PRESSURES = dict(MassageSession.Pressure.choices)
 
 
@@ -45,14 +31,13 @@ def rows(values, user_zone):
         techniques[session_id].append((technique_id, name))
     rows = []
     for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
-        month = MONTHS[day.month - 1]
         rows.append(
             {
                 "edit": reverse("sessions:edit", args=[pk]),
                 "delete": reverse("sessions:delete", args=[pk]),
                 "iso": day.isoformat(),
-                "day": f"{WEEKDAYS[day.weekday()]} {day.day} {month[:3]} {day.year}",
-                "long_day": f"{day.day} {month} {day.year}",
+                "day": localtime.day_name(day),
+                "long_day": localtime.long_date(day),
                 # Days imported from apps that keep only the day have no time,
                 # duration or comfort: "not recorded".
                 "time": (

@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from accounts.localtime import DAY_NAMES, MONTH_NAMES, day_name
 from streaks import engine
 
 WIDTH = 360  # every chart's width, in px
@@ -27,21 +28,12 @@ CELL = 16
 PITCH = 19
 HEATMAP_TOP = 18  # room for the month labels
 WEEKDAY_LABELS = ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun"))
-WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# English names, whatever the server's locale (and strftime is slow).
-MONTH_SHORT = (
-    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()  # noqa: SIM905
-)
+WEEKDAY_SHORT = tuple(name[:3] for name in DAY_NAMES)
+MONTH_SHORT = tuple(name[:3] for name in MONTH_NAMES)
 
 
 def plural(n, word):
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def day_name(day):
-    """Wed 25 Nov 2026"""
-    weekday, month = WEEKDAY_SHORT[day.weekday()], MONTH_SHORT[day.month - 1]
-    return f"{weekday} {day.day} {month} {day.year}"
 
 
 def level(minutes):

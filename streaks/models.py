@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.db import models
 
-from streaks import charts
-
 
 class RestDayQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -39,12 +37,6 @@ class RestDay(models.Model):
 
     def __str__(self):
         return f"{self.date} (rest)"
-
-    @property
-    def day_name(self):
-        """Wed 25 Nov 2026 (a plain f-string: the date filter's translated names
-        made a page of rest days slow)."""
-        return charts.day_name(self.date)
 
 
 class ReminderSend(models.Model):

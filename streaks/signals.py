@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
@@ -87,8 +88,8 @@ def _say_rest_day_is_now_practice(sender, request, session, **kwargs):
     if RestDay.objects.for_user(session.user).filter(date=day).exists():
         messages.info(
             request,
-            f"{day:%A %-d %B} was a rest day: with this session it is now a "
-            "practice day.",
+            f"{date_format(day, 'l j F')} was a rest day: with this session it "
+            "is now a practice day.",
         )
 
 

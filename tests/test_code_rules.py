@@ -14,7 +14,7 @@ PURE = {
     "streaks/engine.py": set(),
     "accounts/localtime.py": set(),
     "accounts/schedule.py": {"accounts.localtime"},
-    "streaks/charts.py": {"streaks.engine"},
+    "streaks/charts.py": {"streaks.engine", "accounts.localtime"},
 }
 
 
