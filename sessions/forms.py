@@ -159,11 +159,10 @@ class SessionForm(forms.ModelForm, SessionStartForm):
         choosable = Technique.objects.available_to(user).active()
         if instance.pk:
             # Archived techniques stay ticked on the sessions that used them.
-            # A subquery, not a join: joining every session's techniques and
-            # taking DISTINCT cost 50 ms at ten years.
-            used = instance.techniques.through.objects.filter(massagesession=instance)
+            # A subquery, not a join over every session's techniques with
+            # DISTINCT, which cost 50 ms at ten years.
             choosable = Technique.objects.available_to(user).filter(
-                Q(archived=False) | Q(pk__in=used.values("technique_id"))
+                Q(archived=False) | Q(pk__in=instance.techniques.values("pk"))
             )
             start = instance.local_start
             if start is None:  # imported without a time: the form asks for one

@@ -12,7 +12,7 @@ from sessions.models import MassageSession
 PRESSURES = dict(MassageSession.Pressure.choices)
 
 
-def rows(values, user_zone):
+def session_rows(values, user_zone):
     """Sessions as finished text for templates/sessions/session_row.html, from
     ``MassageSessionQuerySet.rows()`` values (one query for the techniques).
 
@@ -20,18 +20,18 @@ def rows(values, user_zone):
     the page people page through, and this keeps it a few milliseconds at any
     length of history."""
     values = list(values)
-    techniques = defaultdict(list)
-    for session_id, technique_id, name in (
+    names = defaultdict(list)
+    for session_id, name in (
         MassageSession.techniques.through.objects.filter(
             massagesession_id__in=[row[0] for row in values]
         )
         .order_by("technique__position", "technique__name")
-        .values_list("massagesession_id", "technique_id", "technique__name")
+        .values_list("massagesession_id", "technique__name")
     ):
-        techniques[session_id].append((technique_id, name))
-    rows = []
+        names[session_id].append(name)
+    shown = []
     for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
-        rows.append(
+        shown.append(
             {
                 "edit": reverse("sessions:edit", args=[pk]),
                 "delete": reverse("sessions:delete", args=[pk]),
@@ -51,9 +51,8 @@ def rows(values, user_zone):
                     f"comfort {comfort}/5" if comfort else "comfort not recorded"
                 ),
                 "pressure": PRESSURES.get(pressure, "").lower(),
-                "techniques": ", ".join(name for _, name in techniques[pk]),
-                "technique_ids": [technique_id for technique_id, _ in techniques[pk]],
+                "techniques": ", ".join(names[pk]),
                 "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
             }
         )
-    return rows
+    return shown

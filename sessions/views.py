@@ -158,7 +158,7 @@ def session_list(request):
     query.pop("page", None)
     context.update(
         page=page,
-        rows=listing.rows(page.object_list, request.user.timezone),
+        rows=listing.session_rows(page.object_list, request.user.timezone),
         query=query.urlencode(),
     )
     return render(request, "sessions/session_list.html", context)

@@ -139,7 +139,7 @@ def hours(starts, today):
     ]
 
 
-def statistics(history, stats, insights, span, starts, slots):
+def statistics(history, stats, *, insights, span, starts, slots):
     """Every picture on /streaks/ (no query)."""
     today = history.today
     practice = list(history.days)

@@ -68,7 +68,7 @@ def _dashboard_summary(user, today):
     rendered fragments: cached per data version (see cache.py)."""
     loaded = history.load(user, today)
     stats = loaded.streaks()
-    recent = listing.rows(
+    recent = listing.session_rows(
         MassageSession.objects.for_user(user).newest_first().rows()[:RECENT_SESSIONS],
         user.timezone,
     )
@@ -82,7 +82,7 @@ def _dashboard_summary(user, today):
         ),
         "rest_today_id": loaded.rest.get(today, (None, None))[1],
     }
-    ticked = recent[0]["technique_ids"] if recent else default_techniques(user)
+    ticked = default_techniques(user)
     form = SessionForm(user=user, initial=new_session_initial(user, None, None, ticked))
     return {
         "card": card,
@@ -141,7 +141,9 @@ def _statistics(user, today, span="week"):
         "on_time": _on_time(slots, starts, today, user.tzinfo),
         "total_sessions": sum(day.sessions for day in loaded.days.values()),
         "total_minutes": sum(day.minutes for day in loaded.days.values()),
-        "pictures": pictures.statistics(loaded, stats, insights, span, starts, slots),
+        "pictures": pictures.statistics(
+            loaded, stats, insights=insights, span=span, starts=starts, slots=slots
+        ),
     }
 
 
