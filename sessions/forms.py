@@ -50,11 +50,15 @@ class TechniquesField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def default_techniques(user):
-    """Tick what the user did last time; a newcomer starts with the basic routine."""
-    last = MassageSession.objects.for_user(user).newest_first().first()
+def default_techniques(user, last=None):
+    """Tick what the user did last time (`last`: the latest session's technique
+    ids, when the caller has them); a newcomer starts with the basic routine."""
+    if last is None:
+        session = MassageSession.objects.for_user(user).newest_first().first()
+        if session is not None:
+            last = [technique.pk for technique in session.techniques.all()]
     if last is not None:
-        return [technique.pk for technique in last.techniques.all()]
+        return list(last)
     return list(
         Technique.objects.filter(user__isnull=True, key__in=BASIC_ROUTINE).values_list(
             "pk", flat=True

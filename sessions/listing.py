@@ -20,15 +20,15 @@ def session_rows(values, user_zone):
     the page people page through, and this keeps it a few milliseconds at any
     length of history."""
     values = list(values)
-    names = defaultdict(list)
-    for session_id, name in (
+    techniques = defaultdict(list)
+    for session_id, technique_id, name in (
         MassageSession.techniques.through.objects.filter(
             massagesession_id__in=[row[0] for row in values]
         )
         .order_by("technique__position", "technique__name")
-        .values_list("massagesession_id", "technique__name")
+        .values_list("massagesession_id", "technique_id", "technique__name")
     ):
-        names[session_id].append(name)
+        techniques[session_id].append((technique_id, name))
     shown = []
     for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
         shown.append(
@@ -51,7 +51,8 @@ def session_rows(values, user_zone):
                     f"comfort {comfort}/5" if comfort else "comfort not recorded"
                 ),
                 "pressure": PRESSURES.get(pressure, "").lower(),
-                "techniques": ", ".join(names[pk]),
+                "techniques": ", ".join(name for _, name in techniques[pk]),
+                "technique_ids": [technique_id for technique_id, _ in techniques[pk]],
                 "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
             }
         )

@@ -82,7 +82,7 @@ def _dashboard_summary(user, today):
         ),
         "rest_today_id": loaded.rest.get(today, (None, None))[1],
     }
-    ticked = default_techniques(user)
+    ticked = default_techniques(user, recent[0]["technique_ids"] if recent else None)
     form = SessionForm(user=user, initial=new_session_initial(user, None, None, ticked))
     return {
         "card": card,
