@@ -2,6 +2,7 @@ import datetime as dt
 import json
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -30,13 +31,22 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-def _save_if_still_there(queryset, pk, save):
+def _save_if_still_there(queryset, pk, save, owner=None):
     """Call `save` with row `pk` of `queryset` locked; False, saving nothing, when
     the row was deleted since the page was loaded. The lock (PostgreSQL's row
     lock; SQLite's IMMEDIATE transaction holds the whole database) keeps a delete
     out until the edit is saved. Without it, Model.save() on a deleted row inserts
-    it again: an acknowledged delete undone."""
+    it again: an acknowledged delete undone.
+
+    With `owner`, that user's row is locked first. Saving a technique so takes
+    the rows in the order logging a session does (the owner's versions,
+    streaks/signals.py, then the techniques it links); the other way round,
+    archiving a technique while another tab logs a session with it deadlocked
+    on PostgreSQL. A session's edit keeps its delete's order: the session, then
+    the owner."""
     with transaction.atomic():
+        if owner is not None:
+            get_user_model().objects.select_for_update().filter(pk=owner.pk).exists()
         if not queryset.select_for_update().filter(pk=pk).exists():
             return False
         save()
@@ -232,7 +242,9 @@ def technique_rename(request, pk):
     if form.is_valid():
         mine = Technique.objects.filter(user=request.user)
         try:
-            saved = _save_if_still_there(mine, technique.pk, form.save)
+            saved = _save_if_still_there(
+                mine, technique.pk, form.save, owner=request.user
+            )
         except IntegrityError:  # the same name, given a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
         else:
@@ -254,7 +266,10 @@ def technique_archive(request, pk):
     technique.archived = request.POST.get("archived", "1") == "1"
     mine = Technique.objects.filter(user=request.user)
     if not _save_if_still_there(
-        mine, technique.pk, lambda: technique.save(update_fields=["archived"])
+        mine,
+        technique.pk,
+        lambda: technique.save(update_fields=["archived"]),
+        owner=request.user,
     ):
         messages.error(request, "That technique no longer exists.")
         return redirect("sessions:techniques")
