@@ -83,22 +83,37 @@ def _dashboard_summary(user, today):
         "rest_today_id": loaded.rest.get(today, (None, None))[1],
     }
     ticked = default_techniques(user, recent[0]["technique_ids"] if recent else None)
-    form = SessionForm(user=user, initial=new_session_initial(user, None, None, ticked))
     return {
         "card": card,
-        # Comfort comes first on the form, the other details fold under "More
-        # details" after the per-request date and time.
-        "log_form_comfort": render_to_string(
-            "sessions/log_form_comfort.html", {"form": form}
-        ),
-        "log_form_details": render_to_string(
-            "sessions/log_form_details.html", {"form": form}
-        ),
+        "log_form": _log_form_parts(user, ticked),
         "heatmap": render_to_string(
             "streaks/heatmap.html", pictures.recent_heatmap(loaded, user.date_joined)
         ),
         "recent": render_to_string("streaks/recent_sessions.html", {"recent": recent}),
     }
+
+
+def _log_form_parts(user, ticked):
+    """The log form's comfort buttons (first on the form) and the details that
+    fold under "More details", rendered (one query). They change only with the
+    techniques offered and ticked, so they are cached by those rather than by
+    the data version: logging a session like the last one keeps them."""
+    initial = new_session_initial(user, None, None, ticked)
+    form = SessionForm(user=user, initial=initial)
+    offered = list(form.fields["techniques"].queryset.values_list("pk", "name"))
+    return cache.get_or_build_for(
+        user,
+        "log-form",
+        (offered, sorted(initial.items())),
+        lambda: {
+            "comfort": render_to_string(
+                "sessions/log_form_comfort.html", {"form": form}
+            ),
+            "details": render_to_string(
+                "sessions/log_form_details.html", {"form": form}
+            ),
+        },
+    )
 
 
 @login_required
