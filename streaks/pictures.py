@@ -62,8 +62,10 @@ def remembered_html(format_string, *args):
 
 
 def _joined(pieces):
-    """Pieces of safe markup as one (format_html_join keeps them safe)."""
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
+    """Pieces of safe markup as one, kept safe by format_html: one call with a
+    "{}" a piece (format_html_join's call a piece took 1 ms for a year's days)."""
+    pieces = list(pieces) or [""]
+    return format_html("{}" * len(pieces), *pieces)
 
 
 def day_cells(grid):
