@@ -36,6 +36,16 @@ def _key(user, *bits):
     )
 
 
+def _get_or_set(key, build):
+    # Not cache.get_or_set: on a miss it reads the value back once more, a
+    # second unpickling on exactly the requests this cache is here to speed up.
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def get_or_build(user, today, part, build):
     key = _key(
         user,
@@ -46,11 +56,7 @@ def get_or_build(user, today, part, build):
         user.day_start_hour,
         user.weekly_target,
     )
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return _get_or_set(key, build)
 
 
 def get_or_build_for(user, part, inputs, build):
@@ -58,12 +64,7 @@ def get_or_build_for(user, part, inputs, build):
     values with a stable repr), whatever the data version: a write that leaves
     them as they were keeps it."""
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
-    key = _key(user, part, digest)
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return _get_or_set(_key(user, part, digest), build)
 
 
 def get_older_days(user, before):
