@@ -77,6 +77,9 @@ def delete_account(request):
     if form.is_valid():
         user = request.user
         with transaction.atomic():
+            # The account's row first, as logging a session takes it before the
+            # techniques it links; deleting cascades to the techniques first.
+            User.objects.select_for_update().filter(pk=user.pk).exists()
             user.delete()
         logout(request)
         messages.success(

@@ -2,7 +2,6 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from sessions import guide, listing, prefill
 from sessions.forms import (
     EARLIEST_DATE,
@@ -42,11 +42,10 @@ def _save_if_still_there(queryset, pk, save, owner=None):
     the rows in the order logging a session does (the owner's versions,
     streaks/signals.py, then the techniques it links); the other way round,
     archiving a technique while another tab logs a session with it deadlocked
-    on PostgreSQL. A session's edit keeps its delete's order: the session, then
-    the owner."""
+    on PostgreSQL. A session's edit and its delete both lock the session first."""
     with transaction.atomic():
         if owner is not None:
-            get_user_model().objects.select_for_update().filter(pk=owner.pk).exists()
+            User.objects.select_for_update().filter(pk=owner.pk).exists()
         if not queryset.select_for_update().filter(pk=pk).exists():
             return False
         save()
@@ -133,7 +132,10 @@ def session_delete(request, pk):
     session = get_object_or_404(MassageSession, pk=pk, user=request.user)
     if request.method == "POST":
         day = session.local_date
-        session.delete()
+        # Locked first, as an edit locks it: otherwise a delete and an edit that
+        # changes the techniques take the links and the session in opposite orders.
+        mine = MassageSession.objects.for_user(request.user)
+        _save_if_still_there(mine, session.pk, session.delete)
         messages.success(request, f"Session of {describe_day(day)} deleted.")
         return redirect("sessions:list")
     return render(request, "sessions/session_confirm_delete.html", {"session": session})

@@ -245,7 +245,10 @@ def test_an_edit_and_a_delete_at_once_never_undo_the_delete(catalog):
     editor, deleter = signed_in_client(alice), signed_in_client(alice)
     for day in range(1, ROUNDS + 1):
         session = log_session(alice, dt.datetime(2026, 3, day, 7, 0))
-        data = edit_data(session)
+        # Every other round the edit also swaps the techniques: it then deletes
+        # and inserts links, as the delete does.
+        swapped = [str(builtin("arch" if day % 2 else "warm-up").pk)]
+        data = edit_data(session, **({"techniques": swapped} if day % 2 else {}))
         results = at_once(
             lambda s=session, d=data: editor.post(f"/sessions/{s.pk}/edit/", d),
             lambda s=session: deleter.post(f"/sessions/{s.pk}/delete/"),
