@@ -14,7 +14,7 @@ class TechniqueAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Moving a technique to another account would leave both accounts'
         # cached pages stale (only the new owner's versions move).
-        return ("user",) if obj else ()
+        return self.readonly_fields + (("user",) if obj else ())
 
 
 @admin.register(MassageSession)

@@ -50,15 +50,16 @@ class TechniquesField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def default_techniques(user, last=None):
-    """Tick what the user did last time (`last`: the latest session's technique
-    ids, when the caller has them); a newcomer starts with the basic routine."""
-    if last is None:
+def default_techniques(user, last_ids=None):
+    """Tick what the user did last time (`last_ids`: the latest session's
+    technique ids, when the caller has them); a newcomer starts with the basic
+    routine."""
+    if last_ids is None:
         session = MassageSession.objects.for_user(user).newest_first().first()
         if session is not None:
-            last = [technique.pk for technique in session.techniques.all()]
-    if last is not None:
-        return list(last)
+            last_ids = [technique.pk for technique in session.techniques.all()]
+    if last_ids is not None:
+        return list(last_ids)
     return list(
         Technique.objects.filter(user__isnull=True, key__in=BASIC_ROUTINE).values_list(
             "pk", flat=True

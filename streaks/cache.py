@@ -11,7 +11,8 @@ old entries simply expire.
 
 The days before last month (history.load) have a version of their own, which
 logging a recent session leaves alone: the first page after it then reads
-weeks, not years."""
+weeks, not years. And a value that depends on a few known inputs only (the log
+form's rendered parts) is keyed by those inputs, whatever the data version."""
 
 import hashlib
 
@@ -59,7 +60,7 @@ def get_or_build(user, today, part, build):
     return _get_or_set(key, build)
 
 
-def get_or_build_for(user, part, inputs, build):
+def get_or_build_by_content(user, part, inputs, build):
     """Like get_or_build, for a value that depends only on `inputs` (plain
     values with a stable repr), whatever the data version: a write that leaves
     them as they were keeps it."""

@@ -102,13 +102,13 @@ def heatmap(days, rest, first, last, reasons=None):
             if day.day == 1 and first <= day <= last
         ]
         if firsts:
-            month_labels.append({"x": x, "text": f"{firsts[0]:%b}"})
+            month_labels.append({"x": x, "text": MONTH_SHORT[firsts[0].month - 1]})
         weeks += 1
         x += PITCH
         monday += dt.timedelta(weeks=1)
     # The first column's month too, when the next name leaves room for it.
     if not month_labels or month_labels[0]["x"] >= 2 * PITCH:
-        month_labels.insert(0, {"x": 0, "text": f"{first:%b}"})
+        month_labels.insert(0, {"x": 0, "text": MONTH_SHORT[first.month - 1]})
     return {
         "cells": cells,
         "months": month_labels,
@@ -244,7 +244,10 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str):
             return _monday(day)
 
         def names(start):
-            return f"{start.day}/{start.month}", f"Week of {start.day} {start:%b %Y}"
+            return (
+                f"{start.day}/{start.month}",
+                f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
+            )
 
     elif span == "month":
         starts = []
@@ -258,7 +261,10 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str):
             return day.replace(day=1)
 
         def names(start):
-            return f"{start:%b}", f"{start:%B %Y}"
+            return (
+                MONTH_SHORT[start.month - 1],
+                f"{MONTH_NAMES[start.month - 1]} {start.year}",
+            )
 
     else:
         first_year = min(days, default=today).year
@@ -381,7 +387,7 @@ def strength_charts(stats: engine.Stats):
     weeks = [last - dt.timedelta(weeks=back) for back in range(52, -1, -1)]
     recent_points = [(day, value(day)) for day in weeks]
     recent_labels = [
-        (i, f"{day:%b}")
+        (i, MONTH_SHORT[day.month - 1])
         for i, day in enumerate(weeks)
         if day.day <= 7 and 2 <= i <= len(weeks) - 3 and day.month % 2 == 1
     ]
@@ -392,11 +398,11 @@ def strength_charts(stats: engine.Stats):
     step = max(1, math.ceil(len(januaries) / 6))
     all_labels = [(i, str(year)) for i, year in januaries[::step]]
     if not all_labels:
-        all_labels = [(0, f"{first:%b %Y}")]
+        all_labels = [(0, f"{MONTH_SHORT[first.month - 1]} {first.year}")]
     percent_ticks = [0, 25, 50, 75, 100]
     year_ago = max(first, last - dt.timedelta(days=364))
     recent_rows = [
-        {"label": f"{day:%B %Y}", "value": value(day)}
+        {"label": f"{MONTH_NAMES[day.month - 1]} {day.year}", "value": value(day)}
         for day in _month_ends(year_ago, last)[-12:]
     ]
     return {
@@ -441,7 +447,7 @@ def comfort_chart(days, today, weeks=26):
     if not any(count for _, _, count in rows):
         return None
     labels = [
-        (i, f"{start.day} {start:%b}")
+        (i, f"{start.day} {MONTH_SHORT[start.month - 1]}")
         for i, (start, _, _) in enumerate(rows)
         if i % 6 == 1
     ]
@@ -453,7 +459,11 @@ def comfort_chart(days, today, weeks=26):
         x_labels=labels,
     )
     chart["rows"] = [
-        {"label": f"Week of {start.day} {start:%b %Y}", "value": avg, "sessions": n}
+        {
+            "label": f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
+            "value": avg,
+            "sessions": n,
+        }
         for start, avg, n in rows
     ]
     return chart
@@ -590,7 +600,10 @@ def best_streaks(runs: Sequence[engine.Run], today, count=10):
     else:
         marks = []
     if len(marks) < 2:
-        marks = [(first, f"{first:%b %Y}"), (today, f"{today:%b %Y}")]
+        marks = [
+            (first, f"{MONTH_SHORT[first.month - 1]} {first.year}"),
+            (today, f"{MONTH_SHORT[today.month - 1]} {today.year}"),
+        ]
     return {
         "width": WIDTH,
         "height": axis_y + 22,

@@ -64,8 +64,9 @@ def _log_form(user):
 
 
 def _dashboard_summary(user, today):
-    """What the dashboard derives from the history (five queries), partly as
-    rendered fragments: cached per data version (see cache.py)."""
+    """What the dashboard derives from the history, partly as rendered
+    fragments: cached per data version (see cache.py). Five queries, and one
+    more when the log form's parts are not cached."""
     loaded = history.load(user, today)
     stats = loaded.streaks()
     recent = listing.session_rows(
@@ -82,7 +83,8 @@ def _dashboard_summary(user, today):
         ),
         "rest_today_id": loaded.rest.get(today, (None, None))[1],
     }
-    ticked = default_techniques(user, recent[0]["technique_ids"] if recent else None)
+    last_ids = recent[0]["technique_ids"] if recent else None
+    ticked = default_techniques(user, last_ids=last_ids)
     return {
         "card": card,
         "log_form": _log_form_parts(user, ticked),
@@ -100,8 +102,10 @@ def _log_form_parts(user, ticked):
     the data version: logging a session like the last one keeps them."""
     initial = new_session_initial(user, None, None, ticked)
     form = SessionForm(user=user, initial=initial)
-    offered = list(form.fields["techniques"].queryset.values_list("pk", "name"))
-    return cache.get_or_build_for(
+    techniques = form.fields["techniques"]
+    offered = list(techniques.queryset.values_list("pk", "name"))
+    techniques.choices = offered  # rendered from the very rows in the key
+    return cache.get_or_build_by_content(
         user,
         "log-form",
         (offered, sorted(initial.items())),
