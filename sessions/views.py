@@ -31,12 +31,12 @@ def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-def _save_if_still_there(queryset, pk, save, owner=None):
-    """Call `save` with row `pk` of `queryset` locked; False, saving nothing, when
-    the row was deleted since the page was loaded. The lock (PostgreSQL's row
-    lock; SQLite's IMMEDIATE transaction holds the whole database) keeps a delete
-    out until the edit is saved. Without it, Model.save() on a deleted row inserts
-    it again: an acknowledged delete undone.
+def _write_if_still_there(queryset, pk, write, owner=None):
+    """Call `write` (a save or a delete) with row `pk` of `queryset` locked;
+    False, writing nothing, when the row was deleted since the page was loaded.
+    The lock (PostgreSQL's row lock; SQLite's IMMEDIATE transaction holds the
+    whole database) keeps a delete out until the edit is saved. Without it,
+    Model.save() on a deleted row inserts it again: an acknowledged delete undone.
 
     With `owner`, that user's row is locked first. Saving a technique so takes
     the rows in the order logging a session does (the owner's versions,
@@ -48,7 +48,7 @@ def _save_if_still_there(queryset, pk, save, owner=None):
             User.objects.select_for_update().filter(pk=owner.pk).exists()
         if not queryset.select_for_update().filter(pk=pk).exists():
             return False
-        save()
+        write()
     return True
 
 
@@ -109,7 +109,7 @@ def session_edit(request, pk):
     )
     if form.is_valid():
         mine = MassageSession.objects.for_user(request.user)
-        if not _save_if_still_there(mine, session.pk, form.save):
+        if not _write_if_still_there(mine, session.pk, form.save):
             messages.error(
                 request, "That session was deleted meanwhile, so nothing was saved."
             )
@@ -135,7 +135,7 @@ def session_delete(request, pk):
         # Locked first, as an edit locks it: otherwise a delete and an edit that
         # changes the techniques take the links and the session in opposite orders.
         mine = MassageSession.objects.for_user(request.user)
-        _save_if_still_there(mine, session.pk, session.delete)
+        _write_if_still_there(mine, session.pk, session.delete)
         messages.success(request, f"Session of {describe_day(day)} deleted.")
         return redirect("sessions:list")
     return render(request, "sessions/session_confirm_delete.html", {"session": session})
@@ -244,7 +244,7 @@ def technique_rename(request, pk):
     if form.is_valid():
         mine = Technique.objects.filter(user=request.user)
         try:
-            saved = _save_if_still_there(
+            saved = _write_if_still_there(
                 mine, technique.pk, form.save, owner=request.user
             )
         except IntegrityError:  # the same name, given a moment ago in another tab
@@ -267,7 +267,7 @@ def technique_archive(request, pk):
     # The state asked for, not a toggle: a double tap must not undo itself.
     technique.archived = request.POST.get("archived", "1") == "1"
     mine = Technique.objects.filter(user=request.user)
-    if not _save_if_still_there(
+    if not _write_if_still_there(
         mine,
         technique.pk,
         lambda: technique.save(update_fields=["archived"]),

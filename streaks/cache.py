@@ -68,12 +68,14 @@ def get_or_build_by_content(user, part, inputs, build):
     return _get_or_set(_key(user, part, digest), build)
 
 
+def _older_key(user, before):
+    return _key(user, "older", user.history_version, before.isoformat())
+
+
 def get_older_days(user, before):
     """The user's days before the date `before` (history.load), or None."""
-    return cache.get(_key(user, "older", user.history_version, before.isoformat()))
+    return cache.get(_older_key(user, before))
 
 
 def set_older_days(user, before, days):
-    cache.set(
-        _key(user, "older", user.history_version, before.isoformat()), days, TIMEOUT
-    )
+    cache.set(_older_key(user, before), days, TIMEOUT)

@@ -382,7 +382,7 @@ def strength_charts(stats: engine.Stats):
     def value(day):
         if day < first:
             return 0
-        return min(100, max(0, round(scores[(day - first).days] * 100)))
+        return engine.strength_percent(scores[(day - first).days])
 
     weeks = [last - dt.timedelta(weeks=back) for back in range(52, -1, -1)]
     recent_points = [(day, value(day)) for day in weeks]

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Break", "Run", "Stats", "compute", "current_streak"]
+__all__ = ["Break", "Run", "Stats", "compute", "current_streak", "strength_percent"]
 
 CONSISTENCY_WINDOWS = (7, 30, 365)
 
@@ -241,6 +241,11 @@ class _Dates:
 # -- public API ----------------------------------------------------------------
 
 
+def strength_percent(score: float) -> int:
+    """A strength score (0..1) as the whole percent the pages show."""
+    return min(100, max(0, round(score * 100)))
+
+
 def compute(
     practice_dates: Iterable[date],
     rest_dates: Iterable[date],
@@ -261,7 +266,6 @@ def compute(
     first_practice = (
         date.fromordinal(dates.practice_sorted[0]) if dates.practice_sorted else None
     )
-    strength = round(strength_by_day[-1] * 100) if strength_by_day else 0
     return Stats(
         today=today,
         done_today=t in dates.practice,
@@ -272,7 +276,7 @@ def compute(
         weekly_streak=dates.weekly_streak(weekly_target),
         week_progress=dates.active_in_week(_week(t)),
         consistency={w: dates.consistency(w) for w in CONSISTENCY_WINDOWS},
-        habit_strength=min(100, max(0, strength)),
+        habit_strength=strength_percent(strength_by_day[-1] if strength_by_day else 0),
         runs=all_runs,
         last_break=dates.last_break(),
         strength_from=first_practice,
