@@ -15,6 +15,9 @@ class UserAdmin(BaseUserAdmin):
         "is_staff",
     )
     list_filter = ("is_staff", "is_active")
+    # Every day's figures follow the target (sessions.days): changed by the
+    # user on the Settings page, which works them out again.
+    readonly_fields = ("weekly_target",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (

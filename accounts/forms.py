@@ -95,22 +95,17 @@ class SettingsForm(forms.ModelForm):
             "email",
             "timezone",
             "day_start_hour",
-            "weekly_target",
             "email_reminders",
         )
         labels = {
             "email": "Email",
             "day_start_hour": "Day starts at",
-            "weekly_target": "Weekly target",
             "email_reminders": "Email reminders",
         }
         help_texts = {
             "day_start_hour": (
                 "An hour from 0 to 23. A session before it counts for the previous "
                 "day: with 4, a 00:30 session still belongs to yesterday."
-            ),
-            "weekly_target": (
-                "Active days (practice or rest days) per week you aim for, 1 to 7."
             ),
             "email_reminders": (
                 "An email at your preferred session times, on days you have not "
@@ -119,7 +114,6 @@ class SettingsForm(forms.ModelForm):
         }
         widgets = {
             "day_start_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
-            "weekly_target": forms.NumberInput(attrs={"min": 1, "max": 7}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -128,6 +122,23 @@ class SettingsForm(forms.ModelForm):
 
     def clean_email(self):
         return _check_email_free(self.cleaned_data["email"].strip(), user=self.instance)
+
+
+class WeeklyTargetForm(forms.ModelForm):
+    """The weekly target, on a form of its own: a new target changes the
+    figures of every day (saved by sessions.views.weekly_target, which
+    recomputes them)."""
+
+    weekly_target = forms.TypedChoiceField(
+        label="Weekly target",
+        coerce=int,
+        choices=[(n, f"{n} day{'s' if n > 1 else ''} a week") for n in range(1, 8)],
+        help_text="Active days (practice or rest days) per week you aim for.",
+    )
+
+    class Meta:
+        model = User
+        fields = ("weekly_target",)
 
 
 class DeleteAccountForm(forms.Form):

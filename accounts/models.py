@@ -39,13 +39,6 @@ class User(AbstractUser):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
         help_text="Active days (practice or rest days) per week you aim for.",
     )
-    # Bumped whenever anything the user logged changes (streaks/signals.py), so
-    # pages can cache what they derive from it without serving stale figures.
-    data_version = models.PositiveIntegerField(default=0, editable=False)
-    # Bumped too when a change may reach days older than the last few (an edit, a
-    # late entry, an import), so the older history can stay cached across the
-    # daily "log today's session" (streaks/history.py).
-    history_version = models.PositiveIntegerField(default=0, editable=False)
     email_reminders = models.BooleanField("email reminders", default=False)
 
     class Meta:
@@ -67,19 +60,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
-
-    def save(self, *args, **kwargs):
-        # The versions only ever move by an atomic UPDATE (streaks/signals.py). A
-        # plain save() of a user loaded before a concurrent write must not put an
-        # old version back, or a cached page could outlive the data it shows.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.attname
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.attname not in ("data_version", "history_version")
-            ]
-        super().save(*args, **kwargs)
 
     @property
     def tzinfo(self):

@@ -14,6 +14,7 @@ from accounts.forms import (
     RemindersForm,
     SettingsForm,
     SignupForm,
+    WeeklyTargetForm,
     slot_problems,
 )
 from accounts.models import CalendarFeed, PreferredTime, User
@@ -60,7 +61,8 @@ def settings_view(request):
     if form.is_valid() and _saved(form, lambda: _update_user(form)):
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    context = {"form": form, "target_form": WeeklyTargetForm(instance=request.user)}
+    return render(request, "accounts/settings.html", context)
 
 
 def _update_user(form):

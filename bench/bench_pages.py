@@ -39,9 +39,12 @@ from django.utils import timezone  # noqa: E402
 
 from accounts import localtime  # noqa: E402
 from accounts.models import User  # noqa: E402
-from sessions.models import MassageSession, Technique  # noqa: E402
+from sessions.models import (  # noqa: E402
+    MassageSession,
+    RestDay,  # noqa: E402
+    Technique,
+)
 from streaks import engine, history, pictures  # noqa: E402
-from streaks.models import RestDay  # noqa: E402
 
 YEARS = 10
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))

@@ -22,10 +22,10 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_URL = "http://testserver"
-# Tests clear the cache before and after each test; with Redis that would be a
-# FLUSHDB of a shared server. Tests that need Redis configure it themselves
-# (tests/footcare/servers.py), with a key prefix of their own.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No page needs a cache to be right or fast: the whole suite runs with the
+# cache off. Tests of the cache itself (/healthz) or of Redis (tests/footcare/
+# servers.py) configure one for themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 SLOW_QUERY_MS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -2,16 +2,19 @@ import datetime as dt
 import uuid
 
 from django import forms
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts import localtime
-from sessions import guide
+from sessions import days, guide
 from sessions.models import (
     MAX_MINUTES,
     MIN_MINUTES,
     GuidePreference,
     MassageSession,
+    RestDay,
     Technique,
 )
 
@@ -25,6 +28,7 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DEFAULT_MINUTES = 10
 FUTURE = "That is in the future. Log a session once it has started."
 BASIC_ROUTINE = ("warm-up", "arch", "toes", "ankle")
+MAX_REST_AHEAD = dt.timedelta(days=366)
 
 
 def is_id(value):
@@ -38,28 +42,8 @@ def is_id(value):
     )
 
 
-class TechniquesField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for pk in value:
-            if not is_id(pk):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": str(pk)[:20]},
-                )
-        return super()._check_values(value)
-
-
-def default_techniques(user, last_ids=None):
-    """Tick what the user did last time (`last_ids`: the latest session's
-    technique ids, when the caller has them); a newcomer starts with the basic
-    routine."""
-    if last_ids is None:
-        session = MassageSession.objects.for_user(user).newest_first().first()
-        if session is not None:
-            last_ids = [technique.pk for technique in session.techniques.all()]
-    if last_ids is not None:
-        return list(last_ids)
+def basic_routine():
+    """The built-in techniques a newcomer starts with ticked."""
     return list(
         Technique.objects.filter(user__isnull=True, key__in=BASIC_ROUTINE).values_list(
             "pk", flat=True
@@ -67,23 +51,54 @@ def default_techniques(user, last_ids=None):
     )
 
 
-def new_session_initial(user, day, time, techniques=None):
-    """A new session's defaults: the given date and time, ten minutes, and last
-    time's techniques (looked up unless given)."""
-    return {
-        "date": day,
-        "start_time": time,
-        "duration_minutes": DEFAULT_MINUTES,
-        "techniques": default_techniques(user) if techniques is None else techniques,
-    }
+def last_session_techniques(user):
+    """The techniques of the user's latest session, or None without one."""
+    session = MassageSession.objects.for_user(user).newest_first().first()
+    if session is None:
+        return None
+    return list(session.techniques.values_list("pk", flat=True))
 
 
-class SessionStartForm(forms.Form):
-    """The part of the log form that changes from one page view to the next:
-    when the session started, and the token that lets a form sent twice find the
-    session it already made. The dashboard renders this per request and the rest
-    of the form from its cache."""
+def new_session_form(user, data=None, query=None, last_techniques=None):
+    """The log form, on the dashboard and on /sessions/new/: bound to what was
+    sent, or with its defaults (now, ten minutes, what the user did last time,
+    or the basic routine for a newcomer) and any valid values its query
+    parameters fill in (see SessionForm.fill_in). The dashboard passes the
+    last session's techniques when it has them already."""
+    if data is not None:
+        return SessionForm(data, user=user)
+    now = user.local_now()
+    if last_techniques is None:
+        last_techniques = last_session_techniques(user)
+    form = SessionForm(
+        user=user,
+        initial={
+            "date": now.date(),
+            "start_time": now.time().replace(second=0, microsecond=0),
+            "duration_minutes": DEFAULT_MINUTES,
+            "techniques": (
+                basic_routine() if last_techniques is None else last_techniques
+            ),
+        },
+    )
+    if query:
+        form.fill_in(query)
+    return form
 
+
+def check_day(day, tz):
+    """A session's day: from 1 January 2000 to tomorrow in zone `tz` (caught
+    here, before a date near 9999 overflows converting to UTC)."""
+    if day < EARLIEST_DATE:
+        raise forms.ValidationError(
+            "Sessions can be logged from 1 January 2000 on.", code="too_early"
+        )
+    if day > timezone.now().astimezone(tz).date() + dt.timedelta(days=1):
+        raise forms.ValidationError(FUTURE, code="future")
+    return day
+
+
+class SessionForm(forms.ModelForm):
     date = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -92,14 +107,13 @@ class SessionStartForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="In your time zone. On the night clocks go back, the earlier one.",
     )
+    # One per form shown: a form sent twice finds the session it already made.
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-
-# ModelForm first: it brings the metaclass that also collects the fields above.
-class SessionForm(forms.ModelForm, SessionStartForm):
-    techniques = TechniquesField(
+    # Choices read once, for the page and the check alike: an id that is not one
+    # of them never reaches a query.
+    techniques = forms.TypedMultipleChoiceField(
         label="Techniques",
-        queryset=Technique.objects.none(),
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Tick at least one technique.",
@@ -138,7 +152,7 @@ class SessionForm(forms.ModelForm, SessionStartForm):
 
     class Meta:
         model = MassageSession
-        fields = ("duration_minutes", "techniques", "comfort", "pressure", "notes")
+        fields = ("duration_minutes", "comfort", "pressure", "notes")
         labels = {"notes": "Notes (optional)"}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -164,8 +178,6 @@ class SessionForm(forms.ModelForm, SessionStartForm):
         choosable = Technique.objects.available_to(user).active()
         if instance.pk:
             # Archived techniques stay ticked on the sessions that used them.
-            # A subquery, not a join over every session's techniques with
-            # DISTINCT, which cost 50 ms at ten years.
             choosable = Technique.objects.available_to(user).filter(
                 Q(archived=False) | Q(pk__in=instance.techniques.values("pk"))
             )
@@ -175,18 +187,44 @@ class SessionForm(forms.ModelForm, SessionStartForm):
             else:
                 self.initial.update(date=start.date(), start_time=start.time())
             self.initial.setdefault("token", instance.submission_token)
-        self.fields["techniques"].queryset = choosable
+            self.initial.setdefault(
+                "techniques", list(instance.techniques.values_list("pk", flat=True))
+            )
+        self.fields["techniques"].choices = list(choosable.values_list("pk", "name"))
+
+    def fill_in(self, query):
+        """Initial values from a new page's query parameters, each read by its
+        field's own rules; a bad value is ignored (the default stays):
+
+            date        YYYY-MM-DD, from 1 January 2000 to tomorrow
+            start       the start time, in the user's time zone
+            minutes     whole minutes, within the form's range
+            techniques  a technique id, repeated for each; ids not on the form
+                        (not the user's own or built-in, or archived) are dropped
+
+        The guided session ends there, and any link can open the form filled in."""
+        fields = {"date": "date", "start": "start_time", "minutes": "duration_minutes"}
+        for name, field in fields.items():
+            value = query.get(name)
+            if not value:
+                continue
+            try:
+                value = self.fields[field].clean(value)
+                if field == "date":
+                    check_day(value, self.tz)
+            except forms.ValidationError:
+                continue
+            self.initial[field] = value
+        ticked = [
+            int(pk)
+            for pk in dict.fromkeys(query.getlist("techniques"))
+            if self.fields["techniques"].valid_value(pk)
+        ]
+        if ticked:
+            self.initial["techniques"] = ticked
 
     def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day < EARLIEST_DATE:
-            raise forms.ValidationError(
-                "Sessions can be logged from 1 January 2000 on.", code="too_early"
-            )
-        if day > timezone.now().astimezone(self.tz).date() + dt.timedelta(days=1):
-            # Caught here, before a date near 9999 overflows converting to UTC.
-            raise forms.ValidationError(FUTURE, code="future")
-        return day
+        return check_day(self.cleaned_data["date"], self.tz)
 
     def clean(self):
         cleaned = super().clean()
@@ -222,29 +260,89 @@ class SessionForm(forms.ModelForm, SessionStartForm):
         return cleaned
 
     def save(self):
-        """Log a new session, or update the one being edited (with its day)."""
+        """Log a new session, or update the one being edited (with its day);
+        None when the session was deleted meanwhile (nothing is written then)."""
         data = self.cleaned_data
         fields = {name: data[name] for name in self._meta.fields}
-        techniques = fields.pop("techniques")
         if self.instance.pk is None:
             self.instance = MassageSession.objects.log(
                 self.user,
                 data["started_at"],
                 self.tz,
-                techniques=techniques,
+                techniques=data["techniques"],
                 submission_token=data["token"],
                 **fields,
             )
             return self.instance
         session = self.instance
-        session.started_at = data["started_at"].astimezone(dt.UTC)
-        session.timezone = self.tz.key
-        session.local_date = localtime.practice_day(
-            session.started_at, self.user.day_start_hour, self.tz
-        )
-        session.save()
-        session.techniques.set(techniques)
+        with transaction.atomic():
+            days.lock(self.user)
+            # Deleted in another tab since the page was shown? Then saving
+            # would bring it back.
+            before = (
+                MassageSession.objects.for_user(self.user)
+                .filter(pk=session.pk)
+                .values_list("local_date", flat=True)
+                .first()
+            )
+            if before is None:
+                return None
+            session.started_at = data["started_at"].astimezone(dt.UTC)
+            session.timezone = self.tz.key
+            session.local_date = localtime.practice_day(
+                session.started_at, self.user.day_start_hour, self.tz
+            )
+            session.save(force_update=True)
+            session.techniques.set(data["techniques"])
+            days.refresh(self.user, since=min(before, session.local_date))
         return session
+
+
+class RestDayForm(forms.ModelForm):
+    class Meta:
+        model = RestDay
+        fields = ("date", "reason")
+        labels = {"date": "Date", "reason": "Reason (optional)"}
+        # type=date inputs take only ISO dates, whatever the site's language.
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["reason"].choices = [
+            ("", "No reason given"),
+            *RestDay.Reason.choices,
+        ]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = self.user.today()
+        if day < EARLIEST_DATE:
+            raise forms.ValidationError("Pick a date from 2000 on.", code="too_early")
+        if day > today + MAX_REST_AHEAD:
+            raise forms.ValidationError(
+                "Rest days can be planned up to a year ahead.", code="too_late"
+            )
+        if MassageSession.objects.for_user(self.user).filter(local_date=day).exists():
+            raise forms.ValidationError(
+                "You practised on %(day)s: a day with a session cannot be a rest "
+                "day. Delete its session first if it was logged by mistake.",
+                code="practised",
+                params={"day": date_format(day, "l j F Y")},
+            )
+        if RestDay.objects.for_user(self.user).filter(date=day).exists():
+            raise forms.ValidationError(
+                "%(day)s is already a rest day.",
+                code="duplicate",
+                params={"day": date_format(day, "j F Y")},
+            )
+        return day
+
+    def save(self):
+        """Mark the day as rest (IntegrityError when another request just did)."""
+        data = self.cleaned_data
+        self.instance = RestDay.objects.mark(self.user, data["date"], data["reason"])
+        return self.instance
 
 
 class TechniqueForm(forms.ModelForm):

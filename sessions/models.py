@@ -3,12 +3,13 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from accounts import localtime
 from accounts.models import validate_timezone
+from sessions import engine
 
 
 class TechniqueQuerySet(models.QuerySet):
@@ -98,11 +99,16 @@ class MassageSessionQuerySet(models.QuerySet):
         )
 
     def log(self, user, started_at, tz, techniques=(), **fields):
-        """Create a session (see ``build``) with its techniques: the one way
-        sessions come to be."""
+        """Create a session (see ``build``) with its techniques, and refresh
+        its day's figures: the one way sessions come to be."""
+        from sessions import days  # which reads these models
+
         session = self.build(user, started_at, tz, **fields)
-        session.save()
-        session.techniques.set(techniques)
+        with transaction.atomic():
+            days.lock(user)
+            session.save()
+            session.techniques.set(techniques)
+            days.refresh(user, since=session.local_date)
         return session
 
     def newest_first(self):
@@ -126,8 +132,8 @@ class MassageSessionQuerySet(models.QuerySet):
         """Create many sessions of `user` at once (the importer's path, through
         ``build``): a list of dicts with the model's fields (`local_date` and
         `timezone` required, the rest optional) and `technique_ids`. Two bulk
-        inserts per batch, no signals: the caller runs it in a transaction and
-        refreshes what depends on the logbook. Returns the number created."""
+        inserts per batch. The caller runs it in its transaction, between
+        ``days.lock`` and ``days.refresh``. Returns the number created."""
         through = MassageSession.techniques.through
         created = 0
         for start in range(0, len(entries), batch_size):
@@ -282,3 +288,111 @@ class GuidePreference(models.Model):
 
     def __str__(self):
         return f"Guided-session choices of {self.user}"
+
+
+class RestDayQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def mark(self, user, day, reason=""):
+        """Make `day` a rest day of `user`, and refresh its figures. Raises
+        IntegrityError when it is one already."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            rest_day = self.create(user=user, date=day, reason=reason)
+            days.refresh(user, since=day)
+        return rest_day
+
+
+class RestDay(models.Model):
+    """A day off by choice: it bridges a streak without adding to it."""
+
+    class Reason(models.TextChoices):
+        TRAVEL = "travel", "Travel"
+        SKIN_CARE = "skin", "Skin care"
+        INJURY = "injury", "Injury"
+        ILLNESS = "illness", "Illness"
+        OTHER = "other", "Other"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rest_days"
+    )
+    date = models.DateField()
+    reason = models.CharField(max_length=10, choices=Reason, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            # Also serves "a user's rest days by date".
+            models.UniqueConstraint(
+                fields=["user", "date"], name="logbook_restday_unique_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} (rest)"
+
+
+class DayQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class Day(models.Model):
+    """One of a user's days: what was logged on it and the streak figures at
+    its end (sessions.engine). There is a row for every day from the first
+    active day to the last one, practised, rested or neither; sessions.days
+    keeps them in step with the logbook, in the transaction of every write."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField()
+    # What was logged. Sessions imported without a duration or comfort add 0
+    # minutes and no rating.
+    sessions = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    comfort_sum = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)  # sessions with a comfort rating
+    rest = models.BooleanField(default=False)  # a rest day without a session
+    # The figures at the end of the day (see engine.Day).
+    streak = models.PositiveIntegerField(default=0)
+    run_start = models.DateField(null=True, blank=True)
+    run_end = models.DateField(null=True, blank=True)
+    weekly_streak = models.PositiveIntegerField(default=0)
+    strength = models.FloatField(default=0)
+    last_gap = models.DateField(null=True, blank=True)
+
+    objects = DayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            # Also serves every read of a user's days by date.
+            models.UniqueConstraint(fields=["user", "date"], name="logbook_day_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} of {self.user_id}"
+
+    @property
+    def practised(self):
+        return self.sessions > 0
+
+    def figures(self):
+        return engine.Day(
+            date=self.date,
+            practised=self.practised,
+            rest=self.rest,
+            streak=self.streak,
+            run_start=self.run_start,
+            run_end=self.run_end,
+            weekly_streak=self.weekly_streak,
+            strength=self.strength,
+            last_gap=self.last_gap,
+        )

@@ -14,6 +14,9 @@ urlpatterns = [
     path(
         "techniques/<int:pk>/rename/", views.technique_rename, name="technique_rename"
     ),
+    path("rest-days/", views.rest_days, name="rest_days"),
+    path("weekly-target/", views.weekly_target, name="weekly_target"),
+    path("rest-days/<int:pk>/delete/", views.rest_day_delete, name="rest_day_delete"),
     path(
         "techniques/<int:pk>/archive/",
         views.technique_archive,

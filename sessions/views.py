@@ -8,63 +8,40 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from sessions import guide, listing, prefill
+from accounts.forms import WeeklyTargetForm
+from sessions import days, guide, listing
 from sessions.forms import (
     EARLIEST_DATE,
     GuidePreferenceForm,
+    RestDayForm,
     SessionFilterForm,
     SessionForm,
     TechniqueForm,
-    new_session_initial,
+    new_session_form,
 )
-from sessions.models import MassageSession, Technique
-from sessions.signals import day_shown, session_saved
+from sessions.models import MassageSession, RestDay, Technique
 
 PAGE_SIZE = 25
+PAST_REST_DAYS_SHOWN = 30
 
 
 def describe_day(day):
     return format_date(day, "l j F Y")
 
 
-def _write_if_still_there(queryset, pk, write, owner=None):
-    """Call `write` (a save or a delete) with row `pk` of `queryset` locked;
-    False, writing nothing, when the row was deleted since the page was loaded.
-    The lock (PostgreSQL's row lock; SQLite's IMMEDIATE transaction holds the
-    whole database) keeps a delete out until the edit is saved. Without it,
-    Model.save() on a deleted row inserts it again: an acknowledged delete undone.
-
-    With `owner`, that user's row is locked first. Saving a technique so takes
-    the rows in the order logging a session does (the owner's versions,
-    streaks/signals.py, then the techniques it links); the other way round,
-    archiving a technique while another tab logs a session with it deadlocked
-    on PostgreSQL. A session's edit and its delete both lock the session first."""
-    with transaction.atomic():
-        if owner is not None:
-            User.objects.select_for_update().filter(pk=owner.pk).exists()
-        if not queryset.select_for_update().filter(pk=pk).exists():
-            return False
-        write()
-    return True
-
-
-def new_session_form(user, data=None, query=None):
-    """The log form: with its defaults for a new page, or bound to what was sent.
-    A new page takes what its query parameters fill in (sessions/prefill.py)."""
-    if data is not None:
-        return SessionForm(data, user=user)
-    now = user.local_now()
-    initial = new_session_initial(
-        user, now.date(), now.time().replace(second=0, microsecond=0)
-    )
-    form = SessionForm(user=user, initial=initial)
-    if query:
-        form.initial.update(prefill.initial_from_query(query, form))
-    return form
+def _say_if_it_was_a_rest_day(request, session):
+    """A session on a day marked as rest makes it a practice day: say so."""
+    day = session.local_date
+    if RestDay.objects.for_user(session.user).filter(date=day).exists():
+        messages.info(
+            request,
+            f"{format_date(day, 'l j F')} was a rest day: with this session it "
+            "is now a practice day.",
+        )
 
 
 @login_required
@@ -76,8 +53,7 @@ def session_new(request):
         existing = mine.filter(submission_token=token).first()
         if existing is None:
             try:
-                with transaction.atomic():
-                    session = form.save()
+                session = form.save()
             except IntegrityError:
                 # The same form arrived twice at once; the other request saved it.
                 existing = mine.filter(submission_token=token).first()
@@ -91,7 +67,7 @@ def session_new(request):
                 )
                 if form.note:
                     messages.info(request, form.note)
-                session_saved.send(MassageSession, request=request, session=session)
+                _say_if_it_was_a_rest_day(request, session)
                 return redirect("home")
         messages.info(
             request,
@@ -108,8 +84,7 @@ def session_edit(request, pk):
         request.POST or None, instance=session, user=request.user, tz=session.tzinfo
     )
     if form.is_valid():
-        mine = MassageSession.objects.for_user(request.user)
-        if not _write_if_still_there(mine, session.pk, form.save):
+        if form.save() is None:
             messages.error(
                 request, "That session was deleted meanwhile, so nothing was saved."
             )
@@ -120,7 +95,7 @@ def session_edit(request, pk):
         )
         if form.note:
             messages.info(request, form.note)
-        session_saved.send(MassageSession, request=request, session=session)
+        _say_if_it_was_a_rest_day(request, session)
         return redirect("sessions:list")
     return render(
         request, "sessions/session_form.html", {"form": form, "session": session}
@@ -131,12 +106,16 @@ def session_edit(request, pk):
 def session_delete(request, pk):
     session = get_object_or_404(MassageSession, pk=pk, user=request.user)
     if request.method == "POST":
-        day = session.local_date
-        # Locked first, as an edit locks it: otherwise a delete and an edit that
-        # changes the techniques take the links and the session in opposite orders.
-        mine = MassageSession.objects.for_user(request.user)
-        _write_if_still_there(mine, session.pk, session.delete)
-        messages.success(request, f"Session of {describe_day(day)} deleted.")
+        with transaction.atomic():
+            days.lock(request.user)
+            mine = MassageSession.objects.for_user(request.user).filter(pk=pk)
+            day = mine.values_list("local_date", flat=True).first()
+            if day is not None:  # else deleted meanwhile, in another tab
+                mine.delete()
+                days.refresh(request.user, since=day)
+        messages.success(
+            request, f"Session of {describe_day(session.local_date)} deleted."
+        )
         return redirect("sessions:list")
     return render(request, "sessions/session_confirm_delete.html", {"session": session})
 
@@ -177,20 +156,16 @@ def session_list(request):
 
 
 def _day_summary(user, day, sessions):
-    """The day's totals, what other apps say about it (its rest day), and links to
-    the days around it (two queries)."""
+    """The day's totals, whether it is a rest day, and links to the days around
+    it (two queries)."""
     totals = sessions.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
-    notes = [
-        note
-        for _, answer in day_shown.send(sender=MassageSession, user=user, day=day)
-        for note in answer or ()
-    ]
+    rest_day = RestDay.objects.for_user(user).filter(date=day).first()
     one = dt.timedelta(days=1)
     return {
         "date": day,
         "sessions": totals["n"],
         "minutes": totals["minutes"] or 0,
-        "notes": notes,
+        "rest_day": rest_day,
         "previous": (day - one).isoformat() if day > EARLIEST_DATE else None,
         "next": (day + one).isoformat() if day < user.today() else None,
     }
@@ -242,16 +217,18 @@ def technique_rename(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
     form = TechniqueForm(request.POST or None, instance=technique, user=request.user)
     if form.is_valid():
-        mine = Technique.objects.filter(user=request.user)
         try:
-            saved = _write_if_still_there(
-                mine, technique.pk, form.save, owner=request.user
-            )
+            with transaction.atomic():
+                # An update, not save(): a save of a row deleted meanwhile
+                # would insert it again.
+                saved = Technique.objects.filter(pk=pk, user=request.user).update(
+                    name=form.cleaned_data["name"], how_to=form.cleaned_data["how_to"]
+                )
         except IntegrityError:  # the same name, given a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
         else:
             if saved:
-                messages.success(request, f"Saved “{technique.name}”.")
+                messages.success(request, f"Saved “{form.cleaned_data['name']}”.")
             else:
                 messages.error(request, "That technique no longer exists.")
             return redirect("sessions:techniques")
@@ -265,17 +242,11 @@ def technique_rename(request, pk):
 def technique_archive(request, pk):
     technique = get_object_or_404(Technique, pk=pk, user=request.user)
     # The state asked for, not a toggle: a double tap must not undo itself.
-    technique.archived = request.POST.get("archived", "1") == "1"
-    mine = Technique.objects.filter(user=request.user)
-    if not _write_if_still_there(
-        mine,
-        technique.pk,
-        lambda: technique.save(update_fields=["archived"]),
-        owner=request.user,
-    ):
+    archived = request.POST.get("archived", "1") == "1"
+    if not Technique.objects.filter(pk=pk, user=request.user).update(archived=archived):
         messages.error(request, "That technique no longer exists.")
         return redirect("sessions:techniques")
-    if technique.archived:
+    if archived:
         messages.success(
             request,
             f"Archived “{technique.name}”: it stays on past sessions "
@@ -314,3 +285,86 @@ def guide_session(request):
         "log_url": guide.log_url(routine),
     }
     return render(request, "sessions/guide.html", context)
+
+
+@login_required
+def rest_days(request):
+    user = request.user
+    form = RestDayForm(request.POST or None, user=user, initial={"date": user.today()})
+    if form.is_valid():
+        try:
+            rest_day = form.save()
+        except IntegrityError:
+            # A double tap: the first request already marked it.
+            messages.info(request, "That day is already a rest day.")
+        else:
+            messages.success(
+                request,
+                f"{format_date(rest_day.date, 'l j F')} is a rest day: "
+                "it keeps your streak going without counting as practice.",
+            )
+        return redirect(_back(request))
+    today = user.today()
+    mine = RestDay.objects.for_user(user)
+    # Years of holidays make hundreds of past rows, each with a form: the latest
+    # ones unless all are asked for. A fixed number of queries either way.
+    past = mine.filter(date__lt=today).order_by("-date")
+    show_all = request.GET.get("all") == "1"
+    past_rows = list(past if show_all else past[: PAST_REST_DAYS_SHOWN + 1])
+    past_hidden = 0
+    if len(past_rows) > PAST_REST_DAYS_SHOWN and not show_all:
+        past_rows = past_rows[:PAST_REST_DAYS_SHOWN]
+        past_hidden = past.count() - PAST_REST_DAYS_SHOWN
+    context = {
+        "form": form,
+        "lists": [
+            ("Today and ahead", list(mine.filter(date__gte=today).order_by("date"))),
+            ("Past", past_rows),
+        ],
+        "past_hidden": past_hidden,
+        "past_total": past_hidden + len(past_rows),
+    }
+    return render(request, "sessions/rest_days.html", context)
+
+
+@login_required
+@require_POST
+def rest_day_delete(request, pk):
+    rest_day = get_object_or_404(RestDay, pk=pk, user=request.user)
+    with transaction.atomic():
+        days.lock(request.user)
+        if RestDay.objects.filter(pk=pk, user=request.user).delete()[0]:
+            days.refresh(request.user, since=rest_day.date)
+    messages.success(
+        request, f"{format_date(rest_day.date, 'j F Y')} is no longer a rest day."
+    )
+    return redirect(_back(request))
+
+
+def _back(request):
+    """Rest-day forms live on the dashboard and on their own page: go back there."""
+    if request.POST.get("next") == "dashboard":
+        return reverse("home")
+    return reverse("sessions:rest_days")
+
+
+@login_required
+@require_POST
+def weekly_target(request):
+    """Save a new weekly target (the Settings page's form): it changes the
+    figures of every day, so they are all worked out again."""
+    form = WeeklyTargetForm(request.POST, instance=request.user)
+    if form.is_valid():
+        with transaction.atomic():
+            days.lock(request.user)
+            form.save()
+            days.refresh(request.user)
+        target = form.cleaned_data["weekly_target"]
+        messages.success(
+            request,
+            f"Weekly target saved: {target} active day{'s' if target > 1 else ''} "
+            "a week. Your weekly streak and habit strength follow it.",
+        )
+    else:
+        messages.error(request, "Choose a weekly target from 1 to 7 days.")
+    return redirect("accounts:settings")

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from accounts.localtime import DAY_NAMES, MONTH_NAMES, day_name
-from streaks import engine
+from sessions import engine
 
 WIDTH = 360  # every chart's width, in px
 FONT = 12  # text size in charts, in px (at least 11 px on a phone)
@@ -232,9 +232,10 @@ def _monday(day):
     return day - dt.timedelta(days=day.weekday())
 
 
-def minutes_by_span(days: Mapping, today: dt.date, span: str):
+def minutes_by_span(days: Mapping, today: dt.date, span: str, years=()):
     """(label, full label, sessions, minutes) rows for the chosen span: the last
-    12 weeks, the last 12 months, or every year since the first session."""
+    12 weeks or 12 months from `days` (a year of practice days), or every year
+    since the first session from `years`: (year, sessions, minutes) rows."""
     if span == "week":
         this = _monday(today)
         starts = [this - dt.timedelta(weeks=back) for back in range(11, -1, -1)]
@@ -267,15 +268,12 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str):
             )
 
     else:
-        first_year = min(days, default=today).year
-        starts = [dt.date(y, 1, 1) for y in range(first_year, today.year + 1)]
-        keys = {start: start for start in starts}
-
-        def key(day):
-            return dt.date(day.year, 1, 1)
-
-        def names(start):
-            return str(start.year), str(start.year)
+        totals = {year: (sessions, minutes) for year, sessions, minutes in years}
+        first_year = min(totals, default=today.year)
+        return [
+            (str(year), str(year), *totals.get(year, (0, 0)))
+            for year in range(first_year, today.year + 1)
+        ]
 
     sessions = dict.fromkeys(starts, 0)
     minutes = dict.fromkeys(starts, 0)
@@ -292,8 +290,8 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str):
 SPANS = {"week": "Weeks", "month": "Months", "year": "Years"}
 
 
-def minutes_chart(days, today, span):
-    rows = minutes_by_span(days, today, span)
+def minutes_chart(days, today, span, years=()):
+    rows = minutes_by_span(days, today, span, years)
     chart = bar_chart(
         [(short, minutes) for short, _, _, minutes in rows],
         "minutes",
@@ -370,19 +368,23 @@ def _month_ends(first, last):
         year, month = nxt.year, nxt.month
 
 
-def strength_charts(stats: engine.Stats):
+def strength_days(first, last):
+    """The days whose habit strength strength_charts draws: the end of each of
+    the last 53 weeks and of every month from `first` to `last`."""
+    weeks = [last - dt.timedelta(weeks=back) for back in range(52, -1, -1)]
+    return {day for day in weeks if day >= first} | set(_month_ends(first, last))
+
+
+def strength_charts(strengths: Mapping, first, last):
     """Habit strength over the last 12 months (weekly) and all history (monthly),
-    in whole percent, from the engine's strength at the end of each day."""
-    scores = stats.strength_by_day
-    if not scores:
-        return None
-    first = stats.strength_from
-    last = first + dt.timedelta(days=len(scores) - 1)
+    in whole percent. `strengths` maps each of ``strength_days(first, last)``
+    to the score at its end; `first` is the first practice day, `last` today's
+    anchor."""
 
     def value(day):
         if day < first:
             return 0
-        return engine.strength_percent(scores[(day - first).days])
+        return engine.strength_percent(strengths[day])
 
     weeks = [last - dt.timedelta(weeks=back) for back in range(52, -1, -1)]
     recent_points = [(day, value(day)) for day in weeks]
@@ -553,18 +555,13 @@ def weekday_chart(days, today, weeks):
 # -- best streaks on a time axis -----------------------------------------------
 
 
-def best_streaks(runs: Sequence[engine.Run], today, count=10):
-    """The `count` longest runs (of two days or more; the most recent first among
-    equals) as bars on a shared time axis from the first run's start to today."""
-    longer = sorted(
-        (run for run in runs if run.days >= 2),
-        key=lambda run: (run.days, run.end),
-        reverse=True,
-    )
-    best = longer[:count]
+def best_streaks(runs: Sequence[engine.Run], first, today, count=10):
+    """The `count` longest `runs` (those of two days or more, longest first and
+    the most recent first among equals) as bars on a shared time axis from the
+    month of `first`, the first practice day, to today."""
+    best = runs[:count]
     if not best:
         return None
-    first = min(run.start for run in runs)
     first = dt.date(first.year, first.month, 1)
     span = max((today - first).days + 1, 1)
     left, right = 64, WIDTH - 8
@@ -611,7 +608,7 @@ def best_streaks(runs: Sequence[engine.Run], today, count=10):
         "right": right,
         "axis_y": axis_y,
         "rows": rows,
-        "shorter": len(longer) - len(best),
+        "shorter": len(runs) - len(best),
         "ticks": [_label(x(day), text, left, right) for day, text in marks],
     }
 

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import localtime
-from sessions.models import MassageSession, Technique
-from streaks.models import RestDay
-from streaks.signals import bump_versions
+from sessions import days
+from sessions.models import MassageSession, RestDay, Technique
 
 ROUTINE = ["warm-up", "arch", "toes", "ankle", "heel"]
 EXTRAS = ["roller", "ball", "soak", "oil"]
@@ -42,6 +41,7 @@ def build_history(
     Returns (sessions, rest days) created."""
     now = now or timezone.now()
     rng = random.Random(seed)
+    days.lock(user)
     MassageSession.objects.filter(user=user).delete()
     RestDay.objects.filter(user=user).delete()
     techniques = {t.key: t for t in Technique.objects.filter(user=None)}
@@ -116,5 +116,5 @@ def build_history(
     )
     user.timezone = zones[1]
     user.save(update_fields=["timezone"])
-    bump_versions(user.pk)  # bulk writes send no signals
+    days.refresh(user)
     return len(created), RestDay.objects.filter(user=user).count()

@@ -1,27 +1,33 @@
-"""What a user logged, loaded in a fixed number of queries whatever its length.
-
-``History`` holds the practice days and rest days; ``engine.compute`` turns
-them into streak figures (``History.streaks``); ``presentation`` puts those
-into words and pictures. Nothing here computes a figure or writes a sentence.
-"""
+"""What the pages read of a user's days: a few queries each, whatever the
+length of the history. The rows (sessions.models.Day) and their figures are
+kept in step with every write by sessions.days; nothing here writes."""
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connections
-from django.db.models import Avg, Count, Sum
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Avg, Count, Max, Sum
+from django.db.models.functions import ExtractYear
 
-from sessions.models import MassageSession, Technique
-from streaks import cache, engine
-from streaks.models import RestDay
+from sessions import engine
+from sessions.models import Day, MassageSession, RestDay, Technique
 
 INSIGHT_DAYS = 90
+FIGURES = (
+    "date",
+    "sessions",
+    "rest",
+    "streak",
+    "run_start",
+    "run_end",
+    "weekly_streak",
+    "strength",
+    "last_gap",
+)
 
 
-class Day(NamedTuple):
+class Totals(NamedTuple):
     """One practice day: how many sessions, minutes and comfort points. Sessions
     imported without a duration or comfort add 0 minutes and no rating."""
 
@@ -29,93 +35,137 @@ class Day(NamedTuple):
     sessions: int
     minutes: int
     comfort_sum: int
-    rated: int = 0  # sessions with a comfort rating
+    rated: int  # sessions with a comfort rating
 
 
 @dataclass(frozen=True)
 class History:
+    """The last year of a user's days, up to today."""
+
     today: dt.date
-    days: dict[dt.date, Day]
-    rest: dict[dt.date, tuple[str, int]]  # date -> (reason, rest day id)
     weekly_target: int
-
-    def streaks(self) -> engine.Stats:
-        """The engine's figures for this history."""
-        return engine.compute(self.days, self.rest, self.today, self.weekly_target)
-
-
-# A session or rest day added this many days back or later leaves the older days
-# as they were: signals.py bumps the user's history_version for any other change.
-RECENT_DAYS = 7
+    days: dict[dt.date, Totals]  # the practice days
+    figures: list[engine.Day]  # every day's figures, the last of them today's
+    first_practice: dt.date | None  # of the whole history
+    stats: engine.Stats
 
 
-def is_recent(day):
-    """Whether a session or rest day added on `day` leaves the older days alone.
-    UTC's date, not the user's, which is at most two days off (zone and day
-    start): first_recent_day is at least 28 days back."""
-    return day >= timezone.now().date() - dt.timedelta(days=RECENT_DAYS)
-
-
-def first_recent_day(today):
-    """The first day load reads every time: the first of last month, 28 to 62
-    days before today. The days before it are the cached older days."""
-    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def load(user, today):
-    """Every practice day (aggregated in SQL) and rest day, in two queries.
-
-    The first page after logging a session rebuilds its figures, and at ten
-    years reading every day took most of that time. So the days before
-    first_recent_day come from the cache (cache.py) and only the weeks since are
-    read; a cache miss reads everything."""
-    recent = first_recent_day(today)
-    older = cache.get_older_days(user, before=recent)
-    if older is None:
-        days, rest = _days(user), _rest(user)
-        older = (
-            {day: row for day, row in days.items() if day < recent},
-            {day: row for day, row in rest.items() if day < recent},
-        )
-        cache.set_older_days(user, recent, older)
-    else:
-        days = older[0] | _days(user, since=recent)
-        rest = older[1] | _rest(user, since=recent)
-    return History(today=today, days=days, rest=rest, weekly_target=user.weekly_target)
-
-
-def _days(user, since=None):
-    """Practice days, oldest first, read straight from the cursor: both
-    databases give the dates and counts as Python values already, and the
-    queryset's per-value converters cost half again as much at ten years."""
-    sessions = MassageSession.objects.for_user(user)
-    if since is not None:
-        sessions = sessions.filter(local_date__gte=since)
-    rows = (
-        sessions.values("local_date")
-        .annotate(
-            n=Count("id"),
-            minutes=Coalesce(Sum("duration_minutes"), 0),
-            comfort_sum=Coalesce(Sum("comfort"), 0),
-            rated=Count("comfort"),
-        )
-        .order_by("local_date")
-        .values_list("local_date", "n", "minutes", "comfort_sum", "rated")
+def recent(user, today):
+    """Today's figures and the days of the last engine.WINDOW days (three
+    queries)."""
+    mine = Day.objects.for_user(user).filter(date__lte=today)
+    rows = list(
+        mine.order_by("-date").values_list(*FIGURES, "minutes", "comfort_sum", "rated")[
+            : engine.WINDOW
+        ]
     )
-    sql, params = rows.query.get_compiler(rows.db).as_sql()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: Day._make(row) for row in cursor.fetchall()}
+    rows.reverse()
+    figures = engine.carry_on(
+        [
+            engine.Day(date, sessions > 0, rest, *more)
+            for date, sessions, rest, *more, _, _, _ in rows
+        ],
+        today,
+        user.weekly_target,
+    )
+    began = first_practice(user, today)
+    stats = engine.stats(
+        figures, today, user.weekly_target, began, longest_run(user, today)
+    )
+    return History(
+        today=today,
+        weekly_target=user.weekly_target,
+        days={row[0]: Totals(row[0], row[1], *row[-3:]) for row in rows if row[1] > 0},
+        figures=figures,
+        first_practice=began,
+        stats=stats,
+    )
 
 
-def _rest(user, since=None):
-    rest = RestDay.objects.for_user(user).order_by("date")
-    if since is not None:
-        rest = rest.filter(date__gte=since)
+def first_practice(user, today):
+    return (
+        Day.objects.for_user(user)
+        .filter(date__lte=today, sessions__gt=0)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
+def longest_run(user, today):
+    """The longest run up to today, the most recent among equals (engine.longest):
+    the practice day where a run's streak is highest is its last."""
+    found = (
+        Day.objects.for_user(user)
+        .filter(date__lte=today, sessions__gt=0)
+        .order_by("-streak", "-date")
+        .values_list("run_start", "date", "streak")
+        .first()
+    )
+    return engine.Run(*found) if found else None
+
+
+def best_runs(user, today):
+    """Every run of two days or more up to today, longest first (the most
+    recent first among equals)."""
+    return [
+        engine.Run(start, end, days)
+        for start, end, days in Day.objects.for_user(user)
+        .filter(date__lte=today, sessions__gt=0, streak__gte=2)
+        .values("run_start")
+        .annotate(end=Max("date"), days=Max("streak"))
+        .order_by("-days", "-end")
+        .values_list("run_start", "end", "days")
+    ]
+
+
+def rest_days(user, first, last):
+    """Rest days from `first` to `last`: date -> (reason, id)."""
     return {
         day: (reason, pk)
-        for day, reason, pk in rest.values_list("date", "reason", "pk")
+        for day, reason, pk in RestDay.objects.for_user(user)
+        .filter(date__gte=first, date__lte=last)
+        .values_list("date", "reason", "pk")
     }
+
+
+def year(user, year, today):
+    """The practice days and rest days of one calendar year, up to today."""
+    first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    days = {
+        row[0]: Totals(*row)
+        for row in Day.objects.for_user(user)
+        .filter(date__gte=first, date__lte=last, sessions__gt=0)
+        .values_list("date", "sessions", "minutes", "comfort_sum", "rated")
+    }
+    return days, rest_days(user, first, last)
+
+
+def years(user, today):
+    """(year, sessions, minutes) of every year with a practice day, oldest first."""
+    return list(
+        Day.objects.for_user(user)
+        .filter(date__lte=today, sessions__gt=0)
+        .annotate(year=ExtractYear("date"))
+        .order_by("year")
+        .values("year")
+        .annotate(n=Sum("sessions"), total=Sum("minutes"))
+        .values_list("year", "n", "total")
+    )
+
+
+def first_year(user):
+    """The first year with a row, or None."""
+    first = Day.objects.for_user(user).order_by("date").values_list("date", flat=True)
+    found = first.first()
+    return found.year if found else None
+
+
+def strengths_on(user, days):
+    """The stored habit strength at the end of each of `days` that has a row."""
+    return dict(
+        Day.objects.for_user(user).filter(date__in=days).values_list("date", "strength")
+    )
 
 
 def recent_comfort(user, today):
@@ -147,11 +197,12 @@ def recent_comfort(user, today):
 
 
 def session_starts(user, today, days=365):
-    """(practice day, start, zone) of the last `days` days' sessions that have a
-    start, for the hour grid and the on-time rate (one query)."""
-    return list(
-        MassageSession.objects.for_user(user)
-        .filter(local_date__gt=today - dt.timedelta(days=days))
+    """(practice day, local start) of the last `days` days' sessions that have
+    a start, on the clock of the zone each was logged in (one query)."""
+    return [
+        (day, started_at.astimezone(zoneinfo.ZoneInfo(zone)))
+        for day, started_at, zone in MassageSession.objects.for_user(user)
+        .filter(local_date__gt=today - dt.timedelta(days=days), local_date__lte=today)
         .exclude(started_at__isnull=True)  # imported days with no time
         .values_list("local_date", "started_at", "timezone")
-    )
+    ]

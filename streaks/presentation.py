@@ -5,8 +5,8 @@ import datetime as dt
 import math
 
 from accounts.localtime import DAY_NAMES
+from sessions import engine
 from sessions.models import MassageSession
-from streaks import engine
 from streaks.charts import date_range, short_date
 
 CHART_WEEKS = 12

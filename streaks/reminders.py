@@ -34,9 +34,8 @@ from django.utils import timezone
 
 from accounts import schedule
 from accounts.models import PreferredTime, User
-from sessions.models import MassageSession
-from streaks import engine
-from streaks.models import ReminderSend, RestDay
+from sessions.models import Day, MassageSession, RestDay
+from streaks.models import ReminderSend
 
 logger = logging.getLogger(__name__)
 
@@ -134,25 +133,19 @@ def due_reminders(now=None):
 
 
 def _add_streaks(reminders):
-    user_ids = {r.user.pk for r in reminders}
-    if not user_ids:
-        return
-    practice = defaultdict(list)
-    rows = (
-        MassageSession.objects.filter(user_id__in=user_ids)
-        .order_by()
-        .values_list("user_id", "local_date")
-        .distinct()
-    )
-    for user_id, day in rows:
-        practice[user_id].append(day)
-    rest = defaultdict(list)
-    rows = RestDay.objects.filter(user_id__in=user_ids).values_list("user_id", "date")
-    for user_id, day in rows:
-        rest[user_id].append(day)
+    """Each reminder's current streak: its day is not done yet, so the streak
+    is the one that ended yesterday (sessions.engine's anchor), read from the
+    stored days."""
+    yesterday = {
+        (user_id, day): streak
+        for user_id, day, streak in Day.objects.filter(
+            user_id__in={r.user.pk for r in reminders},
+            date__in={r.day - timedelta(days=1) for r in reminders},
+        ).values_list("user_id", "date", "streak")
+    }
     for reminder in reminders:
-        uid = reminder.user.pk
-        reminder.streak = engine.current_streak(practice[uid], rest[uid], reminder.day)
+        key = (reminder.user.pk, reminder.day - timedelta(days=1))
+        reminder.streak = yesterday.get(key, 0)
 
 
 def claim(reminder, now=None):

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from streaks import feeds, views
 
@@ -7,11 +8,10 @@ app_name = "streaks"
 urlpatterns = [
     path("streaks/", views.statistics, name="stats"),
     path("streaks/year/<int:year>/", views.year, name="year"),
-    path("streaks/rest-days/", views.rest_days, name="rest_days"),
+    # Rest days moved to the logbook; old bookmarks still find them.
     path(
-        "streaks/rest-days/<int:pk>/delete/",
-        views.rest_day_delete,
-        name="rest_day_delete",
+        "streaks/rest-days/",
+        RedirectView.as_view(pattern_name="sessions:rest_days", permanent=True),
     ),
     path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
     path(

@@ -33,13 +33,3 @@ def alice_client(client, alice):
 def csrf_client():
     """A client that enforces CSRF checks, as a browser-facing server does."""
     return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache, as a fresh deployment does."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

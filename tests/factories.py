@@ -3,7 +3,7 @@
 import zoneinfo
 
 from accounts import localtime
-from sessions.models import MassageSession, Technique
+from sessions.models import MassageSession, RestDay, Technique
 
 
 def builtin(key):
@@ -25,3 +25,8 @@ def log_session(
         comfort=comfort,
         **extra,
     )
+
+
+def rest_day(user, day, reason=""):
+    """A rest day, marked the way the app marks one."""
+    return RestDay.objects.mark(user, day, reason)

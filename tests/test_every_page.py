@@ -14,8 +14,7 @@ import time_machine
 
 from accounts.models import PreferredTime
 from sessions.models import Technique
-from streaks.models import RestDay
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 from tests.html import text
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -23,7 +22,7 @@ MENU = {
     "Dashboard": "/",
     "Statistics": "/streaks/",
     "Sessions": "/sessions/",
-    "Rest days": "/streaks/rest-days/",
+    "Rest days": "/sessions/rest-days/",
     "Techniques": "/sessions/techniques/",
     "Settings": "/accounts/settings/",
 }
@@ -61,7 +60,7 @@ FAILED_POSTS = {
     ],
     "signed in": [
         ("/sessions/new/", {"date": ""}),
-        ("/streaks/rest-days/", {"date": ""}),
+        ("/sessions/rest-days/", {"date": ""}),
         ("/accounts/times/", {}),
         ("/accounts/settings/", {"email": ""}),
         ("/sessions/techniques/", {"name": ""}),
@@ -87,8 +86,8 @@ def history(alice):
             techniques=("warm-up", "arch", "toes"),
             notes="Felt good; the arch was a little tight.",
         )
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 19), reason="travel")
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 28), reason="skin")
+    rest_day(alice, dt.date(2026, 11, 19), "travel")
+    rest_day(alice, dt.date(2026, 11, 28), "skin")
     PreferredTime.objects.create(user=alice, label="Evening", time=dt.time(21, 0))
     technique = Technique.objects.create(user=alice, name="Tennis ball roll")
     session = log_session(alice, dt.datetime(2026, 11, 25, 8, 0))

@@ -14,10 +14,9 @@ import pytest
 from django.db import models
 
 from accounts.models import PreferredTime, User
-from sessions.models import MassageSession, Technique
-from streaks.models import RestDay
+from sessions.models import MassageSession, RestDay, Technique
 from tests.conftest import PASSWORD
-from tests.factories import builtin, log_session
+from tests.factories import builtin, log_session, rest_day
 
 # Sent to every field.
 BAD_VALUES = {
@@ -83,7 +82,7 @@ def world(alice, charlie):
     session = log_session(alice, dt.datetime.combine(yesterday, dt.time(7, 30)))
     own = Technique.objects.create(user=alice, name="Ball roll", how_to="Roll it.")
     theirs = Technique.objects.create(user=charlie, name="Secret move")
-    rest = RestDay.objects.create(user=alice, date=yesterday - dt.timedelta(days=3))
+    rest = rest_day(alice, yesterday - dt.timedelta(days=3))
     slot = PreferredTime.objects.create(user=alice, label="Morning", time=dt.time(7))
     return {
         "yesterday": yesterday,
@@ -213,13 +212,13 @@ FORMS = {
     "rest day": (
         True,
         "post",
-        lambda w: "/streaks/rest-days/",
+        lambda w: "/sessions/rest-days/",
         lambda w: {"date": w["yesterday"].isoformat(), "reason": "travel"},
     ),
     "delete rest day": (
         True,
         "post",
-        lambda w: f"/streaks/rest-days/{w['rest'].pk}/delete/",
+        lambda w: f"/sessions/rest-days/{w['rest'].pk}/delete/",
         lambda w: {"next": "dashboard"},
     ),
     "import upload": (
@@ -339,7 +338,7 @@ def test_extra_fields_never_reach_the_record(alice_client, alice, world):
         ("get", "/sessions/techniques/{}/rename/"),
         ("post", "/sessions/techniques/{}/rename/"),
         ("post", "/sessions/techniques/{}/archive/"),
-        ("post", "/streaks/rest-days/{}/delete/"),
+        ("post", "/sessions/rest-days/{}/delete/"),
     ],
 )
 def test_ids_in_urls_that_are_nobodys_are_404(alice_client, world, method, path, pk):

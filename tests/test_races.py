@@ -19,8 +19,7 @@ from django.test import Client
 from accounts.forms import BasePreferredTimeFormSet, SettingsForm
 from accounts.models import PreferredTime, User
 from sessions.forms import SessionForm, TechniqueForm
-from sessions.models import MassageSession, Technique
-from streaks.models import RestDay
+from sessions.models import MassageSession, RestDay, Technique
 from tests.conftest import PASSWORD, make_user
 from tests.factories import builtin, log_session
 
@@ -307,8 +306,8 @@ def test_the_same_rest_day_twice_at_once_is_one_rest_day(catalog):
     one, two = signed_in_client(alice), signed_in_client(alice)
     day = alice.today().isoformat()
     results = at_once(
-        lambda: one.post("/streaks/rest-days/", {"date": day}),
-        lambda: two.post("/streaks/rest-days/", {"date": day}),
+        lambda: one.post("/sessions/rest-days/", {"date": day}),
+        lambda: two.post("/sessions/rest-days/", {"date": day}),
     )
     # The second is a form error ("already a rest day") or, when both passed
     # that check, a message after its insert failed.

@@ -48,7 +48,7 @@ def test_signed_out_pages_carry_the_headers(client, db, path):
         "/sessions/new/",
         "/sessions/techniques/",
         "/streaks/",
-        "/streaks/rest-days/",
+        "/sessions/rest-days/",
         "/accounts/settings/",
         "/accounts/times/",
     ],
@@ -60,7 +60,7 @@ def test_signed_in_pages_carry_the_headers(alice_client, path):
 
 
 def test_a_post_redirect_carries_the_headers(alice_client):
-    response = alice_client.post("/streaks/rest-days/", {"date": "2000-01-01"})
+    response = alice_client.post("/sessions/rest-days/", {"date": "2000-01-01"})
     assert response.status_code == 302
     assert_security_headers(response)
 

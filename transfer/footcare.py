@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
-from sessions.models import MassageSession, Technique
-from streaks.models import RestDay
+from sessions.models import MassageSession, RestDay, Technique
 from transfer.formats import BadFile, check_count
 
 FORMAT = "footcare"

@@ -13,10 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import PreferredTime, User
-from sessions.models import MassageSession, Technique
-from streaks.models import RestDay
-from streaks.signals import bump_versions
+from accounts.models import PreferredTime
+from sessions import days
+from sessions.models import MassageSession, RestDay, Technique
 
 PENDING_MAX_AGE = 60 * 60  # seconds an uploaded file waits for its "Import"
 
@@ -137,7 +136,7 @@ def run(user, parsed, habit=0):
     """Import in one transaction; returns the Plan that was carried out."""
     with transaction.atomic():
         # One import per user at a time: a second one waits, then skips all.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        days.lock(user)
         result = plan(user, parsed, habit)
         if result.is_empty:
             return result
@@ -172,7 +171,10 @@ def run(user, parsed, habit=0):
                 for t in result.preferred_times
             ]
         )
-        bump_versions(user.pk)
+        if "weekly_target" in result.settings:
+            days.refresh(user)  # every day's figures follow the target
+        elif result.first is not None:
+            days.refresh(user, since=result.first)
     return result
 
 

@@ -1,9 +1,14 @@
+import datetime as dt
+
 import pytest
+import time_machine
 
 from accounts.models import User
-from tests.html import labels
+from tests.factories import log_session
+from tests.html import figures, labels
 
 URL = "/accounts/settings/"
+TARGET_URL = "/sessions/weekly-target/"
 
 
 def settings_data(**overrides):
@@ -11,7 +16,6 @@ def settings_data(**overrides):
         "email": "alice@example.org",
         "timezone": "Pacific/Auckland",
         "day_start_hour": "4",
-        "weekly_target": "5",
     }
     data.update(overrides)
     return data
@@ -23,14 +27,14 @@ def test_the_page_shows_the_labelled_fields(alice_client):
         "Email",
         "Time zone",
         "Day starts at",
-        "Weekly target",
         "Email reminders",
+        "Weekly target",
     ]
 
 
 def test_the_weekly_target_counts_active_days(alice_client):
     page = alice_client.get(URL).content.decode()
-    assert "Active days (practice or rest days) per week you aim for, 1 to 7." in page
+    assert "Active days (practice or rest days) per week you aim for." in page
     assert "Practice days per week" not in page
 
 
@@ -38,12 +42,36 @@ def test_saving_settings(alice_client, alice):
     response = alice_client.post(URL, settings_data())
     assert response.status_code == 302
     alice.refresh_from_db()
-    assert (alice.email, alice.timezone, alice.day_start_hour, alice.weekly_target) == (
+    assert (alice.email, alice.timezone, alice.day_start_hour) == (
         "alice@example.org",
         "Pacific/Auckland",
         4,
-        5,
     )
+
+
+def test_saving_a_weekly_target_recounts_the_weekly_streak(alice_client, alice):
+    with time_machine.travel(dt.datetime(2026, 11, 25, 21, tzinfo=dt.UTC)):
+        for day in (16, 17, 18, 23, 24):  # two days last week, two this week...
+            log_session(alice, dt.datetime(2026, 11, day, 20, 0))
+        assert figures(alice_client.get("/"))["Weekly streak"] == "0 weeks"
+        response = alice_client.post(TARGET_URL, {"weekly_target": "2"})
+        assert response.status_code == 302
+        assert response.url == URL
+        assert figures(alice_client.get("/"))["Weekly streak"] == "2 weeks"
+    alice.refresh_from_db()
+    assert alice.weekly_target == 2
+
+
+@pytest.mark.parametrize("value", ["0", "8", "", "two", "9" * 5000])
+def test_a_bad_weekly_target_says_so_and_changes_nothing(alice_client, alice, value):
+    response = alice_client.post(TARGET_URL, {"weekly_target": value}, follow=True)
+    assert "Choose a weekly target from 1 to 7 days." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.weekly_target == 7
+
+
+def test_the_weekly_target_is_post_only(alice_client):
+    assert alice_client.get(TARGET_URL).status_code == 405
 
 
 def test_new_users_start_with_day_start_0_and_target_7(db):
@@ -67,8 +95,6 @@ def test_email_reminders_are_off_until_ticked(alice_client, alice):
         ({"day_start_hour": "24"}, "day_start_hour"),
         ({"day_start_hour": "-1"}, "day_start_hour"),
         ({"day_start_hour": "four"}, "day_start_hour"),
-        ({"weekly_target": "0"}, "weekly_target"),
-        ({"weekly_target": "8"}, "weekly_target"),
         ({"timezone": "Nowhere/Special"}, "timezone"),
         ({"email": ""}, "email"),
         ({"email": "CHARLIE@example.com"}, "email"),
@@ -81,11 +107,10 @@ def test_bad_settings_show_an_error_and_change_nothing(
     assert response.status_code == 200
     assert field in response.context["form"].errors
     alice.refresh_from_db()
-    assert (alice.email, alice.timezone, alice.day_start_hour, alice.weekly_target) == (
+    assert (alice.email, alice.timezone, alice.day_start_hour) == (
         "alice@example.com",
         "Europe/London",
         0,
-        7,
     )
 
 

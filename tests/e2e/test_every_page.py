@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions.models import Technique
-from streaks.models import RestDay
 from tests.e2e.conftest import sign_in
 from tests.e2e.pages import axe_violations, horizontal_overflow, shift
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +43,7 @@ SIGNED_IN = {
     "one day": "/sessions/?date={day}",
     "one month": "/sessions/?month={month}",
     "a day that is not a date": "/sessions/?date=2026-02-30",
-    "rest days": "/streaks/rest-days/",
+    "rest days": "/sessions/rest-days/",
 }
 PHONE_320 = {"width": 320, "height": 640}
 
@@ -62,8 +61,8 @@ def history(user):
             techniques=("warm-up", "arch", "toes"),
             notes="Felt good; the arch was a little tight.",
         )
-    RestDay.objects.create(user=user, date=shift(today, -7), reason="travel")
-    RestDay.objects.create(user=user, date=shift(today, 3), reason="skin")
+    rest_day(user, shift(today, -7), "travel")
+    rest_day(user, shift(today, 3), "skin")
     technique = Technique.objects.create(user=user, name="Tennis ball roll")
     session = log_session(user, dt.datetime.combine(today, dt.time(0, 0)))
     return {
@@ -110,7 +109,7 @@ def test_signed_in_pages_pass_axe(
 
 @pytest.mark.parametrize(
     "path",
-    ["/accounts/signup/", "/accounts/login/", "/sessions/new/", "/streaks/rest-days/"],
+    ["/accounts/signup/", "/accounts/login/", "/sessions/new/", "/sessions/rest-days/"],
 )
 def test_forms_showing_errors_pass_axe(page, path, user, live_server, browser_errors):
     if path.startswith(("/sessions/", "/streaks/")):

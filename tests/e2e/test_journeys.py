@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from sessions.models import MassageSession
-from streaks.models import RestDay
+from sessions.models import MassageSession, RestDay
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import sign_in
 from tests.e2e.pages import (
@@ -145,7 +144,7 @@ def test_a_rest_day_bridges_a_missed_day(signed_in_page, user):
     page.goto("/")
     expect_current_streak(page, "1 day")
 
-    page.goto("/streaks/rest-days/")
+    page.goto("/sessions/rest-days/")
     expect(page.get_by_label("Date")).to_have_value(today.isoformat())
     page.get_by_label("Date").fill(shift(today, -1).isoformat())
     page.get_by_label("Reason").select_option(label="Travel")

@@ -7,10 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts import localtime
-from streaks.models import RestDay
 from tests.e2e.conftest import PHONE, sign_in
 from tests.e2e.pages import axe_violations, shift
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +25,7 @@ def months_of_history(user):
                 minutes=5 + days_ago % 20,
                 comfort=1 + days_ago % 5,
             )
-    RestDay.objects.create(user=user, date=shift(today, -5), reason="travel")
+    rest_day(user, shift(today, -5), "travel")
     return today
 
 

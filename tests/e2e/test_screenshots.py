@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from streaks.models import RestDay
 from tests.conftest import make_user
 from tests.e2e.conftest import BROWSER_TIMEZONE, PHONE, sign_in
 from tests.e2e.pages import shift
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 
 pytestmark = [
     pytest.mark.e2e,
@@ -56,7 +55,7 @@ def demo_history(user, days=60):
             continue
         day = shift(today, -days_ago)
         if days_ago in RESTED:
-            RestDay.objects.create(user=user, date=day, reason=RESTED[days_ago])
+            rest_day(user, day, RESTED[days_ago])
             continue
         evening = days_ago % 3 == 0
         log_session(

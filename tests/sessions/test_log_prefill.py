@@ -1,4 +1,4 @@
-"""The log form filled in from its address (sessions/prefill.py)."""
+"""The log form filled in from its address (SessionForm.fill_in)."""
 
 import datetime as dt
 

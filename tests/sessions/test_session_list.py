@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sessions.models import MassageSession
-from streaks.models import RestDay
-from tests.factories import builtin, log_session
+from tests.factories import builtin, log_session, rest_day
 from tests.html import text
 
 URL = "/sessions/"
@@ -149,7 +148,7 @@ def test_a_day_shows_its_sessions_with_the_days_totals(alice_client, alice, char
 
 
 def test_a_rest_day_says_so_and_today_has_no_day_after(alice_client, alice):
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 25), reason="travel")
+    rest_day(alice, dt.date(2026, 11, 25), "travel")
     response = alice_client.get(URL + "?date=2026-11-25")
     page = text(response)
     assert "0 sessions, 0 minutes · Rest day (travel)" in page
@@ -209,7 +208,7 @@ def test_a_day_runs_the_same_queries_for_1_or_50_sessions(
     alice_client, alice, django_assert_max_num_queries
 ):
     log_session(alice, dt.datetime(2026, 11, 24, 8))
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 24))
+    rest_day(alice, dt.date(2026, 11, 24))
     with CaptureQueriesContext(connection) as one:
         alice_client.get(URL + "?date=2026-11-24")
     assert len(one.captured_queries) <= LIST_QUERY_BUDGET + 2  # totals, rest day

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.schedule import Slot
-from streaks import charts, engine
+from sessions import engine
+from streaks import charts
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
@@ -124,8 +125,12 @@ def test_minutes_per_week_month_and_year():
     ]
     assert months[-1][2:] == (3, 35)
     assert months[-2][2:] == (1, 30)
-    years = charts.minutes_by_span(days, TODAY, "year")
-    assert years == [("2025", "2025", 1, 15), ("2026", "2026", 4, 65)]
+    years = charts.minutes_by_span({}, TODAY, "year", [(2024, 1, 15), (2026, 4, 65)])
+    assert years == [
+        ("2024", "2024", 1, 15),
+        ("2025", "2025", 0, 0),
+        ("2026", "2026", 4, 65),
+    ]
 
 
 # -- lines ---------------------------------------------------------------------
@@ -150,32 +155,39 @@ practice_days = st.sets(
 )
 
 
+def strength_pictures(practice, rest, target, today=TODAY):
+    """The strength charts for a history, from the engine's figures."""
+    stats = engine.compute(practice, rest, today, target)
+    if not practice:
+        return stats, None
+    first = min(practice)
+    figures = engine.days(practice, rest, min(practice | rest), today, target)
+    strengths = {day.date: day.strength for day in figures}
+    assert charts.strength_days(first, stats.anchor) <= strengths.keys()
+    return stats, charts.strength_charts(strengths, first, stats.anchor)
+
+
 @given(practice=practice_days, rest=practice_days, target=st.integers(1, 7))
 def test_strength_over_time_ends_where_the_engine_does(practice, rest, target):
-    stats = engine.compute(practice, rest, TODAY, target)
-    pictures = charts.strength_charts(stats)
-    if not practice:
-        assert pictures is None
-    else:
+    stats, pictures = strength_pictures(practice, rest, target)
+    if pictures is not None:
         assert pictures["now"] == stats.habit_strength
-        anchor = TODAY if TODAY in practice | rest else TODAY - dt.timedelta(1)
-        assert len(stats.strength_by_day) == (anchor - min(practice)).days + 1
-        assert all(0 <= score <= 1 for score in stats.strength_by_day)
+        assert all(0 <= row["value"] <= 100 for row in pictures["all_rows"])
 
 
-def test_strength_rises_with_daily_practice_and_stays_on_rest_days():
+def test_strength_rises_with_daily_practice_and_does_not_fall_on_rest_days():
     practice = {d(11, 1) + dt.timedelta(i) for i in range(20)}
     rest = {d(11, 21), d(11, 22)}
-    values = engine.compute(practice, rest, d(11, 22), 7).strength_by_day
+    figures = engine.days(practice, rest, d(11, 1), d(11, 22), 7)
+    values = [day.strength for day in figures]
     assert len(values) == 22
     assert values[:20] == sorted(values[:20])
-    assert values[19] == values[20] == values[21]
+    assert values[19] <= values[20] <= values[21]
 
 
 def test_strength_charts_tables_give_month_and_year_ends():
     practice = {d(1, 1, 2024) + dt.timedelta(i) for i in range(0, 1060, 2)}
-    stats = engine.compute(practice, (), TODAY, 3)
-    pictures = charts.strength_charts(stats)
+    stats, pictures = strength_pictures(practice, set(), 3)
     assert [row["label"] for row in pictures["recent_rows"]][-1] == "November 2026"
     assert len(pictures["recent_rows"]) == 12
     assert [row["label"] for row in pictures["all_rows"]] == [
@@ -245,8 +257,8 @@ def test_the_ten_longest_streaks_on_a_time_axis():
         )
         for i in range(1, 15)
     ]
-    runs.append(run(d(11, 20), d(11, 20)))  # a single day: never listed
-    chart = charts.best_streaks(runs, TODAY)
+    runs.sort(key=lambda run: (run.days, run.end), reverse=True)  # as history gives
+    chart = charts.best_streaks(runs, d(1, 1, 2020), TODAY)
     assert [row["days"] for row in chart["rows"]] == [
         f"{n} days" for n in range(15, 5, -1)
     ]
@@ -257,12 +269,13 @@ def test_the_ten_longest_streaks_on_a_time_axis():
     assert all(row["width"] >= 3 for row in chart["rows"])
     assert all(chart["left"] <= row["x"] <= chart["right"] for row in chart["rows"])
     assert [tick["text"] for tick in chart["ticks"]] == ["2020", "2022", "2024", "2026"]
-    assert charts.best_streaks([run(d(11, 20), d(11, 20))], TODAY) is None
+    assert chart["shorter"] == 4
+    assert charts.best_streaks([], d(11, 20), TODAY) is None
 
 
-def test_equal_streaks_list_the_most_recent_first():
-    runs = [run(d(1, 1), d(1, 3)), run(d(5, 1), d(5, 3))]
-    chart = charts.best_streaks(runs, TODAY)
+def test_streaks_within_one_year_name_the_ends_of_the_axis():
+    runs = [run(d(5, 1), d(5, 3)), run(d(1, 1), d(1, 3))]
+    chart = charts.best_streaks(runs, d(1, 1), TODAY)
     assert [row["dates"] for row in chart["rows"]] == [
         "1 May – 3 May 2026",
         "1 Jan – 3 Jan 2026",

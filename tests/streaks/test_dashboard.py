@@ -5,8 +5,7 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from streaks.models import RestDay
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 from tests.html import day_links, figures, text
 
 TERMS = [
@@ -91,7 +90,7 @@ def test_a_missed_day_ends_the_streak_and_says_why(alice_client, alice):
 
 def test_rest_days_bridge_the_streak_without_adding(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 22, 20, 0))
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23))
+    rest_day(alice, dt.date(2026, 11, 23))
     log_session(alice, dt.datetime(2026, 11, 24, 20, 0))
     with time_machine.travel(at(2026, 11, 25, 9), tick=False):
         found = figures(dashboard(alice_client))
@@ -198,8 +197,8 @@ def test_each_heatmap_day_links_to_its_sessions_by_name(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 24, 20, 0), minutes=15)
     log_session(alice, dt.datetime(2026, 11, 24, 21, 0), minutes=3)
     log_session(alice, dt.datetime(2026, 11, 25, 8, 0), minutes=1)
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23), reason="travel")
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    rest_day(alice, dt.date(2026, 11, 23), "travel")
+    rest_day(alice, dt.date(2026, 11, 20))
     with time_machine.travel(at(2026, 11, 25, 9), tick=False):
         response = dashboard(alice_client)
     links = day_links(response)

@@ -6,8 +6,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from sessions.models import MassageSession
-from streaks.models import RestDay
+from sessions.models import MassageSession, RestDay
 
 
 @pytest.mark.django_db

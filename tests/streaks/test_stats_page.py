@@ -5,8 +5,7 @@ import pytest
 import time_machine
 
 from accounts.models import PreferredTime
-from streaks.models import RestDay
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 from tests.html import figures, table, text
 
 URL = "/streaks/"
@@ -72,7 +71,7 @@ def test_best_streaks_show_ten_and_count_the_rest(alice_client, alice):
 def test_consistency_for_7_30_and_365_days(alice_client, alice):
     for day in (19, 20, 22, 23, 24, 25):  # today (25th) practised: windows end today
         log_session(alice, dt.datetime(2026, 11, day, 20))
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 21))
+    rest_day(alice, dt.date(2026, 11, 21))
     log_session(alice, dt.datetime(2026, 11, 1, 20))  # the first practice day
     consistency = dict(alice_client.get(URL).context["consistency"])
     assert consistency[7] == "100%"  # 6 practice days / (7 - 1 rest day)

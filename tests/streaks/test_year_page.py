@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from streaks.models import RestDay
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 from tests.html import day_links, text
 
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
@@ -22,7 +21,7 @@ def test_a_past_year_has_every_day_with_its_totals(alice_client, alice, charlie)
     log_session(alice, dt.datetime(2024, 2, 29, 20), minutes=12)
     log_session(alice, dt.datetime(2024, 2, 29, 21), minutes=6)
     log_session(alice, dt.datetime(2024, 12, 31, 8), minutes=3)
-    RestDay.objects.create(user=alice, date=dt.date(2024, 3, 1), reason="skin")
+    rest_day(alice, dt.date(2024, 3, 1), "skin")
     log_session(charlie, dt.datetime(2024, 3, 2, 20), minutes=40)
     response = alice_client.get("/streaks/year/2024/")
     assert response.status_code == 200

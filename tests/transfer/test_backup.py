@@ -10,10 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.models import User
-from sessions.models import MassageSession
-from streaks.models import RestDay
+from sessions.models import MassageSession, RestDay
 from tests.conftest import make_user
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 from transfer import backup
 
 
@@ -92,7 +91,7 @@ def some_history():
     alice = make_user("alice", timezone="Europe/London")
     for day in range(1, 6):
         log_session(alice, dt.datetime(2024, 3, 26 + day, 21, 0))
-    RestDay.objects.create(user=alice, date=dt.date(2024, 3, 26))
+    rest_day(alice, dt.date(2024, 3, 26))
     return alice
 
 
@@ -164,7 +163,7 @@ def test_postgresql_backup_during_writes_restores_every_acknowledged_row(
     def write_rest_days():
         day = dt.date(2010, 1, 1)
         while not stop.is_set() and len(acknowledged) < 3000:
-            RestDay.objects.create(user=alice, date=day)  # autocommit: acknowledged
+            rest_day(alice, day)  # autocommit: acknowledged
             acknowledged.append(day)
             day += dt.timedelta(days=1)
         connections.close_all()

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, Technique
-from streaks.models import RestDay
 from tests.conftest import make_user
-from tests.factories import log_session
+from tests.factories import log_session, rest_day
 from tests.transfer.files import upload
 from transfer import footcare, formats
 
@@ -54,7 +53,7 @@ def rich_history(user):
     MassageSession.objects.bulk_log(
         user, [{"local_date": dt.date(2024, 11, 2), "timezone": "Europe/London"}]
     )
-    RestDay.objects.create(user=user, date=dt.date(2024, 11, 3), reason="travel")
+    rest_day(user, dt.date(2024, 11, 3), "travel")
     PreferredTime.objects.create(
         user=user, label="Evening", time=dt.time(21, 0), weekdays=0b0011111
     )

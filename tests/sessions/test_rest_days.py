@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from streaks.models import RestDay
-from tests.factories import log_session
+from sessions.models import RestDay
+from tests.factories import log_session, rest_day
 from tests.html import figures, form_values
 
-URL = "/streaks/rest-days/"
+URL = "/sessions/rest-days/"
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
@@ -58,7 +58,7 @@ def test_a_planned_rest_day_shows_under_today_and_ahead(alice_client, alice):
     ],
 )
 def test_bad_input_changes_nothing(alice_client, alice, data):
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    rest_day(alice, dt.date(2026, 11, 20))
     response = alice_client.post(URL, data)
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -66,7 +66,7 @@ def test_bad_input_changes_nothing(alice_client, alice, data):
 
 
 def test_removing_a_rest_day(alice_client, alice):
-    rest = RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    rest = rest_day(alice, dt.date(2026, 11, 20))
     response = alice_client.post(f"{URL}{rest.pk}/delete/")
     assert response.status_code == 302
     assert not RestDay.objects.exists()
@@ -75,7 +75,7 @@ def test_removing_a_rest_day(alice_client, alice):
 def test_remove_is_post_only_and_strangers_get_404(
     alice_client, alice, client, charlie
 ):
-    rest = RestDay.objects.create(user=alice, date=dt.date(2026, 11, 20))
+    rest = rest_day(alice, dt.date(2026, 11, 20))
     assert alice_client.get(f"{URL}{rest.pk}/delete/").status_code == 405
     other = type(client)()
     other.force_login(charlie)
@@ -84,7 +84,7 @@ def test_remove_is_post_only_and_strangers_get_404(
 
 
 def test_other_peoples_rest_days_stay_private(alice_client, charlie):
-    RestDay.objects.create(user=charlie, date=dt.date(2026, 11, 20), reason="injury")
+    rest_day(charlie, dt.date(2026, 11, 20), "injury")
     lists = dict(alice_client.get(URL).context["lists"])
     assert lists == {"Today and ahead": [], "Past": []}
 
@@ -157,7 +157,7 @@ def test_another_users_session_does_not_block_a_rest_day(alice_client, charlie):
 
 
 def test_a_session_on_a_rest_day_says_the_day_is_now_practice(alice_client, alice):
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23))
+    rest_day(alice, dt.date(2026, 11, 23))
     data = form_values(alice_client.get("/sessions/new/"), action="/sessions/new/")
     data.update(date="2026-11-23", start_time="08:00", comfort="4")
     response = alice_client.post("/sessions/new/", data, follow=True)
@@ -167,7 +167,7 @@ def test_a_session_on_a_rest_day_says_the_day_is_now_practice(alice_client, alic
 
 
 def test_a_session_on_an_ordinary_day_says_nothing_of_rest(alice_client, alice):
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 23))
+    rest_day(alice, dt.date(2026, 11, 23))
     data = form_values(alice_client.get("/sessions/new/"), action="/sessions/new/")
     data.update(comfort="4")
     page = alice_client.post("/sessions/new/", data, follow=True).content.decode()
@@ -176,7 +176,7 @@ def test_a_session_on_an_ordinary_day_says_nothing_of_rest(alice_client, alice):
 
 def test_moving_a_session_onto_a_rest_day_says_so_too(alice_client, alice):
     session = log_session(alice, dt.datetime(2026, 11, 24, 20))
-    RestDay.objects.create(user=alice, date=dt.date(2026, 11, 22))
+    rest_day(alice, dt.date(2026, 11, 22))
     edit = f"/sessions/{session.pk}/edit/"
     data = form_values(alice_client.get(edit), action=edit)
     data.update(date="2026-11-22")

@@ -1,4 +1,4 @@
-"""Tests for streaks.engine: hand-worked examples plus a naive reference model."""
+"""Tests for sessions.engine: hand-worked examples plus a naive reference model."""
 
 import math
 from datetime import date, timedelta
@@ -9,14 +9,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streaks.engine import Break, Run, Stats, _Dates, compute, current_streak
+from sessions import engine
+from sessions.engine import Break, Run, Stats, compute
 
 ONE = timedelta(days=1)
 
 
+def figures(practice, rest, today, target=7):
+    """Every day's figures, from the first active day to today."""
+    practice = {day for day in practice if day <= today}
+    rest = {day for day in rest if day <= today}
+    if not practice | rest:
+        return []
+    return engine.days(practice, rest, min(practice | rest), today, target)
+
+
 # The single figures the hand-worked examples below look at.
 def runs(practice, rest, today):
-    return compute(practice, rest, today, 7).runs
+    return engine.runs(figures(practice, rest, today))
+
+
+def current_streak(practice, rest, today):
+    return compute(practice, rest, today, 7).current_streak
 
 
 def weekly_streak(practice, rest, today, target):
@@ -24,13 +38,16 @@ def weekly_streak(practice, rest, today, target):
 
 
 def consistency(practice, rest, today, window):
-    return _Dates(practice, rest, today).consistency(window)
+    return compute(practice, rest, today, 7).consistency[window]
 
 
 def habit_strength(practice, rest, today, target):
-    """The unrounded score (compute rounds it to a percent)."""
-    scores = _Dates(practice, rest, today).strength_by_day(target)
-    return scores[-1] if scores else 0.0
+    """The anchor's unrounded score (compute rounds it to a percent)."""
+    by_day = {day.date: day for day in figures(practice, rest, today, target)}
+    anchor = by_day.get(today)
+    if anchor is None or not anchor.active:
+        anchor = by_day.get(today - ONE)
+    return anchor.strength if anchor else 0.0
 
 
 def d(iso: str) -> date:
@@ -141,21 +158,23 @@ def naive_stats(practice_dates, rest_dates, today, target):
             exact = Fraction(practised * 100, days - rested)
             percents[window] = math.floor(exact + Fraction(1, 2))
 
-    # Habit strength.
+    # Habit strength: a rest day keeps the score, between what an empty day
+    # and what a practice day would make of it.
     m = 0.5 ** (math.sqrt(target / 7) / 13)
     score = 0.0
-    scores = []
     if practice:
         day = min(practice)
         while day <= anchor:
-            if day not in rest:
-                count = 0
-                for i in range(7):
-                    if day - timedelta(days=i) in practice:
-                        count += 1
-                v = min(1, count / target)
-                score = score * m + v * (1 - m)
-            scores.append(score)
+            count = 0
+            for i in range(7):
+                if day - timedelta(days=i) in practice:
+                    count += 1
+            empty = score * m + min(1, count / target) * (1 - m)
+            if day in rest:
+                practised = score * m + min(1, (count + 1) / target) * (1 - m)
+                score = min(max(score, empty), practised)
+            else:
+                score = empty
             day += ONE
 
     # Last break.
@@ -171,22 +190,23 @@ def naive_stats(practice_dates, rest_dates, today, target):
             day += ONE
         last_break = Break(day, day + ONE)
 
-    return Stats(
-        today=today,
-        done_today=today in practice,
-        rest_today=today in rest,
-        current_streak=streak,
-        current_run=current_run,
-        longest=longest,
-        weekly_streak=weeks,
-        week_progress=week_progress,
-        consistency=percents,
-        habit_strength=min(100, max(0, round(score * 100))),
-        runs=all_runs,
-        last_break=last_break,
-        strength_from=min(practice) if practice else None,
-        strength_by_day=scores,
-    ), score
+    return (
+        Stats(
+            today=today,
+            done_today=today in practice,
+            rest_today=today in rest,
+            current_streak=streak,
+            current_run=current_run,
+            longest=longest,
+            weekly_streak=weeks,
+            week_progress=week_progress,
+            consistency=percents,
+            habit_strength=min(100, max(0, round(score * 100))),
+            last_break=last_break,
+        ),
+        score,
+        all_runs,
+    )
 
 
 # -- property tests -----------------------------------------------------------
@@ -206,16 +226,18 @@ def to_dates(today, offs):
 @given(today=todays, p=offsets, r=offsets, target=targets)
 def test_compute_matches_naive_reference(today, p, r, target):
     practice, rest = to_dates(today, p), to_dates(today, r)
-    expected, _ = naive_stats(practice, rest, today, target)
+    expected, _, expected_runs = naive_stats(practice, rest, today, target)
     assert compute(practice, rest, today, target) == expected
+    assert engine.runs(figures(practice, rest, today, target)) == expected_runs
 
 
 @settings(max_examples=300, deadline=None)
 @given(today=todays, p=dense_offsets, r=dense_offsets, target=targets)
 def test_compute_matches_naive_reference_on_short_dense_histories(today, p, r, target):
     practice, rest = to_dates(today, p), to_dates(today, r)
-    expected, _ = naive_stats(practice, rest, today, target)
+    expected, _, expected_runs = naive_stats(practice, rest, today, target)
     assert compute(practice, rest, today, target) == expected
+    assert engine.runs(figures(practice, rest, today, target)) == expected_runs
 
 
 @settings(max_examples=200, deadline=None)
@@ -223,7 +245,7 @@ def test_compute_matches_naive_reference_on_short_dense_histories(today, p, r, t
 def test_current_streak_and_the_raw_score_agree_with_compute(today, p, r, target):
     practice, rest = to_dates(today, p), to_dates(today, r)
     stats = compute(practice, rest, today, target)
-    _, score = naive_stats(practice, rest, today, target)
+    _, score, _ = naive_stats(practice, rest, today, target)
     assert current_streak(practice, rest, today) == stats.current_streak
     assert habit_strength(practice, rest, today, target) == pytest.approx(score)
     assert 0.0 <= habit_strength(practice, rest, today, target) <= 1.0
@@ -234,18 +256,19 @@ def test_current_streak_and_the_raw_score_agree_with_compute(today, p, r, target
 def test_invariants_between_figures(today, p, r, target):
     practice, rest = to_dates(today, p), to_dates(today, r)
     stats = compute(practice, rest, today, target)
+    all_runs = runs(practice, rest, today)
     if stats.current_streak:
-        assert stats.current_run == stats.runs[-1]
+        assert stats.current_run == all_runs[-1]
         assert stats.longest.days >= stats.current_streak
     else:
         assert stats.current_run is None
-    if stats.runs:
-        assert stats.longest.days == max(run.days for run in stats.runs)
+    if all_runs:
+        assert stats.longest.days == max(run.days for run in all_runs)
         assert stats.last_break is None or stats.last_break.ended_on <= today
     else:
         assert stats.longest is None
         assert stats.last_break is None
-    assert sum(run.days for run in stats.runs) == len(
+    assert sum(run.days for run in all_runs) == len(
         {day for day in practice if day <= today}
     )
     assert 0 <= stats.week_progress <= today.weekday() + 1
@@ -267,10 +290,7 @@ def test_empty_history_has_no_streak_and_zero_figures():
         week_progress=0,
         consistency={7: 0, 30: 0, 365: 0},
         habit_strength=0,
-        runs=[],
         last_break=None,
-        strength_from=None,
-        strength_by_day=[],
     )
 
 
@@ -296,7 +316,7 @@ def test_session_two_days_ago_means_the_streak_is_broken():
     stats = compute([day], [], T, 3)
     assert stats.current_streak == 0
     assert stats.current_run is None
-    assert stats.runs == [Run(day, day, 1)]
+    assert runs([day], [], T) == [Run(day, day, 1)]
     assert stats.longest == Run(day, day, 1)
     # Yesterday was the gap; the streak was found broken today.
     assert stats.last_break == Break(gap_day=T - ONE, ended_on=T)
@@ -317,7 +337,7 @@ def test_gaps_split_history_into_runs():
     practice += [d("2024-05-05"), d("2024-05-06"), d("2024-05-09")]
     today = d("2024-05-09")
     stats = compute(practice, [], today, 3)
-    assert stats.runs == [
+    assert runs(practice, [], today) == [
         Run(d("2024-05-01"), d("2024-05-03"), 3),
         Run(d("2024-05-05"), d("2024-05-06"), 2),
         Run(d("2024-05-09"), d("2024-05-09"), 1),
@@ -353,7 +373,7 @@ def test_rest_days_bridge_but_do_not_count():
     assert stats.current_streak == 3
     # start/end are practice days, not the rest days at either end.
     assert stats.current_run == Run(d("2024-05-11"), d("2024-05-14"), 3)
-    assert stats.runs == [stats.current_run]
+    assert runs(practice, rest, T) == [stats.current_run]
 
 
 def test_rest_day_today_anchors_the_streak_on_today():
@@ -367,7 +387,7 @@ def test_rest_day_today_anchors_the_streak_on_today():
 def test_run_of_only_rest_days_is_not_a_streak():
     stats = compute([], span(T - 3 * ONE, T), T, 3)
     assert stats.current_streak == 0
-    assert stats.runs == []
+    assert runs([], span(T - 3 * ONE, T), T) == []
     assert stats.longest is None
     assert stats.last_break is None
 
@@ -610,22 +630,73 @@ def test_habit_strength_with_target_one_is_exactly_one_minus_m_to_the_n():
     assert habit_strength(span(start, today), [], today, 1) == pytest.approx(1 - m**20)
 
 
-def test_trailing_rest_day_leaves_habit_strength_unchanged():
+def score_on(day, practice, rest, target):
+    """The score at the end of `day`."""
+    return figures(practice, rest, day, target)[-1].strength
+
+
+def test_rest_day_after_a_missed_week_leaves_habit_strength_alone():
+    # Target 7, one session eight days ago: an empty day would pull the score
+    # down, a session would lift it; a rest day keeps it where it was.
+    practice = [T - 8 * ONE]
+    before = score_on(T - ONE, practice, [], 7)
+    assert score_on(T, practice, [], 7) < before  # left empty
+    assert score_on(T, practice + [T], [], 7) > before  # practised
+    assert score_on(T, practice, [T], 7) == before  # rested
+
+
+def test_rest_day_never_scores_below_the_same_day_left_empty():
+    # Target 3 with five sessions in the week: an empty day still raises the
+    # score, so a rest day must raise it as much (it used to stay put: 19% ->
+    # 18% on the day a missed day was marked as rest while the streak grew).
     practice = span(T - 5 * ONE, T - ONE)
-    without = habit_strength(practice, [], T - ONE, 3)
-    assert habit_strength(practice, [T], T, 3) == without
+    empty = habit_strength(practice, [], T - ONE, 3)  # today open: anchor yesterday
+    left_empty = habit_strength(practice, [], T + ONE, 3)  # anchor: today, empty
+    rested = habit_strength(practice, [T], T, 3)
+    assert rested > empty
+    assert rested == pytest.approx(
+        empty * m_for(3) + (1 - m_for(3))  # v = 1: five sessions in the window
+    )
+    assert left_empty == pytest.approx(rested)
 
 
-def test_rest_day_in_the_middle_is_skipped_by_habit_strength():
-    # N=1: practice 1-2 May, rest 3 May, practice 4 May is three updates with v=1,
-    # exactly like practising 1-3 May.
+def test_rest_day_with_the_target_met_scores_like_a_practice_day():
+    # N=1: practice 1-2 May, rest 3 May, practice 4 May is four updates with
+    # v=1, exactly like practising 1-4 May: with a session in the window an
+    # empty day already scores v = 1.
     practice = [d("2024-05-01"), d("2024-05-02"), d("2024-05-04")]
     with_rest = habit_strength(practice, [d("2024-05-03")], d("2024-05-04"), 1)
     straight = habit_strength(
-        span(d("2024-05-01"), d("2024-05-03")), [], d("2024-05-03"), 1
+        span(d("2024-05-01"), d("2024-05-04")), [], d("2024-05-04"), 1
     )
-    assert with_rest == straight
-    assert with_rest == pytest.approx(1 - m_for(1) ** 3)
+    assert with_rest == pytest.approx(straight)
+    assert with_rest == pytest.approx(1 - m_for(1) ** 4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(today=todays, p=offsets, r=offsets, target=targets, gap=st.integers(0, 60))
+def test_a_rest_day_scores_between_an_empty_day_and_a_practice_day(
+    today, p, r, target, gap
+):
+    """Marking a day as rest never leaves strength, on that day or any later
+    one, below the same day left empty nor above the same day practised."""
+    practice, rest = to_dates(today, p), to_dates(today, r)
+    day = today - gap * ONE
+    practice = [x for x in practice if x != day]
+    rest = [x for x in rest if x != day]
+    if not practice:
+        practice = [day - 30 * ONE]
+    first = min(practice + rest + [day])
+
+    def scores(p, r):
+        return [
+            f.strength for f in engine.days(p, r, first, today, target) if f.date >= day
+        ]
+
+    empty, rested = scores(practice, rest), scores(practice, rest + [day])
+    practised = scores(practice + [day], rest)
+    for low, middle, high in zip(empty, rested, practised, strict=True):
+        assert low - 1e-12 <= middle <= high + 1e-12
 
 
 def test_missed_days_pull_habit_strength_down():
@@ -671,7 +742,7 @@ def test_duplicates_and_unsorted_input_are_handled():
     clean = compute(sorted(set(practice)), sorted(set(rest)), T, 3)
     assert messy == clean
     assert messy.current_streak == 3
-    assert messy.runs == [Run(T - 2 * ONE, T, 3)]
+    assert runs(iter(practice), iter(rest), T) == [Run(T - 2 * ONE, T, 3)]
 
 
 def test_inputs_may_be_generators_consumed_once():
@@ -691,7 +762,7 @@ def test_ten_years_of_daily_practice():
     practice = span(start, today)
     stats = compute(practice, [], today, 5)
     assert stats.current_streak == len(practice) == 3653
-    assert stats.runs == [Run(start, today, 3653)]
+    assert runs(practice, [], today) == [Run(start, today, 3653)]
     # 2015-01-01 is a Thursday, so its week has only 4 days and misses N=5; the
     # current week (from Mon 30 Dec) has 2. Weeks from Mon 5 Jan 2015 to Mon 23 Dec
     # 2024: 3640 days / 7 + 1 = 521.

@@ -1,0 +1,100 @@
+"""The user's days (models.Day), kept in step with the logbook.
+
+Every write to a user's logbook (a session logged, edited or deleted, a rest
+day marked or removed, an import, a new weekly target) runs like this:
+
+    with transaction.atomic():
+        days.lock(user)
+        ...write...
+        days.refresh(user, since=the first day it changed)
+
+`lock` takes the user's row lock, so one write per user runs at a time and
+`refresh` sees every session committed before it; `refresh` recomputes the
+figures of the days from `since` on (sessions.engine holds the rules). A page
+then reads the few rows it shows, whatever the length of the history, and
+never needs a cache to be right or fast.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import Coalesce
+
+from sessions import engine
+from sessions.models import Day, MassageSession, RestDay
+
+
+def lock(user):
+    """Lock `user`'s row until the transaction ends and return their weekly
+    target as it is now. No key update: it leaves other rows free to point at
+    the user (a session being inserted) and only waits for another write."""
+    return (
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .values_list("weekly_target", flat=True)
+        .get(pk=user.pk)
+    )
+
+
+def refresh(user, since=None):
+    """Recompute `user`'s days from `since` (a date) on, or all of them.
+    Call it in the transaction of the write, after `lock`."""
+    weekly_target = lock(user)
+    stored = Day.objects.for_user(user)
+    span = stored.aggregate(first=Min("date"), last=Max("date"))
+    if since is not None and span["first"] is not None and since > span["first"]:
+        # Days after the last stored one were empty until now: from there on.
+        start = min(since, span["last"] + dt.timedelta(days=1))
+        before = [
+            day.figures()
+            for day in stored.filter(date__gte=start - dt.timedelta(days=7))
+            .filter(date__lt=start)
+            .order_by("date")
+        ]
+    else:
+        start, before = None, []
+
+    sessions = MassageSession.objects.for_user(user)
+    rest_days = RestDay.objects.for_user(user)
+    if start is not None:
+        sessions = sessions.filter(local_date__gte=start)
+        rest_days = rest_days.filter(date__gte=start)
+    logged = {
+        day: {"sessions": n, "minutes": minutes, "comfort_sum": comfort, "rated": rated}
+        for day, n, minutes, comfort, rated in sessions.order_by()
+        .values("local_date")
+        .annotate(
+            n=Count("id"),
+            total=Coalesce(Sum("duration_minutes"), 0),
+            comfort_total=Coalesce(Sum("comfort"), 0),
+            rated=Count("comfort"),
+        )
+        .values_list("local_date", "n", "total", "comfort_total", "rated")
+    }
+    rested = set(rest_days.values_list("date", flat=True))
+
+    (stored.filter(date__gte=start) if start else stored).delete()
+    if not logged and not rested:
+        return
+    start = start or min(logged.keys() | rested)
+    last = max(logged.keys() | rested)
+    nothing = {"sessions": 0, "minutes": 0, "comfort_sum": 0, "rated": 0}
+    Day.objects.bulk_create(
+        [
+            Day(
+                user=user,
+                date=day.date,
+                **logged.get(day.date, nothing),
+                rest=day.rest,
+                streak=day.streak,
+                run_start=day.run_start,
+                run_end=day.run_end,
+                weekly_streak=day.weekly_streak,
+                strength=day.strength,
+                last_gap=day.last_gap,
+            )
+            for day in engine.days(logged, rested, start, last, weekly_target, before)
+        ],
+        batch_size=1000,
+    )
