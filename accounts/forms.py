@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 
-from accounts import localtime, schedule, timezones
+from accounts import localtime, schedule, timezones, words
 from accounts.backends import LOGIN_MAX_LENGTH
 from accounts.models import PreferredTime, User
 from accounts.widgets import TimeZoneSelect
@@ -132,7 +132,7 @@ class WeeklyTargetForm(forms.ModelForm):
     weekly_target = forms.TypedChoiceField(
         label="Weekly target",
         coerce=int,
-        choices=[(n, f"{n} day{'s' if n > 1 else ''} a week") for n in range(1, 8)],
+        choices=[(n, f"{words.plural(n, 'day')} a week") for n in range(1, 8)],
         help_text="Active days (practice or rest days) per week you aim for.",
     )
 
@@ -172,7 +172,7 @@ class PreferredTimeForm(forms.ModelForm):
     )
     weekdays = forms.TypedMultipleChoiceField(
         label="Days",
-        choices=list(enumerate(localtime.DAY_NAMES)),
+        choices=list(enumerate(words.DAY_NAMES)),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         initial=sorted(localtime.ALL_DAYS),
@@ -265,7 +265,7 @@ def slot_problems(slots):
     ]
     problems += [
         f"“{slots[first][0]}” and “{slots[second][0]}” are both at "
-        f"{time:%H:%M} on {localtime.DAY_NAMES[day]}."
+        f"{time:%H:%M} on {words.DAY_NAMES[day]}."
         for first, second, time, day in schedule.clashes(slots)
     ]
     return problems
@@ -323,7 +323,7 @@ class BasePreferredTimeFormSet(forms.BaseModelFormSet):
             kept[second].add_error(
                 "time",
                 f"“{kept[first].cleaned_data['label']}” is already at "
-                f"{time:%H:%M} on {localtime.DAY_NAMES[day]}.",
+                f"{time:%H:%M} on {words.DAY_NAMES[day]}.",
             )
             raise forms.ValidationError(
                 "Two of your times are at the same hour on the same day.",

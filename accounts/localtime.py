@@ -18,43 +18,7 @@ from collections.abc import Iterable
 RAISE = "raise"
 GAP_END = "gap-end"
 
-DAY_NAMES = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
 ALL_DAYS = frozenset(range(7))
-# English names whatever the server's locale (and strftime is slow), for dates
-# in words: day_name and long_date.
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def day_name(day: dt.date) -> str:
-    """Wed 25 Nov 2026"""
-    weekday, month = DAY_NAMES[day.weekday()][:3], MONTH_NAMES[day.month - 1][:3]
-    return f"{weekday} {day.day} {month} {day.year}"
-
-
-def long_date(day: dt.date) -> str:
-    """25 November 2026"""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 class SkippedTime(ValueError):

@@ -5,9 +5,8 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
-from accounts import localtime
+from accounts import localtime, words
 from sessions import days, guide
 from sessions.models import (
     MAX_MINUTES,
@@ -328,13 +327,13 @@ class RestDayForm(forms.ModelForm):
                 "You practised on %(day)s: a day with a session cannot be a rest "
                 "day. Delete its session first if it was logged by mistake.",
                 code="practised",
-                params={"day": date_format(day, "l j F Y")},
+                params={"day": words.full_date(day)},
             )
         if RestDay.objects.for_user(self.user).filter(date=day).exists():
             raise forms.ValidationError(
                 "%(day)s is already a rest day.",
                 code="duplicate",
-                params={"day": date_format(day, "j F Y")},
+                params={"day": words.long_date(day)},
             )
         return day
 

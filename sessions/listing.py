@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from accounts import localtime
+from accounts import words
 from sessions.models import MassageSession
 
 PRESSURES = dict(MassageSession.Pressure.choices)
@@ -36,8 +36,8 @@ def session_rows(values, user_zone):
                 "edit": reverse("sessions:edit", args=[pk]),
                 "delete": reverse("sessions:delete", args=[pk]),
                 "iso": day.isoformat(),
-                "day": localtime.day_name(day),
-                "long_day": localtime.long_date(day),
+                "day": words.day_name(day),
+                "long_day": words.long_date(day),
                 # Days imported from apps that keep only the day have no time,
                 # duration or comfort: "not recorded".
                 "time": (

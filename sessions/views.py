@@ -9,9 +9,9 @@ from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_POST
 
+from accounts import words
 from accounts.forms import WeeklyTargetForm
 from sessions import days, guide, listing
 from sessions.forms import (
@@ -29,17 +29,13 @@ PAGE_SIZE = 25
 PAST_REST_DAYS_SHOWN = 30
 
 
-def describe_day(day):
-    return format_date(day, "l j F Y")
-
-
 def _say_if_it_was_a_rest_day(request, session):
     """A session on a day marked as rest makes it a practice day: say so."""
     day = session.local_date
     if RestDay.objects.for_user(session.user).filter(date=day).exists():
         messages.info(
             request,
-            f"{format_date(day, 'l j F')} was a rest day: with this session it "
+            f"{words.full_date(day, year=False)} was a rest day: with this session it "
             "is now a practice day.",
         )
 
@@ -63,7 +59,7 @@ def session_new(request):
                 messages.success(
                     request,
                     f"Saved: {session.duration_minutes} minutes, counted for "
-                    f"{describe_day(session.local_date)}.",
+                    f"{words.full_date(session.local_date)}.",
                 )
                 if form.note:
                     messages.info(request, form.note)
@@ -71,7 +67,8 @@ def session_new(request):
                 return redirect("home")
         messages.info(
             request,
-            f"That session was already saved for {describe_day(existing.local_date)}.",
+            "That session was already saved for "
+            f"{words.full_date(existing.local_date)}.",
         )
         return redirect("home")
     return render(request, "sessions/session_form.html", {"form": form, "is_new": True})
@@ -91,7 +88,7 @@ def session_edit(request, pk):
             return redirect("sessions:list")
         messages.success(
             request,
-            f"Session updated: it counts for {describe_day(session.local_date)}.",
+            f"Session updated: it counts for {words.full_date(session.local_date)}.",
         )
         if form.note:
             messages.info(request, form.note)
@@ -114,7 +111,7 @@ def session_delete(request, pk):
                 mine.delete()
                 days.refresh(request.user, since=day)
         messages.success(
-            request, f"Session of {describe_day(session.local_date)} deleted."
+            request, f"Session of {words.full_date(session.local_date)} deleted."
         )
         return redirect("sessions:list")
     return render(request, "sessions/session_confirm_delete.html", {"session": session})
@@ -300,7 +297,7 @@ def rest_days(request):
         else:
             messages.success(
                 request,
-                f"{format_date(rest_day.date, 'l j F')} is a rest day: "
+                f"{words.full_date(rest_day.date, year=False)} is a rest day: "
                 "it keeps your streak going without counting as practice.",
             )
         return redirect(_back(request))
@@ -336,7 +333,7 @@ def rest_day_delete(request, pk):
         if RestDay.objects.filter(pk=pk, user=request.user).delete()[0]:
             days.refresh(request.user, since=rest_day.date)
     messages.success(
-        request, f"{format_date(rest_day.date, 'j F Y')} is no longer a rest day."
+        request, f"{words.long_date(rest_day.date)} is no longer a rest day."
     )
     return redirect(_back(request))
 
@@ -362,8 +359,8 @@ def weekly_target(request):
         target = form.cleaned_data["weekly_target"]
         messages.success(
             request,
-            f"Weekly target saved: {target} active day{'s' if target > 1 else ''} "
-            "a week. Your weekly streak and habit strength follow it.",
+            f"Weekly target saved: {words.plural(target, 'active day')} a week. "
+            "Your weekly streak and habit strength follow it.",
         )
     else:
         messages.error(request, "Choose a weekly target from 1 to 7 days.")

@@ -16,7 +16,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from accounts.localtime import DAY_NAMES, MONTH_NAMES, day_name
+from accounts.words import (
+    DAY_SHORT,
+    MONTH_SHORT,
+    date_range,
+    day_name,
+    month_name,
+    plural,
+)
 from sessions import engine
 
 WIDTH = 360  # every chart's width, in px
@@ -28,12 +35,6 @@ CELL = 16
 PITCH = 19
 HEATMAP_TOP = 18  # room for the month labels
 WEEKDAY_LABELS = ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun"))
-WEEKDAY_SHORT = tuple(name[:3] for name in DAY_NAMES)
-MONTH_SHORT = tuple(name[:3] for name in MONTH_NAMES)
-
-
-def plural(n, word):
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def level(minutes):
@@ -264,7 +265,7 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str, years=()):
         def names(start):
             return (
                 MONTH_SHORT[start.month - 1],
-                f"{MONTH_NAMES[start.month - 1]} {start.year}",
+                month_name(start),
             )
 
     else:
@@ -404,7 +405,7 @@ def strength_charts(strengths: Mapping, first, last):
     percent_ticks = [0, 25, 50, 75, 100]
     year_ago = max(first, last - dt.timedelta(days=364))
     recent_rows = [
-        {"label": f"{MONTH_NAMES[day.month - 1]} {day.year}", "value": value(day)}
+        {"label": month_name(day), "value": value(day)}
         for day in _month_ends(year_ago, last)[-12:]
     ]
     return {
@@ -533,7 +534,7 @@ def weekday_practice(days: Iterable[dt.date], today, weeks):
     for day in days:
         if start <= day <= today:
             practised[day.weekday()] += 1
-    return [(WEEKDAY_SHORT[i], practised[i], possible[i]) for i in range(7)]
+    return [(DAY_SHORT[i], practised[i], possible[i]) for i in range(7)]
 
 
 def weekday_chart(days, today, weeks):
@@ -613,20 +614,6 @@ def best_streaks(runs: Sequence[engine.Run], first, today, count=10):
     }
 
 
-def short_date(day, with_year=False):
-    """25 Nov, or 25 Nov 2026"""
-    return f"{day.day} {MONTH_SHORT[day.month - 1]}" + (
-        f" {day.year}" if with_year else ""
-    )
-
-
-def date_range(start, end):
-    """5 Nov – 8 Nov 2026, 28 Dec 2025 – 3 Jan 2026, or one day: 5 Nov 2026"""
-    if start == end:
-        return short_date(start, True)
-    return f"{short_date(start, start.year != end.year)} – {short_date(end, True)}"
-
-
 # -- when sessions happen: weekday x hour --------------------------------------
 
 
@@ -652,13 +639,13 @@ def hour_grid(starts: Iterable[tuple[int, int]], preferred=frozenset()):
                     "count": n,
                     "level": shade,
                     "preferred": (weekday, hour) in preferred,
-                    "title": f"{WEEKDAY_SHORT[weekday]} {hour:02}:00–{hour:02}:59: "
+                    "title": f"{DAY_SHORT[weekday]} {hour:02}:00–{hour:02}:59: "
                     f"{plural(n, 'session')}",
                 }
             )
         rows.append(
             {
-                "name": WEEKDAY_SHORT[weekday],
+                "name": DAY_SHORT[weekday],
                 "y": top + weekday * pitch_y,
                 "text_y": top + weekday * pitch_y + cell - 2,
                 "cells": cells,
@@ -679,10 +666,9 @@ def hour_grid(starts: Iterable[tuple[int, int]], preferred=frozenset()):
         ],
         "axis_y": top + 7 * pitch_y + 12,
         "total": total,
-        "weekdays": WEEKDAY_SHORT,
+        "weekdays": DAY_SHORT,
         "busiest": [
-            f"{WEEKDAY_SHORT[w]} {h:02}:00 ({plural(-n, 'session')})"
-            for n, w, h in busiest
+            f"{DAY_SHORT[w]} {h:02}:00 ({plural(-n, 'session')})" for n, w, h in busiest
         ],
         "table": [
             {"hour": f"{h:02}:00", "counts": [counts[w][h] for w in range(7)]}

@@ -4,17 +4,12 @@ statistics page show, from a ``history.History`` and the engine's ``Stats``."""
 import datetime as dt
 import math
 
-from accounts.localtime import DAY_NAMES
+from accounts.words import DAY_NAMES, date_range, plural, short_date
 from sessions import engine
 from sessions.models import MassageSession
-from streaks.charts import date_range, short_date
 
 CHART_WEEKS = 12
 LOW_COMFORT = 3  # an average below this suggests easing off
-
-
-def plural(n, word):
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def percent(value):
@@ -104,7 +99,7 @@ def _slot_in(slot):
             return f"in {minutes} min"
         return f"in {hours} h {minutes} min" if minutes else f"in {hours} h"
     days = max(1, (slot.day - slot.today).days)
-    return f"in {days} day{'s' if days != 1 else ''}"
+    return f"in {plural(days, 'day')}"
 
 
 def consistency(stats):

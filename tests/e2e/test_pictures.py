@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from accounts import localtime
+from accounts import words
 from tests.e2e.conftest import PHONE, sign_in
 from tests.e2e.pages import axe_violations, shift
 from tests.factories import log_session, rest_day
@@ -37,7 +37,7 @@ def phone(make_context, user, live_server):
 
 
 def name(day, what):
-    return f"{localtime.day_name(day)}: {what}"
+    return f"{words.day_name(day)}: {what}"
 
 
 def test_the_heatmap_on_a_phone_has_big_days_and_opens_on_the_newest(

@@ -1,0 +1,72 @@
+"""Dates and counts in words, written the same way on every page, message and
+email: English names whatever the server's locale (and strftime is slow).
+Pure Python."""
+
+import datetime as dt
+
+DAY_NAMES = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+DAY_SHORT = tuple(name[:3] for name in DAY_NAMES)
+MONTH_SHORT = tuple(name[:3] for name in MONTH_NAMES)
+
+
+def plural(n, word):
+    """1 day, 2 days."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def day_name(day: dt.date) -> str:
+    """Wed 25 Nov 2026"""
+    weekday, month = DAY_SHORT[day.weekday()], MONTH_SHORT[day.month - 1]
+    return f"{weekday} {day.day} {month} {day.year}"
+
+
+def long_date(day: dt.date) -> str:
+    """25 November 2026"""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def full_date(day: dt.date, year=True) -> str:
+    """Wednesday 25 November 2026, or without the year: Wednesday 25 November"""
+    words = f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+    return f"{words} {day.year}" if year else words
+
+
+def month_name(day: dt.date) -> str:
+    """November 2026"""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date, with_year=False) -> str:
+    """25 Nov, or 25 Nov 2026"""
+    return f"{day.day} {MONTH_SHORT[day.month - 1]}" + (
+        f" {day.year}" if with_year else ""
+    )
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """5 Nov – 8 Nov 2026, 28 Dec 2025 – 3 Jan 2026, or one day: 5 Nov 2026"""
+    if start == end:
+        return short_date(start, True)
+    return f"{short_date(start, start.year != end.year)} – {short_date(end, True)}"

@@ -1,0 +1,38 @@
+"""accounts.words: dates and counts in words, the same everywhere."""
+
+import datetime as dt
+
+import pytest
+
+from accounts import words
+
+WED = dt.date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 days"), (1, "1 day"), (2, "2 days")]
+)
+def test_plural(n, expected):
+    assert words.plural(n, "day") == expected
+
+
+def test_dates_in_words():
+    assert words.day_name(WED) == "Wed 25 Nov 2026"
+    assert words.long_date(WED) == "25 November 2026"
+    assert words.full_date(WED) == "Wednesday 25 November 2026"
+    assert words.full_date(WED, year=False) == "Wednesday 25 November"
+    assert words.month_name(WED) == "November 2026"
+    assert words.short_date(WED) == "25 Nov"
+    assert words.short_date(WED, True) == "25 Nov 2026"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (WED, WED, "25 Nov 2026"),
+        (dt.date(2026, 11, 5), dt.date(2026, 11, 8), "5 Nov – 8 Nov 2026"),
+        (dt.date(2025, 12, 28), dt.date(2026, 1, 3), "28 Dec 2025 – 3 Jan 2026"),
+    ],
+)
+def test_date_ranges(start, end, expected):
+    assert words.date_range(start, end) == expected

@@ -1,0 +1,103 @@
+"""Rest days moving into the logbook keep every row, forwards and backwards,
+and the new days are filled in from what was there."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from sessions import engine
+
+BEFORE = [
+    ("logbook", "0007_session_newest_first_index"),
+    ("streaks", "0002_reminder_send"),
+    ("accounts", "0005_user_history_version"),
+]
+AFTER = [
+    ("logbook", "0008_restdays_and_days"),
+    ("streaks", "0003_restdays_moved"),
+    ("accounts", "0006_no_versions"),
+]
+
+
+def migrate(targets=None):
+    """Migrate to `targets` (default: every latest migration); their models."""
+    executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rest_days_move_into_the_logbook_and_back_with_every_row():
+    old = migrate(BEFORE)
+    User = old.get_model("accounts", "User")
+    Session = old.get_model("logbook", "MassageSession")
+    OldRest = old.get_model("streaks", "RestDay")
+    people = [
+        User.objects.create(username=name, weekly_target=target)
+        for name, target in (("ann", 3), ("bo", 7), ("cy", 5))
+    ]
+    practice = {dt.date(2026, 11, d) for d in (2, 3, 4, 6, 9, 10)}
+    for person in people[:2]:
+        for day in practice:
+            Session.objects.create(
+                user=person,
+                local_date=day,
+                timezone="UTC",
+                duration_minutes=10,
+                comfort=4,
+            )
+    made = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+    for person in people:
+        for day, reason in (
+            (dt.date(2026, 11, 5), "travel"),
+            (dt.date(2026, 11, 8), ""),
+        ):
+            rest = OldRest.objects.create(user=person, date=day, reason=reason)
+            OldRest.objects.filter(pk=rest.pk).update(created_at=made)
+
+    new = migrate(AFTER)
+    Rest = new.get_model("logbook", "RestDay")
+    Day = new.get_model("logbook", "Day")
+    assert sorted(
+        Rest.objects.values_list("user__username", "date", "reason", "created_at")
+    ) == sorted(
+        (person.username, day, reason, made)
+        for person in people
+        for day, reason in (
+            (dt.date(2026, 11, 5), "travel"),
+            (dt.date(2026, 11, 8), ""),
+        )
+    )
+    rest = {dt.date(2026, 11, 5), dt.date(2026, 11, 8)}
+    for person in people:
+        got = [
+            (day.date, day.sessions, day.rest, day.streak, day.weekly_streak)
+            for day in Day.objects.filter(user_id=person.pk).order_by("date")
+        ]
+        mine = practice if person.username != "cy" else set()
+        figures = engine.days(
+            mine, rest, min(mine | rest), max(mine | rest), person.weekly_target
+        )
+        assert got == [
+            (f.date, int(f.practised), f.rest, f.streak, f.weekly_streak)
+            for f in figures
+        ]
+
+    back = migrate(BEFORE)
+    assert sorted(
+        back.get_model("streaks", "RestDay").objects.values_list(
+            "user__username", "date", "reason", "created_at"
+        )
+    ) == sorted(
+        (person.username, day, reason, made)
+        for person in people
+        for day, reason in (
+            (dt.date(2026, 11, 5), "travel"),
+            (dt.date(2026, 11, 8), ""),
+        )
+    )
+    migrate()  # as the rest of the suite expects
