@@ -218,7 +218,7 @@ def page_costs(base, account, runs):
         ("sessions list, last page", "/sessions/?page=1000000"),
         ("log form /sessions/new/", "/sessions/new/"),
         ("edit form", f"/sessions/{one.pk}/edit/"),
-        ("rest days", "/streaks/rest-days/"),
+        ("rest days", "/sessions/rest-days/"),
         ("preferred times", "/accounts/times/"),
         ("techniques", "/sessions/techniques/"),
         ("settings /accounts/settings/", "/accounts/settings/"),
@@ -239,15 +239,19 @@ def page_costs(base, account, runs):
             timed_get(base + path, cookie)
         samples = sorted(timed_get(base + path, cookie) for _ in range(runs))
         results.append((name, samples))
+    writes = []
     for name, path in [
         ("dashboard, first view after a write", "/"),
         ("statistics, first view after a write", "/streaks/"),
     ]:
         samples = []
         for _ in range(max(10, runs // 4)):
+            start = time.perf_counter()
             write()
+            writes.append((time.perf_counter() - start) * 1000)
             samples.append(timed_get(base + path, cookie))
         results.append((name, sorted(samples)))
+    results.append(("the write: log a session, in process", sorted(writes)))
     print(
         "\nPer page, one gunicorn worker, one request at a time "
         f"({account['years']:.0f} years of history):"

@@ -10,15 +10,16 @@ day marked or removed, an import, a new weekly target) runs like this:
 
 `lock` takes the user's row lock, so one write per user runs at a time and
 `refresh` sees every session committed before it; `refresh` recomputes the
-figures of the days from `since` on (sessions.engine holds the rules). A page
-then reads the few rows it shows, whatever the length of the history, and
-never needs a cache to be right or fast.
+figures of the days from `since` on (sessions.engine holds the rules). There
+is a row for every day from the first active day to the last one. A page then
+reads the few rows it shows, whatever the length of the history, and never
+needs a cache to be right or fast.
 """
 
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from sessions import engine
@@ -74,26 +75,24 @@ def refresh(user, since=None):
     }
     rested = set(rest_days.values_list("date", flat=True))
 
-    (stored.filter(date__gte=start) if start else stored).delete()
     if not logged and not rested:
+        # The latest activity went: the days now end with the last active one.
+        last_active = (
+            stored.filter(Q(sessions__gt=0) | Q(rest=True), date__lt=start).aggregate(
+                last=Max("date")
+            )["last"]
+            if start
+            else None
+        )
+        (stored.filter(date__gt=last_active) if last_active else stored).delete()
         return
+    (stored.filter(date__gte=start) if start else stored).delete()
     start = start or min(logged.keys() | rested)
     last = max(logged.keys() | rested)
     nothing = {"sessions": 0, "minutes": 0, "comfort_sum": 0, "rated": 0}
     Day.objects.bulk_create(
         [
-            Day(
-                user=user,
-                date=day.date,
-                **logged.get(day.date, nothing),
-                rest=day.rest,
-                streak=day.streak,
-                run_start=day.run_start,
-                run_end=day.run_end,
-                weekly_streak=day.weekly_streak,
-                strength=day.strength,
-                last_gap=day.last_gap,
-            )
+            Day.from_figures(user, day, logged.get(day.date, nothing))
             for day in engine.days(logged, rested, start, last, weekly_target, before)
         ],
         batch_size=1000,

@@ -55,7 +55,6 @@ __all__ = [
     "carry_on",
     "compute",
     "days",
-    "longest",
     "runs",
     "stats",
     "strength_percent",
@@ -93,6 +92,8 @@ class Day:
     weekly_streak: int  # as of this day
     strength: float  # habit strength, 0..1
     last_gap: date | None  # the gap day of the last run that ended before this day
+    longest: Run | None  # the longest run so far
+    first_practice: date | None  # the first practice day so far
 
     @property
     def active(self) -> bool:
@@ -211,6 +212,12 @@ def days(
         last_gap = previous.last_gap if previous is not None else None
         if not active and was_active and previous.streak:
             last_gap = day  # the run before ends here
+        longest = previous.longest if previous is not None else None
+        if practised and (longest is None or streak >= longest.days):
+            longest = Run(run_start, day, streak)  # ">=": ties go to the latest
+        first_practice = previous.first_practice if previous is not None else None
+        if practised and first_practice is None:
+            first_practice = day
 
         week_active += active
         score = previous.strength if previous is not None else 0.0
@@ -231,6 +238,8 @@ def days(
             weekly_streak=weeks_before + (week_active >= weekly_target),
             strength=score,
             last_gap=last_gap,
+            longest=longest,
+            first_practice=first_practice,
         )
         figures.append(previous)
         day += ONE_DAY
@@ -256,45 +265,38 @@ def runs(figures: Iterable[Day]) -> list[Run]:
     return list(found.values())
 
 
-def longest(figures: Iterable[Day]) -> Run | None:
-    """The longest run; ties go to the most recent."""
-    best = None
-    for run in runs(figures):
-        if best is None or run.days >= best.days:
-            best = run
-    return best
-
-
 def stats(
     recent: Sequence[Day],
+    practice: Iterable[date],
+    rest: Iterable[date],
     today: date,
     weekly_target: int,
-    first_practice: date | None,
-    longest_run: Run | None,
 ) -> Stats:
-    """Today's figures from the stored figures of consecutive days up to today
-    at most: at least the last WINDOW days that have figures, or all of them.
-    `first_practice` is the first practice day of the whole history and
-    `longest_run` its longest run (found among every day's figures)."""
+    """Today's figures. `recent` holds the figures of consecutive days up to
+    today at most, the last seven at least (or all there are); `practice` and
+    `rest` the practice and rest days of the last WINDOW days at least."""
     recent = carry_on(recent, today, weekly_target)
-    by_date = {day.date: day for day in recent}
+    by_date = {day.date: day for day in recent[-2:]}
     now = by_date.get(today)
     anchor = now if now is not None and now.active else by_date.get(today - ONE_DAY)
     current = anchor if anchor is not None and anchor.streak else None
-    week = [d for d in recent if d.date >= _monday(today)]
+    practice = {day for day in practice if day <= today}
+    rest = {day for day in rest if day <= today} - practice
+    monday = _monday(today)
+    first = now.first_practice if now is not None else None
     return Stats(
         today=today,
-        done_today=now is not None and now.practised,
-        rest_today=now is not None and now.rest,
+        done_today=today in practice,
+        rest_today=today in rest,
         current_streak=current.streak if current else 0,
         current_run=(
             Run(current.run_start, current.run_end, current.streak) if current else None
         ),
-        longest=longest_run,
+        longest=now.longest if now is not None else None,
         weekly_streak=now.weekly_streak if now is not None else 0,
-        week_progress=sum(1 for d in week if d.active),
+        week_progress=sum(1 for day in practice | rest if day >= monday),
         consistency={
-            window: _consistency(by_date, today, window, first_practice)
+            window: _consistency(practice, rest, today, window, first)
             for window in CONSISTENCY_WINDOWS
         },
         habit_strength=strength_percent(anchor.strength if anchor else 0.0),
@@ -306,21 +308,16 @@ def stats(
     )
 
 
-def _consistency(by_date, today, window, first_practice):
-    now = by_date.get(today)
-    end = today if now is not None and now.practised else today - ONE_DAY
+def _consistency(practice, rest, today, window, first_practice):
+    end = today if today in practice else today - ONE_DAY
     start = end - timedelta(days=window - 1)
     if first_practice is not None:
         # Days before someone began are not days they missed.
         start = max(start, first_practice)
-    practised = rested = 0
-    for day in by_date.values():
-        if start <= day.date <= end:
-            practised += day.practised
-            rested += day.rest
-    denominator = (end - start).days + 1 - rested
+    denominator = (end - start).days + 1 - sum(start <= day <= end for day in rest)
     if denominator <= 0:
         return None
+    practised = sum(start <= day <= end for day in practice)
     # Exact round half up of 100 * practised / denominator, in integers.
     return (200 * practised + denominator) // (2 * denominator)
 
@@ -342,13 +339,5 @@ def compute(
     practice = {day for day in practice_dates if day <= today}
     rest = {day for day in rest_dates if day <= today}
     active = practice | rest
-    if not active:
-        return stats((), today, weekly_target, None, None)
-    figures = days(practice, rest, min(active), today, weekly_target)
-    return stats(
-        figures[-WINDOW:],
-        today,
-        weekly_target,
-        min(practice, default=None),
-        longest(figures),
-    )
+    figures = days(practice, rest, min(active), today, weekly_target) if active else []
+    return stats(figures[-7:], practice, rest, today, weekly_target)

@@ -367,6 +367,10 @@ class Day(models.Model):
     weekly_streak = models.PositiveIntegerField(default=0)
     strength = models.FloatField(default=0)
     last_gap = models.DateField(null=True, blank=True)
+    longest_start = models.DateField(null=True, blank=True)
+    longest_end = models.DateField(null=True, blank=True)
+    longest_days = models.PositiveIntegerField(default=0)  # 0: no run yet
+    first_practice = models.DateField(null=True, blank=True)
 
     objects = DayQuerySet.as_manager()
 
@@ -395,4 +399,32 @@ class Day(models.Model):
             weekly_streak=self.weekly_streak,
             strength=self.strength,
             last_gap=self.last_gap,
+            longest=(
+                engine.Run(self.longest_start, self.longest_end, self.longest_days)
+                if self.longest_days
+                else None
+            ),
+            first_practice=self.first_practice,
+        )
+
+    @classmethod
+    def from_figures(cls, user, figures, logged):
+        """The row of one day: its `figures` (engine.Day) and what was `logged`
+        on it (sessions, minutes, comfort_sum and rated)."""
+        longest = figures.longest
+        return cls(
+            user=user,
+            date=figures.date,
+            **logged,
+            rest=figures.rest,
+            streak=figures.streak,
+            run_start=figures.run_start,
+            run_end=figures.run_end,
+            weekly_streak=figures.weekly_streak,
+            strength=figures.strength,
+            last_gap=figures.last_gap,
+            longest_start=longest.start if longest else None,
+            longest_end=longest.end if longest else None,
+            longest_days=longest.days if longest else 0,
+            first_practice=figures.first_practice,
         )

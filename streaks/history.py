@@ -7,13 +7,14 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, Max, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Avg, CharField, Count, Max, Q, Sum
+from django.db.models.functions import Cast, Substr
 
 from sessions import engine
 from sessions.models import Day, MassageSession, RestDay, Technique
 
 INSIGHT_DAYS = 90
+# What a Day row holds of engine.Day, in its order.
 FIGURES = (
     "date",
     "sessions",
@@ -24,6 +25,10 @@ FIGURES = (
     "weekly_streak",
     "strength",
     "last_gap",
+    "longest_start",
+    "longest_end",
+    "longest_days",
+    "first_practice",
 )
 
 
@@ -45,64 +50,63 @@ class History:
     today: dt.date
     weekly_target: int
     days: dict[dt.date, Totals]  # the practice days
-    figures: list[engine.Day]  # every day's figures, the last of them today's
-    first_practice: dt.date | None  # of the whole history
+    rested: set[dt.date]  # the rest days
+    figures: list[engine.Day]  # the last week's figures, the last of them today's
     stats: engine.Stats
+
+    @property
+    def first_practice(self):
+        return self.figures[-1].first_practice if self.figures else None
+
+
+def figures(user, today, count=7):
+    """The figures of the last `count` days with a row, up to today."""
+    rows = (
+        Day.objects.for_user(user)
+        .filter(date__lte=today)
+        .order_by("-date")
+        .values_list(*FIGURES)[:count]
+    )
+    return [_figures(*row) for row in reversed(rows)]
+
+
+def _figures(date, sessions, rest, *more):
+    *more, longest_start, longest_end, longest_days, first_practice = more
+    longest = engine.Run(longest_start, longest_end, longest_days)
+    return engine.Day(
+        date,
+        sessions > 0,
+        rest,
+        *more,
+        longest if longest_days else None,
+        first_practice,
+    )
 
 
 def recent(user, today):
-    """Today's figures and the days of the last engine.WINDOW days (three
+    """Today's figures and the days of the last engine.WINDOW days (two
     queries)."""
-    mine = Day.objects.for_user(user).filter(date__lte=today)
-    rows = list(
-        mine.order_by("-date").values_list(*FIGURES, "minutes", "comfort_sum", "rated")[
-            : engine.WINDOW
-        ]
-    )
-    rows.reverse()
-    figures = engine.carry_on(
-        [
-            engine.Day(date, sessions > 0, rest, *more)
-            for date, sessions, rest, *more, _, _, _ in rows
-        ],
-        today,
-        user.weekly_target,
-    )
-    began = first_practice(user, today)
-    stats = engine.stats(
-        figures, today, user.weekly_target, began, longest_run(user, today)
-    )
+    first = today - dt.timedelta(days=engine.WINDOW - 1)
+    days, rested = {}, set()
+    for row in (
+        Day.objects.for_user(user)
+        .filter(date__gte=first, date__lte=today)
+        .filter(Q(sessions__gt=0) | Q(rest=True))
+        .values_list("date", "sessions", "minutes", "comfort_sum", "rated", "rest")
+    ):
+        if row[1]:
+            days[row[0]] = Totals(*row[:5])
+        else:
+            rested.add(row[0])
+    last = engine.carry_on(figures(user, today), today, user.weekly_target)
     return History(
         today=today,
         weekly_target=user.weekly_target,
-        days={row[0]: Totals(row[0], row[1], *row[-3:]) for row in rows if row[1] > 0},
-        figures=figures,
-        first_practice=began,
-        stats=stats,
+        days=days,
+        rested=rested,
+        figures=last,
+        stats=engine.stats(last, days, rested, today, user.weekly_target),
     )
-
-
-def first_practice(user, today):
-    return (
-        Day.objects.for_user(user)
-        .filter(date__lte=today, sessions__gt=0)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
-
-
-def longest_run(user, today):
-    """The longest run up to today, the most recent among equals (engine.longest):
-    the practice day where a run's streak is highest is its last."""
-    found = (
-        Day.objects.for_user(user)
-        .filter(date__lte=today, sessions__gt=0)
-        .order_by("-streak", "-date")
-        .values_list("run_start", "date", "streak")
-        .first()
-    )
-    return engine.Run(*found) if found else None
 
 
 def best_runs(user, today):
@@ -143,22 +147,19 @@ def year(user, year, today):
 
 def years(user, today):
     """(year, sessions, minutes) of every year with a practice day, oldest first."""
-    return list(
-        Day.objects.for_user(user)
+    # The year from the date's ISO text: SQLite's ExtractYear runs in Python,
+    # once a row.
+    year = Substr(Cast("date", CharField()), 1, 4)
+    return [
+        (int(year), sessions, minutes)
+        for year, sessions, minutes in Day.objects.for_user(user)
         .filter(date__lte=today, sessions__gt=0)
-        .annotate(year=ExtractYear("date"))
+        .annotate(year=year)
         .order_by("year")
         .values("year")
         .annotate(n=Sum("sessions"), total=Sum("minutes"))
         .values_list("year", "n", "total")
-    )
-
-
-def first_year(user):
-    """The first year with a row, or None."""
-    first = Day.objects.for_user(user).order_by("date").values_list("date", flat=True)
-    found = first.first()
-    return found.year if found else None
+    ]
 
 
 def strengths_on(user, days):

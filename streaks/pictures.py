@@ -14,10 +14,10 @@ from streaks import charts
 HEATMAP_WEEKS = 53
 
 
-def year_links(first_year, joined, today):
-    """Every year from the first one with anything in it to this one."""
-    first = min(joined.year, today.year, first_year or today.year)
-    return list(range(first, today.year + 1))
+def year_links(first_practice, joined, today):
+    """Every year from the first practice day, or joining, to this one."""
+    first = min(joined.date(), today, first_practice or today)
+    return list(range(first.year, today.year + 1))
 
 
 def heatmap(days, rest, first, last, heading, years, current_year=None):

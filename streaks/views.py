@@ -29,7 +29,7 @@ def dashboard(request):
         user.timezone,
     )
     status, status_text = presentation.today_status(stats)
-    years = pictures.year_links(history.first_year(user), user.date_joined, today)
+    years = pictures.year_links(days.first_practice, user.date_joined, today)
     first = pictures.heatmap_start(today)
     rest = history.rest_days(user, first, today)
     context = {
@@ -122,7 +122,9 @@ def year(request, year):
     """One calendar year of days, each a link to that day's sessions."""
     user = request.user
     today = user.today()
-    years = pictures.year_links(history.first_year(user), user.date_joined, today)
+    last = history.figures(user, today, count=1)
+    began = last[0].first_practice if last else None
+    years = pictures.year_links(began, user.date_joined, today)
     if year not in years:
         raise Http404("Nothing logged that year.")
     days, rest = history.year(user, year, today)

@@ -67,6 +67,10 @@ def fill_days(apps, schema_editor):
                     weekly_streak=day.weekly_streak,
                     strength=day.strength,
                     last_gap=day.last_gap,
+                    longest_start=day.longest.start if day.longest else None,
+                    longest_end=day.longest.end if day.longest else None,
+                    longest_days=day.longest.days if day.longest else 0,
+                    first_practice=day.first_practice,
                 )
                 for day in figures
             ],
@@ -99,6 +103,10 @@ class Migration(migrations.Migration):
                 ('weekly_streak', models.PositiveIntegerField(default=0)),
                 ('strength', models.FloatField(default=0)),
                 ('last_gap', models.DateField(blank=True, null=True)),
+                ('longest_start', models.DateField(blank=True, null=True)),
+                ('longest_end', models.DateField(blank=True, null=True)),
+                ('longest_days', models.PositiveIntegerField(default=0)),
+                ('first_practice', models.DateField(blank=True, null=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to=settings.AUTH_USER_MODEL)),
             ],
             options={
