@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 import redis
@@ -17,7 +18,6 @@ import time_machine
 
 from accounts.models import PreferredTime, User
 from footcare import cache as degrading
-from footcare.settings import BASE_DIR
 from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
 from tests.accounts.test_signup import signup_data
@@ -284,7 +284,7 @@ def test_redis_url_gives_the_degrading_cache(tmp_path):
     env.pop("CACHE_URL", None)
     done = subprocess.run(
         [sys.executable, "-c", script],
-        cwd=BASE_DIR,
+        cwd=Path(__file__).resolve().parents[2],
         env=env,
         capture_output=True,
         text=True,
