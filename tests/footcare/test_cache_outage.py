@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import redis
 import time_machine
 
 from accounts.models import PreferredTime, User
@@ -22,6 +21,7 @@ from sessions.models import MassageSession, Technique
 from streaks.models import RestDay
 from tests.accounts.test_signup import signup_data
 from tests.factories import builtin, log_session
+from tests.footcare import servers
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -229,17 +229,8 @@ def test_a_hung_redis_is_waited_for_once_not_on_every_call(
     assert len(hung_redis.accepted) == 2
 
 
-def real_redis_or_skip():
-    url = os.environ.get("FOOTCARE_TEST_REDIS_URL_H19", "redis://127.0.0.1:6379/5")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"needs Redis at {url} ({exc})")
-    return url
-
-
 def test_with_redis_up_it_is_an_ordinary_cache(settings, clock):
-    settings.CACHES = redis_cache(real_redis_or_skip())
+    settings.CACHES = redis_cache(servers.redis_or_skip())  # keys of its own prefix
     from django.core.cache import cache
 
     cache.set("a", {"b": 1}, 30)
