@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 import pytest
 from django.db import models
 
-from accounts.models import PreferredTime, User
-from sessions.models import MassageSession, Technique
+from accounts.models import CalendarFeed, PreferredTime, User
+from sessions.models import GuidePreference, MassageSession, Technique
 from streaks.models import RestDay
 from tests.conftest import PASSWORD
 from tests.factories import builtin, log_session
@@ -57,7 +57,16 @@ def snapshot():
     through = MassageSession.techniques.through
     return {
         model.__name__: rows(model)
-        for model in (User, MassageSession, through, Technique, RestDay, PreferredTime)
+        for model in (
+            User,
+            MassageSession,
+            through,
+            Technique,
+            RestDay,
+            PreferredTime,
+            GuidePreference,
+            CalendarFeed,
+        )
     }
 
 
@@ -110,6 +119,8 @@ def session_data(w):
         "token": str(uuid.uuid4()),
     }
 
+
+GUIDE_SLOTS = ("soak", "oil", "warm_up", "arch", "toes", "ankle", "heel", "tool")
 
 # Each form: (signed in?, method, url, its valid data).
 FORMS = {
@@ -223,6 +234,35 @@ FORMS = {
         "post",
         lambda w: f"/streaks/rest-days/{w['rest'].pk}/delete/",
         lambda w: {"next": "dashboard"},
+    ),
+    "guided session choices": (
+        True,
+        "post",
+        lambda w: "/sessions/guide/",
+        lambda w: {
+            "soak": "on",
+            "oil": "on",
+            "tool": "ball",
+            **{f"seconds_{slot}": "60" for slot in GUIDE_SLOTS},
+        },
+    ),
+    "email reminders": (
+        True,
+        "post",
+        lambda w: "/accounts/times/reminders/",
+        lambda w: {"email_reminders": "on"},
+    ),
+    "add suggested times": (
+        True,
+        "post",
+        lambda w: "/accounts/times/suggested/",
+        lambda w: {"confirm": "1"},
+    ),
+    "new calendar link": (
+        True,
+        "post",
+        lambda w: "/accounts/times/calendar/",
+        lambda w: {"confirm": "1"},
     ),
     "import upload": (
         True,
@@ -444,7 +484,6 @@ def get_cases():
 def query_world(world, client, settings, tmp_path):
     """The pages' addresses and valid values, filled in; alice signed in with a
     Loop file of three habits waiting to be imported."""
-    from accounts.models import CalendarFeed
     from streaks import reminders
     from streaks.models import ReminderSend
     from tests.transfer.files import LOOP_ROOT_CSV, upload
