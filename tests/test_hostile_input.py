@@ -20,6 +20,7 @@ from sessions.models import GuidePreference, MassageSession, Technique
 from streaks.models import RestDay
 from tests.conftest import PASSWORD
 from tests.factories import builtin, log_session
+from tests.test_every_page import MENU
 
 # Sent to every field.
 BAD_VALUES = {
@@ -425,7 +426,7 @@ PAGES = {
     "dashboard": (True, "/", {}, 200),
     "statistics": (True, "/streaks/", {"span": "month"}, 200),
     "year": (True, "/streaks/year/{year}/", {}, 200),
-    "rest days": (True, "/streaks/rest-days/", {"all": "1"}, 200),
+    "rest days": (True, MENU["Rest days"], {"all": "1"}, 200),
     "sessions of a day": (
         True,
         "/sessions/",
