@@ -68,7 +68,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "footcare.apps.AdminConfig",  # django.contrib.admin, see footcare/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -280,14 +280,17 @@ PERMISSIONS_POLICY_DISABLED = [
 ]
 
 # Cache: local memory per process by default; Redis (shared by every app server)
-# when REDIS_URL (or CACHE_URL) is set, e.g. redis://127.0.0.1:6379/0.
+# when REDIS_URL (or CACHE_URL) is set, e.g. redis://127.0.0.1:6379/0. A Redis
+# that is down, gone or hung is an empty cache, not an error page
+# (footcare/cache.py); the timeouts bound what each call can wait for it.
 CACHE_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "footcare.cache.DegradingRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("DJANGO_CACHE_PREFIX", "footcare"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

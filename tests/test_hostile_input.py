@@ -3,7 +3,9 @@ negative, past the largest integer, a malformed date or time, with NUL bytes or
 lone surrogates, an id that is not the user's, several values at once; and the
 whole form with extra fields. Never a 500, and never a partial write: a request
 that does not succeed (anything but a redirect) leaves every table as it was, and
-nothing stored ever breaks a limit the page shows."""
+nothing stored ever breaks a limit the page shows. The same for every query
+parameter of every page (the admin's change lists included) and every value in
+an address: never a 500, and a GET writes nothing."""
 
 import datetime as dt
 import re
@@ -13,10 +15,11 @@ from urllib.parse import urlencode
 import pytest
 from django.db import models
 
-from accounts.models import PreferredTime, User
-from sessions.models import MassageSession, RestDay, Technique
+from accounts.models import CalendarFeed, PreferredTime, User
+from sessions.models import GuidePreference, MassageSession, RestDay, Technique
 from tests.conftest import PASSWORD
 from tests.factories import builtin, log_session, rest_day
+from tests.test_every_page import MENU
 
 # Sent to every field.
 BAD_VALUES = {
@@ -54,7 +57,16 @@ def snapshot():
     through = MassageSession.techniques.through
     return {
         model.__name__: rows(model)
-        for model in (User, MassageSession, through, Technique, RestDay, PreferredTime)
+        for model in (
+            User,
+            MassageSession,
+            through,
+            Technique,
+            RestDay,
+            PreferredTime,
+            GuidePreference,
+            CalendarFeed,
+        )
     }
 
 
@@ -107,6 +119,8 @@ def session_data(w):
         "token": str(uuid.uuid4()),
     }
 
+
+GUIDE_SLOTS = ("soak", "oil", "warm_up", "arch", "toes", "ankle", "heel", "tool")
 
 # Each form: (signed in?, method, url, its valid data).
 FORMS = {
@@ -221,6 +235,35 @@ FORMS = {
         lambda w: f"/sessions/rest-days/{w['rest'].pk}/delete/",
         lambda w: {"next": "dashboard"},
     ),
+    "guided session choices": (
+        True,
+        "post",
+        lambda w: "/sessions/guide/",
+        lambda w: {
+            "soak": "on",
+            "oil": "on",
+            "tool": "ball",
+            **{f"seconds_{slot}": "60" for slot in GUIDE_SLOTS},
+        },
+    ),
+    "email reminders": (
+        True,
+        "post",
+        lambda w: "/accounts/times/reminders/",
+        lambda w: {"email_reminders": "on"},
+    ),
+    "add suggested times": (
+        True,
+        "post",
+        lambda w: "/accounts/times/suggested/",
+        lambda w: {"confirm": "1"},
+    ),
+    "new calendar link": (
+        True,
+        "post",
+        lambda w: "/accounts/times/calendar/",
+        lambda w: {"confirm": "1"},
+    ),
     "import upload": (
         True,
         "post",
@@ -325,6 +368,241 @@ def test_extra_fields_never_reach_the_record(alice_client, alice, world):
     assert not alice.is_superuser
 
 
+# --- Every GET parameter of every page ------------------------------------
+# Each page fetched with each parameter it reads (and two it does not read)
+# spoilt in turn, and with query strings broken throughout: never a 500, and a
+# GET writes nothing.
+
+# Sent to every query parameter, on top of what every form field gets.
+BAD_QUERY_VALUES = {
+    **BAD_VALUES,
+    **BAD_NUMBERS_AND_DATES,
+    "5,000 digits": "1" * 5000,
+    "below the smallest integer": str(-(10**30)),
+    "exponent": "1e308",
+    "not a number": "NaN",
+    "fullwidth digits": "１２",
+    "repeated 500 times": ["1"] * 500,
+    "a URL elsewhere": "https://evil.example/",
+    "a scheme-relative URL": "//evil.example",
+}
+# Whole query strings whose keys are as broken as their values.
+RAW_QUERIES = {
+    "a lone percent sign": "%",
+    "bad escapes": "%ZZ=%ZZ&%=%",
+    "NUL key and value": "%00=%00",
+    "lone surrogate key": "%ED%A0%80=%ED%A0%80",
+    "no values": "=&&==&",
+    "a long key": "k" * 10_000 + "=1",
+    "more fields than Django reads": "&".join(f"k{n}=1" for n in range(1_100)),
+}
+# Read by no page, so every page must ignore them.
+STRAY_PARAMETERS = ("next", "page")
+
+# Each page: (signed in?, address, the query it reads, the status that query
+# gets). "{name}" is filled in from query_world. A page that reads no query
+# parameter has an empty one.
+PAGES = {
+    "landing": (False, "/", {}, 200),
+    "log in": (False, "/accounts/login/", {"next": "/sessions/"}, 200),
+    "log in, signed in already": (
+        True,
+        "/accounts/login/",
+        {"next": "/sessions/"},
+        302,
+    ),
+    "sign up": (False, "/accounts/signup/", {}, 200),
+    "password reset": (False, "/accounts/password_reset/", {}, 200),
+    "password reset sent": (False, "/accounts/password_reset/done/", {}, 200),
+    "reset link": (False, "/accounts/reset/MQ/set-password/", {}, 200),
+    "password reset done": (False, "/accounts/reset/done/", {}, 200),
+    "offline": (False, "/offline/", {}, 200),
+    "manifest": (False, "/manifest.webmanifest", {}, 200),
+    "service worker": (False, "/sw.js", {}, 200),
+    "calendar feed": (False, "/calendar/{feed}.ics", {}, 200),
+    "unsubscribe": (False, "/reminders/unsubscribe/{unsubscribe}/", {}, 200),
+    "health": (False, "/healthz", {}, 200),
+    "dashboard": (True, "/", {}, 200),
+    "statistics": (True, "/streaks/", {"span": "month"}, 200),
+    "year": (True, "/streaks/year/{year}/", {}, 200),
+    "rest days": (True, MENU["Rest days"], {"all": "1"}, 200),
+    "sessions of a day": (
+        True,
+        "/sessions/",
+        {"date": "{yesterday}", "technique": "{warm_up}", "page": "1"},
+        200,
+    ),
+    "sessions of a month": (
+        True,
+        "/sessions/",
+        {"month": "{month}", "technique": "{own}", "page": "1"},
+        200,
+    ),
+    "log form": (
+        True,
+        "/sessions/new/",
+        {
+            "date": "{yesterday}",
+            "start": "07:05",
+            "minutes": "12",
+            "techniques": ["{arch}", "{own}"],
+        },
+        200,
+    ),
+    "edit form": (True, "/sessions/{session}/edit/", {}, 200),
+    "delete form": (True, "/sessions/{session}/delete/", {}, 200),
+    "guide": (True, "/sessions/guide/", {}, 200),
+    "techniques": (True, "/sessions/techniques/", {}, 200),
+    "rename technique": (True, "/sessions/techniques/{own}/rename/", {}, 200),
+    "settings": (True, "/accounts/settings/", {}, 200),
+    "preferred times": (True, "/accounts/times/", {}, 200),
+    "password change": (True, "/accounts/password_change/", {}, 200),
+    "delete account": (True, "/accounts/delete/", {}, 200),
+    "export": (True, "/accounts/export/", {}, 200),
+    "export CSV": (True, "/accounts/export/sessions.csv", {}, 200),
+    "export JSON": (True, "/accounts/export/footcare.json", {}, 200),
+    "import": (True, "/accounts/import/", {}, 200),
+    # With a file of three habits waiting (query_world), so ?habit= is read.
+    "import preview": (True, "/accounts/import/preview/", {"habit": "2"}, 200),
+}
+
+
+def get_cases():
+    """(page, parameter): each page's own parameters, the stray ones, and the
+    broken query strings (parameter None)."""
+    for page, (_, _, query, _) in PAGES.items():
+        for name in dict.fromkeys([*query, *STRAY_PARAMETERS, None]):
+            yield pytest.param(page, name, id=f"{page}-{name or 'raw'}")
+
+
+@pytest.fixture
+def query_world(world, client, settings, tmp_path):
+    """The pages' addresses and valid values, filled in; alice signed in with a
+    Loop file of three habits waiting to be imported."""
+    from streaks import reminders
+    from streaks.models import ReminderSend
+    from tests.transfer.files import LOOP_ROOT_CSV, upload
+
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path / "imports")
+    # A cache that keeps what it is given, so /healthz answers 200 here whatever
+    # cache the suite runs with.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    alice = User.objects.get(username="alice")
+    sent = ReminderSend.objects.create(
+        user=alice,
+        slot=world["slot"],
+        date=world["yesterday"],
+        status=ReminderSend.Status.SENT,
+        claimed_at=dt.datetime(2026, 1, 5, 7, tzinfo=dt.UTC),
+    )
+    client.force_login(alice)
+    file = upload(LOOP_ROOT_CSV, "Checkmarks.csv")
+    assert client.post("/accounts/import/", {"file": file}).status_code == 302
+    return {
+        "feed": CalendarFeed.make_new_link(alice),
+        "unsubscribe": reminders.unsubscribe_token(sent),
+        "yesterday": world["yesterday"].isoformat(),
+        "year": world["yesterday"].year,
+        "month": f"{world['yesterday']:%Y-%m}",
+        "session": world["session"].pk,
+        "own": world["own"].pk,
+        "arch": builtin("arch").pk,
+        "warm_up": builtin("warm-up").pk,
+    }
+
+
+def fill(value, w):
+    if isinstance(value, list):
+        return [item.format(**w) for item in value]
+    return value.format(**w)
+
+
+@pytest.mark.parametrize(("page", "parameter"), list(get_cases()))
+def test_every_query_parameter_survives_hostile_input(
+    client, query_world, page, parameter
+):
+    signed_in, address, query, status = PAGES[page]
+    if not signed_in:
+        client.logout()
+    address = fill(address, query_world)
+    valid = {name: fill(value, query_world) for name, value in query.items()}
+    response = client.get(f"{address}?{encode(valid)}")
+    assert response.status_code == status, "the valid query"
+    if parameter is None:
+        cases = RAW_QUERIES.items()
+    else:
+        cases = [
+            (label, encode({**valid, parameter: value}))
+            for label, value in BAD_QUERY_VALUES.items()
+        ]
+        if parameter in valid:
+            rest = {name: value for name, value in valid.items() if name != parameter}
+            cases.append(("left out", encode(rest)))
+    failures = []
+    for case, raw in cases:
+        before = snapshot()
+        response = client.get(f"{address}?{raw}")
+        if response.status_code >= 500:
+            failures.append(f"{case}: {response.status_code}")
+        elif snapshot() != before:
+            failures.append(f"{case}: {response.status_code} but wrote something")
+    assert failures == []
+
+
+def admin_cases():
+    """Every model in the admin: its change list's own parameters, the date
+    hierarchy's, its filters, a lookup on its first text field, and ids."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    for model in apps.get_models():
+        if not admin.site.is_registered(model):
+            continue
+        model_admin = admin.site.get_model_admin(model)
+        names = ["q", "o", "p", "all", "e", "_popup", "_to_field", "pk__in"]
+        if model_admin.date_hierarchy:
+            names += [
+                f"{model_admin.date_hierarchy}__{part}"
+                for part in ("year", "month", "day")
+            ]
+        for spec in model_admin.list_filter:
+            names.append(spec[0] if isinstance(spec, tuple) else spec)
+        text = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField)
+        ]
+        names += [f"{name}__startswith" for name in text[:1]]
+        meta = model._meta
+        yield pytest.param(
+            f"/admin/{meta.app_label}/{meta.model_name}/",
+            names,
+            id=f"{meta.app_label}.{meta.model_name}",
+        )
+
+
+# Date filters handed "9999-12-31" warn that it has no zone; that is all.
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+@pytest.mark.parametrize(("changelist", "names"), list(admin_cases()))
+def test_every_admin_change_list_survives_hostile_input(
+    client, world, changelist, names
+):
+    staff = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    client.force_login(staff)
+    assert client.get(changelist).status_code == 200
+    before = snapshot()
+    failures = []
+    for name in dict.fromkeys(names):
+        for label, value in BAD_QUERY_VALUES.items():
+            response = client.get(f"{changelist}?{encode({name: value})}")
+            if response.status_code >= 500:
+                failures.append(f"{name}={label}: {response.status_code}")
+    assert failures == []
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     "pk", [10**30, 2**63, 2**63 - 1, 0, 987654321], ids=lambda pk: f"pk={pk}"
 )
@@ -348,16 +626,37 @@ def test_ids_in_urls_that_are_nobodys_are_404(alice_client, world, method, path,
     assert snapshot() == before
 
 
+# Percent-encoded, as they stand in an address.
+BAD_PATH_VALUES = {
+    "5,000 letters": "x" * 5000,
+    "5,000 digits": "1" * 5000,
+    "overflow": str(10**30),
+    "largest id + 1": str(2**63),
+    "zero": "0",
+    "negative": "-1",
+    "other digits": "%D9%A1%D9%A2",
+    "NUL": "%00",
+    "lone surrogate": "%ED%A0%80",
+    "a path": "..%2F..%2Fetc",
+}
+
+
 @pytest.mark.parametrize(
-    "path",
+    ("path", "statuses"),
     [
-        "/calendar/{}.ics",
-        "/reminders/unsubscribe/{}/",
+        ("/calendar/{}.ics", (404,)),
+        ("/reminders/unsubscribe/{}/", (400, 404)),
+        ("/streaks/year/{}/", (404,)),
+        ("/sessions/{}/edit/", (404,)),
+        ("/accounts/reset/{}/set-password/", (200, 404)),  # "the link is not valid"
+        ("/accounts/reset/MQ/{}/", (200, 404)),
     ],
 )
-@pytest.mark.parametrize("token", ["x" * 5000, "%00", "%ED%A0%80", "..%2F..%2Fetc"])
-def test_token_urls_answer_404_for_nonsense(client, db, path, token):
-    assert client.get(path.format(token)).status_code in (400, 404)
+@pytest.mark.parametrize("value", BAD_PATH_VALUES.values(), ids=BAD_PATH_VALUES)
+def test_nonsense_in_an_address_is_refused(alice_client, world, path, statuses, value):
+    before = snapshot()
+    assert alice_client.get(path.format(value)).status_code in statuses
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("value", [str(10**30), "-5", "１", "1 OR 1=1"])

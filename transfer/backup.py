@@ -30,7 +30,12 @@ def backup(directory, keep, using="default", now=None):
     if vendor not in SUFFIXES:
         raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(
+            f"Cannot write backups into {directory}: {error.strerror}."
+        ) from None
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%d-%H%M%S-%f")
     target = directory / f"{PREFIX}{stamp}{SUFFIXES[vendor]}"
     partial = target.with_name(target.name + ".part")
@@ -41,6 +46,10 @@ def backup(directory, keep, using="default", now=None):
         else:
             pg_dump(connection.settings_dict, partial)
         os.replace(partial, target)  # a backup file is always complete
+    except (OSError, sqlite3.Error) as error:
+        raise BackupError(
+            f"The backup could not be written to {directory}: {error}."
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
     prune(directory, keep)
@@ -138,19 +147,34 @@ def is_empty(using="default"):
         return True
 
 
+def _read_head(path):
+    """The first bytes of backup `path`, or BackupError saying what it is instead."""
+    if not path.exists():
+        raise BackupError(f"{path} does not exist.")
+    if path.is_dir():
+        raise BackupError(f"{path} is a folder: name the backup file in it.")
+    if not path.is_file():
+        raise BackupError(f"{path} is not a file.")
+    try:
+        with open(path, "rb") as file:
+            head = file.read(16)
+    except OSError as error:
+        raise BackupError(f"{path} cannot be read: {error.strerror}.") from None
+    if not head:
+        raise BackupError(f"{path} is empty: it is not a backup.")
+    return head
+
+
 def restore(path, using="default"):
     """Put backup `path` into database `using`, which must hold no account."""
     path = Path(path)
-    if not path.is_file():
-        raise BackupError(f"{path} is not a file.")
+    head = _read_head(path)
     if not is_empty(using):
         raise BackupError(
             "The database is not empty: it holds accounts. Restore into a new, "
             "empty database (see the README)."
         )
     connection = connections[using]
-    with open(path, "rb") as file:
-        head = file.read(16)
     if connection.vendor == "sqlite":
         if head != b"SQLite format 3\x00":
             raise BackupError(f"{path.name} is not an SQLite backup.")
@@ -169,11 +193,39 @@ def restore(path, using="default"):
 
 
 def sqlite_restore(path, destination):
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """Copy SQLite backup `path` into connection `destination`, after checking
+    the whole file. A damaged file (truncated, bytes changed) fails the check
+    or, worse damaged, makes SQLite raise "database disk image is malformed"
+    or "file is not a database": either way a BackupError, nothing copied."""
+    # As a URI (read-only), with the name escaped: a "?" or "#" in it would
+    # otherwise end the file name early.
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    source = None
     try:
-        check = source.execute("PRAGMA quick_check").fetchone()
-        if not check or check[0] != "ok":
-            raise BackupError(f"{path} is damaged (its integrity check failed).")
+        source = sqlite3.connect(uri, uri=True)
+        try:
+            # integrity_check, not quick_check: it also finds index entries
+            # that no longer match their rows. A restore can spare the time.
+            problems = [row[0] for row in source.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+        if problems != ["ok"]:
+            raise BackupError(
+                f"{path} is damaged ({_first_problem(problems)}). Nothing was restored."
+            )
         source.backup(destination)
+    except sqlite3.Error as error:
+        raise BackupError(f"{path} could not be restored: {error}.") from None
     finally:
-        source.close()
+        if source is not None:
+            source.close()
+
+
+def _first_problem(problems):
+    lines = [
+        line
+        for problem in problems
+        for line in problem.splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    return lines[0][:200] if lines else "its integrity check failed"

@@ -1,9 +1,13 @@
 """Backups taken while the site writes, and restoring them into an empty database."""
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -215,3 +219,168 @@ def test_postgresql_backup_during_writes_restores_every_acknowledged_row(
         admin.close()
     assert before <= days <= set(acknowledged)
     assert sessions == 5
+
+
+# --- Damaged backups and bad paths: a clear message, never a traceback ------
+
+
+@pytest.fixture
+def good_backup(tmp_path):
+    """A backup written by our own backup function, of a database with a table,
+    an index on its text and enough rows to fill a few hundred pages."""
+    live = tmp_path / "live.sqlite3"
+    db = sqlite3.connect(live)
+    db.execute("CREATE TABLE entry (n INTEGER PRIMARY KEY, note TEXT)")
+    db.execute("CREATE UNIQUE INDEX entry_note ON entry (note)")
+    db.executemany(
+        "INSERT INTO entry VALUES (?, ?)",
+        [(n, f"note {n:05d} " + "x" * 100) for n in range(3000)],
+    )
+    db.commit()
+    path = tmp_path / "footcare-20260101-000000-000000.sqlite3"
+    backup.sqlite_backup(db, path)
+    db.close()
+    return path
+
+
+def truncated_to(fraction):
+    def damage(data):
+        return data[: int(len(data) * fraction)]
+
+    return damage
+
+
+def flipped(*offsets):
+    def damage(data):
+        data = bytearray(data)
+        for offset in offsets:
+            data[offset % len(data)] ^= 0xFF
+        return bytes(data)
+
+    return damage
+
+
+def one_row_changed(data):
+    """One row's indexed text changed where it is stored in the table, so the
+    file is sound page by page but its index no longer matches."""
+    row = data.index(b"note 01234 ")
+    return data[:row] + b"note 99999 " + data[row + 11 :]
+
+
+DAMAGE = {
+    "truncated to half": truncated_to(0.5),
+    "one page short": truncated_to(0.995),
+    "only the header": lambda data: data[:100],
+    "a page's type flipped": flipped(4096),
+    "a block of bytes flipped": flipped(*range(300_000, 300_064)),
+    "fifty random bytes flipped": flipped(*range(1_000, 700_000, 13_999)),
+    "the page size flipped": flipped(16, 17),
+    "an indexed value changed": one_row_changed,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE)
+def test_a_damaged_sqlite_backup_is_refused_and_nothing_restored(
+    good_backup, tmp_path, damage
+):
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(damage(good_backup.read_bytes()))
+    target = sqlite3.connect(tmp_path / "target.sqlite3")
+    with pytest.raises(backup.BackupError, match="is damaged|could not be restored"):
+        backup.sqlite_restore(damaged, target)
+    assert target.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    target.close()
+
+
+def test_a_backup_whose_name_has_uri_characters_restores(good_backup, tmp_path):
+    odd = tmp_path / "back#up?v=1%20.sqlite3"
+    shutil.copy(good_backup, odd)
+    target = sqlite3.connect(tmp_path / "target.sqlite3")
+    backup.sqlite_restore(odd, target)
+    assert target.execute("SELECT count(*) FROM entry").fetchone() == (3000,)
+    target.close()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite restore")
+@pytest.mark.django_db(transaction=True)
+def test_restore_of_a_truncated_backup_says_it_is_damaged(backup_dir, tmp_path):
+    some_history()
+    call_command("backup", verbosity=0)
+    (path,) = backup_dir.iterdir()
+    User.objects.all().delete()
+    truncated = tmp_path / "truncated.sqlite3"
+    truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CommandError, match="is damaged"):
+        call_command("restore", str(truncated), verbosity=0)
+    assert not User.objects.exists()
+
+
+def test_manage_py_restore_of_a_damaged_backup_exits_with_a_message(
+    good_backup, tmp_path
+):
+    """As an administrator runs it: exit status 1 and one line, no traceback."""
+    truncated = tmp_path / "truncated.sqlite3"
+    truncated.write_bytes(good_backup.read_bytes()[:200_000])
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "test-only",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(truncated)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "is damaged" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def bad_paths(tmp_path):
+    (tmp_path / "empty.sqlite3").touch()
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "folder").mkdir()
+    return {
+        "missing": (tmp_path / "nowhere.sqlite3", "does not exist"),
+        "a folder": (tmp_path / "folder", "is a folder"),
+        "empty": (tmp_path / "empty.sqlite3", "is empty"),
+        "not a backup": (tmp_path / "notes.txt", "is not an? "),
+    }
+
+
+@pytest.mark.parametrize("case", ["missing", "a folder", "empty", "not a backup"])
+@pytest.mark.django_db(transaction=True)
+def test_restore_of_a_bad_path_says_what_is_wrong(tmp_path, case):
+    path, message = bad_paths(tmp_path)[case]
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path), verbosity=0)
+
+
+@needs_pg_dump
+@pytest.mark.django_db(transaction=True)
+def test_backup_into_a_file_instead_of_a_folder_says_so(tmp_path, catalog):
+    not_a_folder = tmp_path / "backups"
+    not_a_folder.write_text("a file where the folder should be")
+    with pytest.raises(CommandError, match="Cannot write backups into"):
+        call_command("backup", "--dir", str(not_a_folder), verbosity=0)
+    assert not_a_folder.read_text() == "a file where the folder should be"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or shutil.which("pg_dump") is None,
+    reason="PostgreSQL with pg_dump",
+)
+@pytest.mark.django_db(transaction=True)
+def test_restore_of_a_truncated_dump_restores_nothing(backup_dir, tmp_path):
+    some_history()
+    call_command("backup", verbosity=0)
+    (path,) = backup_dir.iterdir()
+    User.objects.all().delete()
+    truncated = tmp_path / "truncated.dump"
+    truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CommandError, match="pg_restore"):
+        call_command("restore", str(truncated), verbosity=0)
+    assert not User.objects.exists()
