@@ -1,0 +1,58 @@
+"""The streak figures the API answers with, read in one place.
+
+They come today from the history (streaks.history, the older days partly from
+the cache) and the engine; when the figures are stored per day, `figures` is
+the one function to change."""
+
+from accounts import schedule
+from accounts.models import User
+from streaks import engine, history, presentation
+
+
+def figures(user, today) -> engine.Stats:
+    """Every streak figure of `user` on their practice day `today`."""
+    # Read the user again: a session just logged may have moved the history
+    # version that keys the cached older days (streaks/cache.py).
+    fresh = User.objects.get(pk=user.pk)
+    return history.load(fresh, today).streaks()
+
+
+def run(value):
+    if value is None:
+        return None
+    return {"days": value.days, "start": value.start, "end": value.end}
+
+
+def summary(user):
+    """What GET /api/v1/summary answers (api.schemas.Summary)."""
+    today = user.today()
+    stats = figures(user, today)
+    status, status_text = presentation.today_status(stats)
+    slot = schedule.next_slot(
+        user.preferred_slots(),
+        user.local_now(),
+        user.day_start_hour,
+        done_today=stats.done_today,
+    )
+    return {
+        "today": today,
+        "status": status,
+        "status_text": status_text,
+        "current_streak": stats.current_streak,
+        "current_run": run(stats.current_run),
+        "longest_streak": stats.longest.days if stats.longest else 0,
+        "longest_run": run(stats.longest),
+        "weekly_streak": stats.weekly_streak,
+        "week_progress": stats.week_progress,
+        "weekly_target": user.weekly_target,
+        "consistency": {str(days): value for days, value in stats.consistency.items()},
+        "habit_strength": stats.habit_strength,
+        "next_preferred_time": None
+        if slot is None
+        else {
+            "label": slot.label,
+            "start": slot.start,
+            "state": slot.state,
+            "text": presentation.next_slot_text(slot),
+        },
+    }
