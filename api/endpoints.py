@@ -394,7 +394,11 @@ def mark_rest_day(request, payload: Body[schemas.RestDayIn | None] = None):
     )
 
 
-@api.get("/summary", response={200: schemas.Summary, **ERRORS}, summary="Summary")
+@api.get(
+    "/summary",
+    response={200: schemas.Summary, **ERRORS},
+    summary="Today and your streaks",
+)
 def get_summary(request):
     """Today's status and your streak figures, as the dashboard shows them,
     and your next preferred time."""
