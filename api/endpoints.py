@@ -294,7 +294,7 @@ def log_session(
         {
             "session": _session_json(session, techniques),
             "day": session.local_date,
-            "current_streak": summary.figures(user, today).current_streak,
+            "current_streak": summary.current_streak(user, today),
         },
     )
 

@@ -1,20 +1,29 @@
 """The streak figures the API answers with, read in one place.
 
 They come today from the history (streaks.history, the older days partly from
-the cache) and the engine; when the figures are stored per day, `figures` is
-the one function to change."""
+the cache) and the engine; when the figures are stored per day, `_history`'s
+two callers, `figures` and `current_streak`, are what changes."""
 
 from accounts import schedule
 from accounts.models import User
 from streaks import engine, history, presentation
 
 
-def figures(user, today) -> engine.Stats:
-    """Every streak figure of `user` on their practice day `today`."""
+def _history(user, today):
     # Read the user again: a session just logged may have moved the history
     # version that keys the cached older days (streaks/cache.py).
-    fresh = User.objects.get(pk=user.pk)
-    return history.load(fresh, today).streaks()
+    return history.load(User.objects.get(pk=user.pk), today)
+
+
+def figures(user, today) -> engine.Stats:
+    """Every streak figure of `user` on their practice day `today`."""
+    return _history(user, today).streaks()
+
+
+def current_streak(user, today) -> int:
+    """The current streak alone (what logging a session answers with)."""
+    loaded = _history(user, today)
+    return engine.current_streak(loaded.days, loaded.rest, today)
 
 
 def run(value):
