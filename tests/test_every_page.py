@@ -52,6 +52,7 @@ SIGNED_IN = [
     "/accounts/times/",
     "/accounts/export/",
     "/accounts/import/",
+    "/accounts/apps/",
 ]
 # Forms sent empty or wrong, so the page shows its errors.
 FAILED_POSTS = {
@@ -65,6 +66,7 @@ FAILED_POSTS = {
         ("/accounts/times/", {}),
         ("/accounts/settings/", {"email": ""}),
         ("/sessions/techniques/", {"name": ""}),
+        ("/accounts/apps/", {"name": ""}),
     ],
 }
 
