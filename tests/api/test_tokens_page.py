@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 
+from accounts.models import User
 from api.forms import MAX_TOKENS
 from api.models import ApiToken
 from tests.api.conftest import Api, make_token
@@ -131,3 +132,16 @@ def test_a_token_never_signs_anyone_in_to_the_pages(client, alice):
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/")
     assert client.get("/", headers=headers).context["user"].is_anonymous
+
+
+def test_an_administrator_sees_and_revokes_tokens_but_never_makes_one(client, alice):
+    make_token(alice, name="Kitchen display")
+    row = ApiToken.objects.get()
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "x"))
+    listing = client.get("/admin/api/apitoken/")
+    assert "Kitchen display" in listing.content.decode()
+    detail = client.get(f"/admin/api/apitoken/{row.pk}/change/").content.decode()
+    assert row.token_hash not in detail
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    client.post(f"/admin/api/apitoken/{row.pk}/delete/", {"post": "yes"})
+    assert not ApiToken.objects.exists()
