@@ -27,8 +27,8 @@ from ninja.security import HttpBearer
 
 from api import schemas, summary
 from api.forms import ApiSessionForm
+from api.logbook import Refused, form_data, submission_token
 from api.models import ApiToken
-from api.sessions import Refused, form_data, submission_token
 from sessions.forms import is_id
 from sessions.models import MassageSession
 from streaks.forms import RestDayForm

@@ -40,7 +40,7 @@ class TokenForm(forms.ModelForm):
 
 
 class ApiSessionForm(SessionForm):
-    """The log form, its fields and rules, as the API fills it in (api/sessions.py
+    """The log form, its fields and rules, as the API fills it in (api/logbook.py
     turns the JSON into its data). Comfort may be left out: the session then has
     none recorded, like a day imported from an app that keeps none."""
 
