@@ -2,7 +2,9 @@
 some zone into an instant, gives the practice day of an instant, and stores
 weekdays as a bit mask. Pure Python: no ORM, no settings, no clock.
 
-- A wall time the clocks show twice (DST ends) means the first, earlier instant.
+- A wall time the clocks show twice (DST ends) means the first, earlier instant,
+  unless the time's ``fold`` is 1: a time read off an instant (the API's
+  ``start`` with its offset) knows which of the two it was.
 - A wall time the clocks skip (DST starts) has no instant. ``on_gap`` says what
   to do: ``RAISE`` (a form asks for another time) or ``GAP_END`` (a preferred
   time starts when the gap ends: 02:30 in New York on 8 March 2026 starts at
@@ -43,9 +45,9 @@ def is_repeated(day: dt.date, time: dt.time, tz: dt.tzinfo) -> bool:
 def aware(day: dt.date, time: dt.time, tz: dt.tzinfo, on_gap=RAISE) -> dt.datetime:
     """The instant wall-clock `time` on `day` in `tz` means, aware in `tz`
     (``.astimezone(dt.UTC)`` for storage). See the module docstring for DST."""
-    naive = dt.datetime.combine(day, time.replace(tzinfo=None))
+    naive = dt.datetime.combine(day, time.replace(tzinfo=None))  # keeps time.fold
     if not is_skipped(day, time, tz):
-        return naive.replace(tzinfo=tz, fold=0)
+        return naive.replace(tzinfo=tz)
     if on_gap == RAISE:
         raise SkippedTime(f"{naive} does not exist in {tz}")
     return _gap_end(naive, tz)

@@ -12,8 +12,9 @@ masters with --workers workers on 127.0.0.1:8160.., sharing the database and,
 with PostgreSQL, Redis (a key prefix of this run, removed afterwards). Then:
 
 - with --pages: one connection, one request at a time, to a one-worker server:
-  the median and p95 of every page for the 10-year account, and of the first
-  dashboard and statistics view after a write;
+  the median and p95 of every page for the 10-year account, of the first
+  dashboard and statistics view after a write, and of the API's POST
+  /api/v1/sessions and GET /api/v1/summary with a token of that account;
 - otherwise: locust (bench/locustfile.py) headless for --time seconds with
   --clients users spread over the servers, printing requests/s, p50/p95/p99
   and errors per page, and checking that every session the app confirmed is in
@@ -73,6 +74,8 @@ def environment(args):
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
         "DJANGO_CONN_MAX_AGE": "60",
+        # --pages sends each API request 100+ times a minute with one token.
+        "FOOTCARE_API_RATE_LIMIT": "1000000",
     }
     if args.db == "sqlite":
         db = VAR / "load.sqlite3"
@@ -190,15 +193,42 @@ def stop_servers(servers):
 
 
 def timed_get(url, cookie):
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+    return timed(urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}))
+
+
+def timed(request, expected=200):
     start = time.perf_counter()
     with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
         status = response.status
     elapsed = (time.perf_counter() - start) * 1000
-    if status != 200:
-        raise SystemExit(f"{url}: {status}")
+    if status != expected:
+        raise SystemExit(f"{request.full_url}: {status}")
     return elapsed
+
+
+def api_requests(base, user):
+    """The API's two hot paths with a token of `user`: what a shortcut sends."""
+    from api.models import ApiToken
+
+    _, token = ApiToken.make(user, "bench", ApiToken.Scope.LOG)
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    def log():
+        return timed(
+            urllib.request.Request(
+                base + "/api/v1/sessions",
+                data=json.dumps({"comfort": 4}).encode(),
+                headers={**bearer, "Content-Type": "application/json"},
+                method="POST",
+            ),
+            expected=201,
+        )
+
+    def summary():
+        return timed(urllib.request.Request(base + "/api/v1/summary", headers=bearer))
+
+    return [("api: POST /api/v1/sessions", log), ("api: GET /api/v1/summary", summary)]
 
 
 def page_costs(base, account, runs):
@@ -252,6 +282,11 @@ def page_costs(base, account, runs):
             samples.append(timed_get(base + path, cookie))
         results.append((name, sorted(samples)))
     results.append(("the write: log a session, in process", sorted(writes)))
+    # Last: every POST logs one more session today.
+    for name, request in api_requests(base, user):
+        for _ in range(10):
+            request()
+        results.append((name, sorted(request() for _ in range(runs))))
     print(
         "\nPer page, one gunicorn worker, one request at a time "
         f"({account['years']:.0f} years of history):"

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from sessions.models import MassageSession
+
 THEME_COLOUR = "#0b6e4f"
 BACKGROUND_COLOUR = "#ffffff"
 SERVICE_WORKER = (Path(__file__).with_name("sw.js")).read_text()
@@ -96,4 +98,10 @@ def service_worker(request):
 def offline(request):
     # The same for everyone: the service worker keeps one copy for all users of
     # the browser, so nothing on it may depend on who asked.
-    return render(request, "offline.html", {"user": AnonymousUser(), "messages": []})
+    context = {
+        "user": AnonymousUser(),
+        "messages": [],
+        # Its small log form (static/js/offline-log.js).
+        "comfort_choices": MassageSession.Comfort.choices,
+    }
+    return render(request, "offline.html", context)

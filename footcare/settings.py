@@ -79,10 +79,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # django-ninja, for the API; an app only for its Swagger UI static files.
+    "ninja",
     "accounts",
     "sessions.apps.SessionsConfig",
     "streaks",
     "transfer",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +281,9 @@ PERMISSIONS_POLICY_DISABLED = [
     "payment",
     "usb",
 ]
+
+# The API (api/): requests each token may make a minute; past it, 429.
+API_RATE_LIMIT = env_int("FOOTCARE_API_RATE_LIMIT", 60)
 
 # Cache: local memory per process by default; Redis (shared by every app server)
 # when REDIS_URL (or CACHE_URL) is set, e.g. redis://127.0.0.1:6379/0. A Redis

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.forms import LoginForm
+from api import views as api_views
+from api.endpoints import api
 from footcare import pwa
 from streaks.views import home
 
@@ -20,6 +22,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("transfer.urls")),
+    path("accounts/apps/", include("api.urls")),
+    path("api/v1/", api_views.index, name="api_index"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", api_views.not_found),
     path("sessions/", include("sessions.urls")),
     path("admin/", admin.site.urls),
     path("", include("streaks.urls")),

@@ -50,12 +50,15 @@ def basic_routine():
     )
 
 
-def last_session_techniques(user):
-    """The techniques of the user's latest session, or None without one."""
-    session = MassageSession.objects.for_user(user).newest_first().first()
-    if session is None:
-        return None
-    return list(session.techniques.values_list("pk", flat=True))
+def default_techniques(user, last=None):
+    """What the log form ticks: what the user did last time (`last`: the latest
+    session's technique ids, when the caller has them), or for a newcomer the
+    basic routine."""
+    if last is None:
+        session = MassageSession.objects.for_user(user).newest_first().first()
+        if session is not None:
+            last = list(session.techniques.values_list("pk", flat=True))
+    return basic_routine() if last is None else last
 
 
 def new_session_form(user, data=None, query=None, last_techniques=None):
@@ -67,17 +70,13 @@ def new_session_form(user, data=None, query=None, last_techniques=None):
     if data is not None:
         return SessionForm(data, user=user)
     now = user.local_now()
-    if last_techniques is None:
-        last_techniques = last_session_techniques(user)
     form = SessionForm(
         user=user,
         initial={
             "date": now.date(),
             "start_time": now.time().replace(second=0, microsecond=0),
             "duration_minutes": DEFAULT_MINUTES,
-            "techniques": (
-                basic_routine() if last_techniques is None else last_techniques
-            ),
+            "techniques": default_techniques(user, last_techniques),
         },
     )
     if query:

@@ -111,6 +111,21 @@ class MassageSessionQuerySet(models.QuerySet):
             days.refresh(user, since=session.local_date)
         return session
 
+    def remove(self, user, pk):
+        """Delete session `pk` of `user` and refresh the figures from its day:
+        the day it counted for, or None when there is no such session (another
+        user's, or deleted meanwhile in another tab)."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            session = self.filter(user=user, pk=pk)
+            day = session.values_list("local_date", flat=True).first()
+            if day is not None:
+                session.delete()
+                days.refresh(user, since=day)
+        return day
+
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
@@ -304,6 +319,20 @@ class RestDayQuerySet(models.QuerySet):
             rest_day = self.create(user=user, date=day, reason=reason)
             days.refresh(user, since=day)
         return rest_day
+
+    def remove(self, user, pk):
+        """Undo rest day `pk` of `user` and refresh the figures from its day:
+        the day, or None when there is no such rest day."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            rest_day = self.filter(user=user, pk=pk)
+            day = rest_day.values_list("date", flat=True).first()
+            if day is not None:
+                rest_day.delete()
+                days.refresh(user, since=day)
+        return day
 
 
 class RestDay(models.Model):

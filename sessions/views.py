@@ -103,13 +103,7 @@ def session_edit(request, pk):
 def session_delete(request, pk):
     session = get_object_or_404(MassageSession, pk=pk, user=request.user)
     if request.method == "POST":
-        with transaction.atomic():
-            days.lock(request.user)
-            mine = MassageSession.objects.for_user(request.user).filter(pk=pk)
-            day = mine.values_list("local_date", flat=True).first()
-            if day is not None:  # else deleted meanwhile, in another tab
-                mine.delete()
-                days.refresh(request.user, since=day)
+        MassageSession.objects.remove(request.user, pk)
         messages.success(
             request, f"Session of {words.full_date(session.local_date)} deleted."
         )
@@ -328,10 +322,7 @@ def rest_days(request):
 @require_POST
 def rest_day_delete(request, pk):
     rest_day = get_object_or_404(RestDay, pk=pk, user=request.user)
-    with transaction.atomic():
-        days.lock(request.user)
-        if RestDay.objects.filter(pk=pk, user=request.user).delete()[0]:
-            days.refresh(request.user, since=rest_day.date)
+    RestDay.objects.remove(request.user, pk)
     messages.success(
         request, f"{words.long_date(rest_day.date)} is no longer a rest day."
     )

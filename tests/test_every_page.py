@@ -51,6 +51,7 @@ SIGNED_IN = [
     "/accounts/times/",
     "/accounts/export/",
     "/accounts/import/",
+    "/accounts/apps/",
 ]
 # Forms sent empty or wrong, so the page shows its errors.
 FAILED_POSTS = {
@@ -64,6 +65,7 @@ FAILED_POSTS = {
         ("/accounts/times/", {}),
         ("/accounts/settings/", {"email": ""}),
         ("/sessions/techniques/", {"name": ""}),
+        ("/accounts/apps/", {"name": ""}),
     ],
 }
 

@@ -1,5 +1,6 @@
-// A "Copy" button for read-only link fields. Without JavaScript (or without the
-// Clipboard API) the button stays hidden and the field can be selected by hand.
+// A "Copy" button for read-only fields (links, tokens). Without JavaScript (or
+// without the Clipboard API) the button stays hidden and the field can be
+// selected by hand.
 (function () {
   if (!navigator.clipboard) return;
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
@@ -11,7 +12,7 @@
       navigator.clipboard.writeText(field.value).then(
         function () {
           button.textContent = "Copied";
-          if (status) status.textContent = "Link copied.";
+          if (status) status.textContent = button.dataset.copiedMessage || "Link copied.";
         },
         function () {
           field.select();

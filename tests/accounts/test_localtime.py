@@ -40,6 +40,12 @@ def test_a_time_the_clocks_show_twice_starts_at_the_first():
     assert start.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
 
 
+def test_a_time_read_off_an_instant_keeps_which_of_the_two_it_was():
+    second = dt.datetime(2026, 11, 1, 6, 30, tzinfo=dt.UTC).astimezone(NY)
+    start = aware(second.date(), second.time(), NY)
+    assert start.astimezone(dt.UTC) == dt.datetime(2026, 11, 1, 6, 30, tzinfo=dt.UTC)
+
+
 def test_a_day_a_zone_skipped_entirely():
     # Samoa skipped 30 December 2011; that day's slot starts when the gap ends.
     apia = zoneinfo.ZoneInfo("Pacific/Apia")

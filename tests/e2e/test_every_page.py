@@ -44,6 +44,7 @@ SIGNED_IN = {
     "one month": "/sessions/?month={month}",
     "a day that is not a date": "/sessions/?date=2026-02-30",
     "rest days": "/sessions/rest-days/",
+    "apps and shortcuts": "/accounts/apps/",
 }
 PHONE_320 = {"width": 320, "height": 640}
 

@@ -1,0 +1,104 @@
+"""A session sent to the API, as the log form's data: the form (its fields and
+rules, api.forms.ApiSessionForm) decides whether it is saved."""
+
+import uuid
+
+from django.utils import timezone
+
+from sessions.forms import DEFAULT_MINUTES, default_techniques
+from sessions.models import Technique
+
+# Idempotency keys that are not UUIDs name a submission token through this.
+KEY_NAMESPACE = uuid.UUID("1f5b2a0e-8c1d-4c53-9b7e-6a3f0c2d9e41")
+
+
+class Refused(Exception):
+    """Input the form never sees: `errors` maps a field to its messages."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def submission_token(idempotency_key):
+    """The submission token a session sent with this Idempotency-Key gets: the
+    key itself when it is a UUID (the offline queue's ids, so the page and the
+    API never log one twice), else a UUID made from it. The token is unique per
+    user (logbook_session_unique_submission), so a retry finds the session the
+    first request made, even when both arrive at once. Without a key, a new one."""
+    if idempotency_key is None:
+        return uuid.uuid4()
+    try:
+        return uuid.UUID(idempotency_key)
+    except ValueError:
+        return uuid.uuid5(KEY_NAMESPACE, idempotency_key)
+
+
+def form_data(user, payload, token):
+    """The log form's data for `payload` (api.schemas.SessionIn). What is left
+    out takes the log form's defaults: now, its duration and last time's
+    techniques; comfort, pressure and notes stay empty."""
+    start = payload.start or timezone.now()
+    try:
+        # Read in the user's current zone; the time keeps its fold, so a time
+        # the clocks show twice stays the instant that was sent.
+        local = start.astimezone(user.tzinfo)
+    except OverflowError:
+        raise Refused({"start": ["That start is out of range."]}) from None
+    techniques = (
+        None if payload.techniques is None else technique_ids(user, payload.techniques)
+    )
+    duration = payload.duration_minutes
+    if techniques is None:
+        techniques = default_techniques(user)
+    if duration is None:
+        duration = DEFAULT_MINUTES
+    return {
+        "date": local.date(),
+        "start_time": local.time(),
+        "duration_minutes": duration,
+        "techniques": techniques,
+        "comfort": "" if payload.comfort is None else payload.comfort,
+        "pressure": payload.pressure or "",
+        "notes": payload.notes or "",
+        "token": token,
+    }
+
+
+def _key(name):
+    return " ".join(name.split()).casefold()
+
+
+def technique_ids(user, techniques):
+    """Ids for a list of technique ids and names. A name is matched, whatever
+    its case, among the techniques the log form offers (the user's own and the
+    built-in ones, not archived); a name that matches none, or more than one,
+    is refused. Ids go to the form as they are: it checks them."""
+    names = [item for item in techniques if isinstance(item, str)]
+    found = {}
+    if names:
+        offered = Technique.objects.available_to(user).active()
+        for pk, name in offered.values_list("pk", "name"):
+            found.setdefault(_key(name), []).append(pk)
+    ids, errors = [], []
+    for item in techniques:
+        if not isinstance(item, str):
+            ids.append(item)
+            continue
+        matches = found.get(_key(item), [])
+        if len(matches) == 1:
+            ids.append(matches[0])
+        elif item.strip().isdigit() and item.strip().isascii():
+            ids.append(item.strip())  # an id sent as a string
+        elif matches:
+            errors.append(
+                f"“{item[:80]}” names more than one of your techniques: send its id."
+            )
+        else:
+            errors.append(
+                f"You have no technique called “{item[:80]}” (archived ones "
+                "cannot be logged)."
+            )
+    if errors:
+        raise Refused({"techniques": errors})
+    return ids

@@ -1,0 +1,57 @@
+"""The streak figures the API answers with: those the dashboard shows, read
+from the stored days (streaks.history)."""
+
+from accounts import schedule
+from sessions import engine
+from streaks import history, presentation
+
+
+def figures(user, today) -> engine.Stats:
+    """Every streak figure of `user` on their practice day `today`."""
+    return history.recent(user, today).stats
+
+
+def current_streak(user, today) -> int:
+    """The current streak (what logging a session answers with)."""
+    return figures(user, today).current_streak
+
+
+def run(value):
+    if value is None:
+        return None
+    return {"days": value.days, "start": value.start, "end": value.end}
+
+
+def summary(user):
+    """What GET /api/v1/summary answers (api.schemas.Summary)."""
+    today = user.today()
+    stats = figures(user, today)
+    status, status_text = presentation.today_status(stats)
+    slot = schedule.next_slot(
+        user.preferred_slots(),
+        user.local_now(),
+        user.day_start_hour,
+        done_today=stats.done_today,
+    )
+    return {
+        "today": today,
+        "status": status,
+        "status_text": status_text,
+        "current_streak": stats.current_streak,
+        "current_run": run(stats.current_run),
+        "longest_streak": stats.longest.days if stats.longest else 0,
+        "longest_run": run(stats.longest),
+        "weekly_streak": stats.weekly_streak,
+        "week_progress": stats.week_progress,
+        "weekly_target": user.weekly_target,
+        "consistency": {str(days): value for days, value in stats.consistency.items()},
+        "habit_strength": stats.habit_strength,
+        "next_preferred_time": None
+        if slot is None
+        else {
+            "label": slot.label,
+            "start": slot.start,
+            "state": slot.state,
+            "text": presentation.next_slot_text(slot),
+        },
+    }
