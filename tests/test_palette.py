@@ -22,13 +22,17 @@ TEXT, PARTS = 4.5, 3.0
 # (what a person sees, foreground, background, minimum)
 PAIRS = [
     ("body text", "text", "surface", TEXT),
-    ("secondary text", "muted", "surface", TEXT),
     ("links, outline buttons, chart bars", "accent", "surface", TEXT),
     ("links on hover", "accent-hover", "surface", TEXT),
     ("primary button", "on-accent", "accent", TEXT),
     ("primary button on hover", "on-accent", "accent-hover", TEXT),
     ("primary button pressed", "on-accent", "accent-active", TEXT),
     ("text on the accent's tint", "accent-hover", "accent-subtle", TEXT),
+    ("secondary text and buttons", "muted", "surface", TEXT),
+    ("secondary button on hover", "surface", "muted", TEXT),
+    ("danger links and buttons", "danger", "surface", TEXT),
+    ("danger button", "on-danger", "danger", TEXT),
+    ("danger button on hover", "on-danger", "danger-hover", TEXT),
     ("focus ring", "focus-ring", "surface", PARTS),
     ("borders of form fields", "control-border", "surface", PARTS),
     ("busiest heatmap day", "heat-4", "surface", PARTS),
@@ -48,6 +52,7 @@ TRIPLETS = {
     "--bs-primary-rgb": "accent",
     "--bs-link-color-rgb": "accent",
     "--bs-link-hover-color-rgb": "accent-hover",
+    "--bs-danger-rgb": "danger",
 }
 THEMES = list(BLOCKS)
 
