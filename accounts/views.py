@@ -60,7 +60,8 @@ def settings_view(request):
     if form.is_valid() and _saved(form, lambda: _update_user(form)):
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    context = {"form": form, "reminders": RemindersForm(instance=request.user)}
+    return render(request, "accounts/settings.html", context)
 
 
 def _update_user(form):
@@ -165,7 +166,8 @@ def reminders(request):
     form.save()  # one checkbox: absent means off, nothing to get wrong
     state = "on" if form.instance.email_reminders else "off"
     messages.success(request, f"Email reminders are {state}.")
-    return redirect(reverse("accounts:times") + "#reminders")
+    page = RemindersForm.PAGES.get(request.POST.get("page"), "accounts:times")
+    return redirect(reverse(page) + "#reminders")
 
 
 @login_required
