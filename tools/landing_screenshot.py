@@ -1,6 +1,8 @@
 """Take the landing page's picture of the app: the dashboard of the demo account
-on a 390x844 phone, saved as WebP at two widths in static/img/landing/. Run it
-again whenever the dashboard changes; the images are committed.
+on a 390x844 phone, saved as WebP at two widths in static/landing/ (outside
+static/img/, which the service worker keeps for every page: only the landing
+page shows these). Run it again whenever the dashboard changes; the images are
+committed.
 
     DJANGO_DEBUG=1 .venv/bin/python manage.py seed_demo --user demo --years 1
     DJANGO_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000 &
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-OUT = Path(__file__).resolve().parent.parent / "static" / "img" / "landing"
+OUT = Path(__file__).resolve().parent.parent / "static" / "landing"
 PHONE = {"width": 390, "height": 844}
 WIDTHS = (300, 600)  # shown 300 CSS px wide: 1x and 2x screens
 QUALITY = 0.8
