@@ -84,37 +84,32 @@ class LoginForm(AuthenticationForm):
         username.validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
 
 
+def _hour_label(hour):
+    return {0: "Midnight (00:00)", 12: "Noon (12:00)"}.get(hour, f"{hour:02d}:00")
+
+
 class SettingsForm(forms.ModelForm):
     timezone = TimeZoneField(
         help_text="Sessions you already logged keep the day they were logged for."
     )
+    day_start_hour = forms.TypedChoiceField(
+        label="Day starts at",
+        choices=[(hour, _hour_label(hour)) for hour in range(24)],
+        coerce=int,
+        help_text=(
+            "A session before this time counts for the previous day: with 04:00, "
+            "a session at 00:30 still belongs to yesterday."
+        ),
+        error_messages={"invalid_choice": "Choose a time from the list."},
+    )
 
     class Meta:
         model = User
-        fields = (
-            "email",
-            "timezone",
-            "day_start_hour",
-            "email_reminders",
-        )
-        labels = {
-            "email": "Email",
-            "day_start_hour": "Day starts at",
-            "email_reminders": "Email reminders",
-        }
-        help_texts = {
-            "day_start_hour": (
-                "An hour from 0 to 23. A session before it counts for the previous "
-                "day: with 4, a 00:30 session still belongs to yesterday."
-            ),
-            "email_reminders": (
-                "An email at your preferred session times, on days you have not "
-                "practised yet. Each email has a one-click unsubscribe link."
-            ),
-        }
-        widgets = {
-            "day_start_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
-        }
+        # Email reminders have a form of their own (RemindersForm), so saving
+        # these settings never switches them off; so has the weekly target
+        # (WeeklyTargetForm).
+        fields = ("email", "timezone", "day_start_hour")
+        labels = {"email": "Email"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -244,6 +239,9 @@ class RemindersForm(forms.ModelForm):
                 "One email at a preferred time on days you have not practised yet."
             )
         }
+
+    # Where the switch can be: the page to go back to after saving it.
+    PAGES = {"settings": "accounts:settings", "times": "accounts:times"}
 
 
 def _slot(cleaned_data):

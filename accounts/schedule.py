@@ -68,7 +68,9 @@ def _occurrences(
     day = first
     while day <= last:
         for index, slot in enumerate(slots):
-            time, weekdays = slot[1], slot[2]
+            # A preferred time is a setting on the clock: in the hour the
+            # clocks repeat, the first one, whatever fold it was made with.
+            time, weekdays = slot[1].replace(fold=0), slot[2]
             if day.weekday() in weekdays:
                 start = localtime.aware(day, time, tz, on_gap=localtime.GAP_END)
                 found.append(

@@ -61,7 +61,11 @@ def settings_view(request):
     if form.is_valid() and _saved(form, lambda: _update_user(form)):
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    context = {"form": form, "target_form": WeeklyTargetForm(instance=request.user)}
+    context = {
+        "form": form,
+        "target_form": WeeklyTargetForm(instance=request.user),
+        "reminders": RemindersForm(instance=request.user),
+    }
     return render(request, "accounts/settings.html", context)
 
 
@@ -167,7 +171,8 @@ def reminders(request):
     form.save()  # one checkbox: absent means off, nothing to get wrong
     state = "on" if form.instance.email_reminders else "off"
     messages.success(request, f"Email reminders are {state}.")
-    return redirect(reverse("accounts:times") + "#reminders")
+    page = RemindersForm.PAGES.get(request.POST.get("page"), "accounts:times")
+    return redirect(reverse(page) + "#reminders")
 
 
 @login_required

@@ -31,29 +31,60 @@ def session_rows(values, user_zone):
         techniques[session_id].append((technique_id, name))
     shown = []
     for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
+        # Days imported from apps that keep only the day have no time, duration
+        # or comfort: those parts are left out rather than listed as missing.
+        facts = [
+            f"{started_at.astimezone(zoneinfo.ZoneInfo(zone)):%H:%M}"
+            if started_at
+            else "",
+            f"{minutes} min" if minutes else "",
+            f"comfort {comfort}/5" if comfort else "",
+            PRESSURES.get(pressure, "").lower(),
+        ]
+        long_day = words.long_date(day)
         shown.append(
             {
                 "edit": reverse("sessions:edit", args=[pk]),
                 "delete": reverse("sessions:delete", args=[pk]),
                 "iso": day.isoformat(),
                 "day": words.day_name(day),
-                "long_day": words.long_date(day),
-                # Days imported from apps that keep only the day have no time,
-                # duration or comfort: "not recorded".
-                "time": (
-                    f"{started_at.astimezone(zoneinfo.ZoneInfo(zone)):%H:%M}"
-                    if started_at
-                    else "time not recorded"
-                ),
-                "zone": zone if zone != user_zone else "",
-                "minutes": f"{minutes} min" if minutes else "duration not recorded",
-                "comfort": (
-                    f"comfort {comfort}/5" if comfort else "comfort not recorded"
-                ),
-                "pressure": PRESSURES.get(pressure, "").lower(),
+                # Which session a link is for, to a screen reader: the day, and
+                # the time when two share a day.
+                "long_day": f"{long_day} at {facts[0]}" if started_at else long_day,
+                "facts": [fact for fact in facts if fact],
+                # The zone follows the time, only when it differs from the user's.
+                "zone": zone if started_at and zone != user_zone else "",
                 "techniques": ", ".join(name for _, name in techniques[pk]),
                 "technique_ids": [technique_id for technique_id, _ in techniques[pk]],
                 "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
             }
         )
     return shown
+
+
+def pager(page, query):
+    """The links of a pager for a Django `page`, newest first: Newer, the first
+    page, the current one, the last, and Older, with gaps between ("1 … 5 … 30").
+    Few enough to fit a 360 px phone at 44 px each; `query` keeps the filters."""
+    if not page.has_other_pages():
+        return None
+    prefix = f"?{query}&page=" if query else "?page="
+    numbers = page.paginator.get_elided_page_range(
+        page.number, on_each_side=0, on_ends=1
+    )
+    return {
+        "newer": prefix + str(page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "older": prefix + str(page.next_page_number()) if page.has_next() else "",
+        "pages": [
+            {"gap": True}
+            if number == page.paginator.ELLIPSIS
+            else {
+                "number": number,
+                "url": prefix + str(number),
+                "current": number == page.number,
+            }
+            for number in numbers
+        ],
+    }

@@ -141,6 +141,7 @@ def session_list(request):
     context.update(
         page=page,
         rows=listing.session_rows(page.object_list, request.user.timezone),
+        pager=listing.pager(page, query.urlencode()),
         query=query.urlencode(),
     )
     return render(request, "sessions/session_list.html", context)

@@ -14,3 +14,13 @@ def calendar_feed_url(context, token):
         return ""
     path = reverse("streaks:calendar_feed", args=[token])
     return context["request"].build_absolute_uri(path)
+
+
+@register.filter
+def webcal(url):
+    """The feed's address as a webcal:// link, which a phone or computer opens in
+    its calendar app to subscribe; '' for anything but an http(s) address."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme not in ("http", "https"):
+        return ""
+    return f"webcal://{rest}"

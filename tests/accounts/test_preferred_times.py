@@ -421,6 +421,20 @@ def test_making_a_calendar_link_shows_it_once(alice_client, alice):
     assert "cannot show it again" in text(again)
 
 
+def test_a_new_link_can_be_subscribed_to_in_one_tap(alice_client, alice):
+    alice_client.post("/accounts/times/calendar/")
+    page = alice_client.get(URL)
+    url = calendar_url(page)
+    subscribe = re.search(
+        r'<a [^>]*href="(webcal://[^"]+)"[^>]*>([^<]+)</a>', text_of(page)
+    )
+    assert subscribe is not None
+    assert subscribe.group(1) == url.replace("http://", "webcal://", 1)
+    assert subscribe.group(2) == "Subscribe in your calendar app"
+    # Only while the link can be shown: later visits have nothing to subscribe to.
+    assert "webcal://" not in text_of(alice_client.get(URL))
+
+
 def test_a_new_link_replaces_the_old(alice_client, alice):
     page = alice_client.post("/accounts/times/calendar/", follow=True)
     assert "Here is your calendar link." in text(page)
@@ -467,3 +481,24 @@ def test_slot_problems_in_words():
     ]
     five = [Slot(str(h), dt.time(h, 0), ALL_DAYS) for h in range(5)]
     assert slot_problems(five) == ["You can keep up to 4 preferred times."]
+
+
+@pytest.mark.parametrize(
+    ("address", "subscribe"),
+    [
+        (
+            "https://footcare.example/calendar/t.ics",
+            "webcal://footcare.example/calendar/t.ics",
+        ),
+        (
+            "http://127.0.0.1:8000/calendar/t.ics",
+            "webcal://127.0.0.1:8000/calendar/t.ics",
+        ),
+        ("javascript://x", ""),
+        ("", ""),
+    ],
+)
+def test_the_subscribe_address_is_the_feed_over_webcal(address, subscribe):
+    from streaks.templatetags.feed_links import webcal
+
+    assert webcal(address) == subscribe

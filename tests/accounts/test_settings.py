@@ -1,11 +1,12 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 
 from accounts.models import User
 from tests.factories import log_session
-from tests.html import figures, labels
+from tests.html import figures, labels, text
 
 URL = "/accounts/settings/"
 TARGET_URL = "/sessions/weekly-target/"
@@ -30,6 +31,21 @@ def test_the_page_shows_the_labelled_fields(alice_client):
         "Email reminders",
         "Weekly target",
     ]
+
+
+def test_the_day_starts_at_a_time_chosen_from_a_list(alice_client, alice):
+    html = alice_client.get(URL).content.decode()
+    select = re.search(r'<select name="day_start_hour".*?</select>', html, flags=re.S)[
+        0
+    ]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]+)</option>', select)
+    assert [int(value) for value, _, _ in options] == list(range(24))
+    names = [name for _, _, name in options]
+    assert names[:3] == ["Midnight (00:00)", "01:00", "02:00"]
+    assert names[12] == "Noon (12:00)"
+    assert names[23] == "23:00"
+    assert [name for _, chosen, name in options if chosen] == ["Midnight (00:00)"]
+    assert "with 04:00, a session at 00:30 still belongs to yesterday" in html
 
 
 def test_the_weekly_target_counts_active_days(alice_client):
@@ -79,20 +95,46 @@ def test_new_users_start_with_day_start_0_and_target_7(db):
     assert (user.day_start_hour, user.weekly_target) == (0, 7)
 
 
-def test_email_reminders_are_off_until_ticked(alice_client, alice):
+def test_email_reminders_have_their_own_save_button(alice_client, alice):
     assert alice.email_reminders is False
-    alice_client.post(URL, settings_data(email_reminders="on"))
+    html = alice_client.get(URL).content.decode()
+    form = re.search(
+        r'<form method="post" action="/accounts/times/reminders/">.*?</form>',
+        html,
+        flags=re.S,
+    )[0]
+    assert 'name="email_reminders"' in form
+    assert ">Save reminders</button>" in form
+    response = alice_client.post(
+        "/accounts/times/reminders/", {"page": "settings", "email_reminders": "on"}
+    )
+    assert response["Location"] == URL + "#reminders"
     alice.refresh_from_db()
     assert alice.email_reminders is True
+    assert "Email reminders are on." in text(alice_client.get(URL))
+
+
+def test_saving_settings_leaves_reminders_as_they_are(alice_client, alice):
+    alice.email_reminders = True
+    alice.save()
     alice_client.post(URL, settings_data())
     alice.refresh_from_db()
-    assert alice.email_reminders is False
+    assert alice.email_reminders is True
+
+
+def test_the_reminders_switch_goes_back_only_to_its_own_pages(alice_client, alice):
+    response = alice_client.post(
+        "/accounts/times/reminders/", {"page": "https://elsewhere.example/"}
+    )
+    assert response["Location"] == "/accounts/times/#reminders"
 
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
         ({"day_start_hour": "24"}, "day_start_hour"),
+        ({"day_start_hour": ""}, "day_start_hour"),
+        ({"day_start_hour": "9" * 5000}, "day_start_hour"),
         ({"day_start_hour": "-1"}, "day_start_hour"),
         ({"day_start_hour": "four"}, "day_start_hour"),
         ({"timezone": "Nowhere/Special"}, "timezone"),

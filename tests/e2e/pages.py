@@ -79,17 +79,23 @@ def log_out(page):
 # Checks that apply to every page.
 
 
+def wait_for_transitions(page):
+    """Until no CSS transition runs (at most a second). A loop of evaluate, not
+    wait_for_function, which the pages' CSP refuses (it evaluates a string)."""
+    for _ in range(50):
+        if page.evaluate(
+            "document.getAnimations().every(a => a.playState !== 'running')"
+        ):
+            return
+        time.sleep(0.02)
+
+
 def axe_violations(page):
     """axe-core's WCAG 2.1 A/AA violations, one readable line per rule.
 
     After the transitions end: a button caught half-way from outline to filled
     (Bootstrap's 0.15 s) fails colour contrast on a loaded machine."""
-    for _ in range(50):
-        if page.evaluate(
-            "document.getAnimations().every(a => a.playState !== 'running')"
-        ):
-            break
-        time.sleep(0.02)
+    wait_for_transitions(page)
     results = Axe().run(page, options=AXE_OPTIONS).response
     return [
         f"{rule['id']} ({rule['impact']}): {rule['help']} -> "

@@ -1,5 +1,5 @@
 """Days imported from apps that keep only the day: no time, duration or comfort.
-They show as "not recorded", count as practice and stay out of averages."""
+Lists leave those parts out, they count as practice and stay out of averages."""
 
 import datetime as dt
 
@@ -9,6 +9,7 @@ import time_machine
 from sessions import days
 from sessions.models import MassageSession
 from tests.factories import log_session
+from tests.html import text
 
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
 
@@ -28,18 +29,24 @@ def imported(user, *dates):
     return MassageSession.objects.filter(user=user, started_at=None)
 
 
-def test_the_list_shows_not_recorded_and_sorts_by_day(alice_client, alice):
+def test_the_list_leaves_out_what_is_unknown_and_sorts_by_day(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 20, 8, 0), minutes=12, comfort=5)
     log_session(alice, dt.datetime(2026, 11, 18, 8, 0))
     imported(alice, dt.date(2026, 11, 20), dt.date(2026, 11, 19))
-    html = alice_client.get("/sessions/").content.decode()
-    assert "time not recorded" in html
-    assert "duration not recorded" in html
-    assert "comfort not recorded" in html
-    rows = alice_client.get("/sessions/").context["rows"]
+    response = alice_client.get("/sessions/")
+    page = text(response)
+    assert "not recorded" not in page
+    assert "08:00 · 12 min · comfort 5/5" in page
+    rows = response.context["rows"]
     assert [row["iso"][-2:] for row in rows] == ["20", "20", "19", "18"]
-    assert rows[0]["time"] == "08:00"  # the timed session first on its day
-    assert rows[1]["time"] == "time not recorded"
+    assert rows[0]["facts"][0] == "08:00"  # the timed session first on its day
+    assert rows[1]["facts"] == []
+    # Each row still has its day and its own Edit and Delete links.
+    html = response.content.decode()
+    for row in rows:
+        assert f'<time datetime="{row["iso"]}">' in html
+        assert f'href="{row["edit"]}"' in html
+        assert f'href="{row["delete"]}"' in html
 
 
 def test_the_dashboard_counts_them_for_the_streak(alice_client, alice):
@@ -48,7 +55,7 @@ def test_the_dashboard_counts_them_for_the_streak(alice_client, alice):
     html = response.content.decode()
     assert "Done today" in html
     assert "3 days" in html
-    assert "not recorded" in html
+    assert "not recorded" not in text(response)
 
 
 def test_statistics_leave_them_out_of_averages(alice_client, alice):

@@ -168,20 +168,64 @@ def test_a_month_links_to_the_months_around_it_keeping_the_technique(
     assert f'href="?month=2026-12&amp;technique={ball.pk}"' in html
 
 
-def test_pages_say_where_you_are_with_first_and_last(alice_client, alice):
-    start = dt.datetime(2026, 9, 1, 8, 0)
-    for day in range(60):
+HIDDEN = r'<span aria-hidden="true">.*?</span>'
+
+
+def pager_links(response):
+    """(name, href, current?) of each link in the pager, as a screen reader names
+    them (without the arrows hidden from it)."""
+    nav = re.search(
+        r'<nav class="pager" aria-label="Pages of sessions">(.*?)</nav>',
+        response.content.decode(),
+        flags=re.S,
+    )
+    if nav is None:
+        return []
+    links = re.findall(r'<a class="page-link" href="([^"]+)"([^>]*)>(.*?)</a>', nav[1])
+    return [
+        (
+            re.sub(r"<[^>]+>", "", re.sub(HIDDEN, "", inner)).strip(),
+            href.replace("&amp;", "&"),
+            "aria-current" in attrs,
+        )
+        for href, attrs, inner in links
+    ]
+
+
+def test_the_pager_links_newer_first_current_last_and_older(alice_client, alice):
+    start = dt.datetime(2025, 11, 1, 8, 0)
+    for day in range(25 * 7):
         log_session(alice, start + dt.timedelta(days=day))
-    first = alice_client.get(URL)
-    assert "Page 1 of 3" in text(first)
-    assert 'href="?page=3">Last<' in first.content.decode()
-    assert ">First<" not in first.content.decode()
-    middle = alice_client.get(URL + "?page=2").content.decode()
-    assert 'href="?page=1">First<' in middle
-    assert 'href="?page=3">Last<' in middle
-    last = alice_client.get(URL + "?page=3")
-    assert "Page 3 of 3" in text(last)
-    assert ">Last<" not in last.content.decode()
+    assert pager_links(alice_client.get(URL)) == [
+        ("Page 1", "?page=1", True),
+        ("Page 7", "?page=7", False),
+        ("Older", "?page=2", False),
+    ]
+    assert pager_links(alice_client.get(URL + "?page=4")) == [
+        ("Newer", "?page=3", False),
+        ("Page 1", "?page=1", False),
+        ("Page 4", "?page=4", True),
+        ("Page 7", "?page=7", False),
+        ("Older", "?page=5", False),
+    ]
+    assert pager_links(alice_client.get(URL + "?page=7"))[-1] == (
+        "Page 7",
+        "?page=7",
+        True,
+    )
+    # The gaps between are marked, and hidden from screen readers.
+    html = alice_client.get(URL + "?page=4").content.decode()
+    assert html.count('<li class="page-item disabled" aria-hidden="true">') == 2
+
+
+def test_the_pager_keeps_the_filters_and_is_absent_on_one_page(alice_client, alice):
+    start = dt.datetime(2026, 9, 20, 8, 0)
+    for day in range(30):  # 11 of them in September
+        log_session(alice, start + dt.timedelta(days=day), techniques=["ball"])
+    ball = builtin("ball")
+    links = pager_links(alice_client.get(URL + f"?technique={ball.pk}"))
+    assert links[-1] == ("Older", f"?technique={ball.pk}&page=2", False)
+    assert pager_links(alice_client.get(URL + "?month=2026-09")) == []
 
 
 @pytest.mark.parametrize(
