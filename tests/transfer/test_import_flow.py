@@ -11,6 +11,7 @@ from streaks.models import RestDay
 from tests.conftest import make_user
 from tests.factories import log_session
 from tests.transfer.files import LOOP_HABIT_CSV, LOOP_ROOT_CSV, upload
+from tests.transfer.pages import press_import, preview_text, send
 from transfer import formats
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +24,6 @@ def _fixed_day(settings, tmp_path):
     settings.FOOTCARE_IMPORT_DIR = str(tmp_path / "imports")
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-def send(client, content, name="file.csv"):
-    return client.post("/accounts/import/", {"file": upload(content, name)})
-
-
-def preview_text(client, query=""):
-    response = client.get("/accounts/import/preview/" + query)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def figure(html, name):
@@ -72,8 +63,9 @@ def test_import_adds_sessions_and_rest_days_then_the_second_time_nothing(
     alice_client, alice
 ):
     send(alice_client, LOOP_HABIT_CSV)
-    response = alice_client.post("/accounts/import/confirm/", {"action": "import"})
+    response = press_import(alice_client)
     assert response.status_code == 302
+    assert response["Location"] == "/sessions/"
     mine = MassageSession.objects.for_user(alice)
     assert sorted(mine.values_list("local_date", flat=True)) == [
         dt.date(2024, 3, 28),
@@ -90,7 +82,7 @@ def test_import_adds_sessions_and_rest_days_then_the_second_time_nothing(
     html = preview_text(alice_client)
     assert figure(html, "sessions") == 0
     assert figure(html, "skipped") == 4
-    alice_client.post("/accounts/import/confirm/", {"action": "import"})
+    press_import(alice_client, html)
     assert mine.count() == 3
     assert RestDay.objects.count() == 1
 
@@ -106,7 +98,8 @@ def test_several_habits_offer_a_choice_with_the_foot_care_one_picked(alice_clien
     assert figure(html, "sessions") == 2
     assert figure(html, "rest-days") == 0
 
-    alice_client.post("/accounts/import/confirm/", {"action": "import", "habit": "2"})
+    html = preview_text(alice_client, "?habit=2")
+    press_import(alice_client, html)
     assert sorted(MassageSession.objects.values_list("local_date", flat=True)) == [
         dt.date(2024, 3, 31)
     ]
@@ -127,10 +120,9 @@ def test_show_this_habit_redirects_to_its_preview(alice_client):
 
 def test_a_habit_number_out_of_range_imports_nothing(alice_client):
     send(alice_client, LOOP_ROOT_CSV)
+    html = preview_text(alice_client)
     for bad in ("7", "-1", "x", str(10**30)):
-        response = alice_client.post(
-            "/accounts/import/confirm/", {"action": "import", "habit": bad}
-        )
+        response = press_import(alice_client, html, habit=bad)
         assert response.status_code == 302
         assert response["Location"] == "/accounts/import/preview/"
     assert MassageSession.objects.count() == 0
@@ -172,7 +164,7 @@ def test_imports_are_kept_to_the_importing_account(alice_client, alice, charlie)
     send(alice_client, LOOP_HABIT_CSV)
     html = preview_text(alice_client)
     assert figure(html, "skipped") == 0  # charlie's day is not alice's
-    alice_client.post("/accounts/import/confirm/", {"action": "import"})
+    press_import(alice_client, html)
     assert MassageSession.objects.for_user(alice).count() == 3
     assert MassageSession.objects.for_user(charlie).count() == 1
 
@@ -308,7 +300,7 @@ def test_a_second_user_can_import_the_same_file(client, alice):
     for user in (alice, bob):
         client.force_login(user)
         send(client, LOOP_HABIT_CSV)
-        client.post("/accounts/import/confirm/", {"action": "import"})
+        press_import(client)
     assert MassageSession.objects.for_user(bob).count() == 3
     assert MassageSession.objects.for_user(alice).count() == 3
     # Imported days keep the importer's zone and no invented time.
@@ -349,7 +341,7 @@ def test_a_footcare_export_into_a_new_account_previews_its_settings(client, alic
     assert "New techniques: Golf ball roll." in html
     assert "Preferred times: 1." in html
     assert 'id="id_habit"' not in html  # one account, no habit to choose
-    client.post("/accounts/import/confirm/", {"action": "import"})
+    press_import(client, html)
     alice.refresh_from_db()
     assert (alice.timezone, alice.day_start_hour, alice.weekly_target) == (
         "Asia/Tokyo",
