@@ -1,4 +1,5 @@
 import datetime as dt
+import secrets
 import uuid
 import zoneinfo
 
@@ -157,6 +158,9 @@ class MassageSessionQuerySet(models.QuerySet):
         links = self.model.techniques.through._meta
         stamp = ops.adapt_datetimefield_value(timezone.now())
         token = meta.get_field("submission_token")
+        # Each session's token as 32 hex digits: the column's form on SQLite, and
+        # a form of uuid that PostgreSQL reads; the new ids are found by it.
+        tokens = [secrets.token_hex(16) for _ in entries]
 
         def insert(cursor, table, fields, rows):
             columns = ", ".join(ops.quote_name(field.column) for field in fields)
@@ -179,7 +183,6 @@ class MassageSessionQuerySet(models.QuerySet):
                 *("created_at", "updated_at"),
             )
         ]
-        tokens = [token.get_db_prep_value(uuid.uuid4(), connection) for _ in entries]
         pk = ops.quote_name(meta.pk.column)
         with (
             transaction.atomic(using=self.db, savepoint=False),
@@ -192,7 +195,9 @@ class MassageSessionQuerySet(models.QuerySet):
                 rows = [
                     (
                         user.pk,
-                        ops.adapt_datetimefield_value(entry.get("started_at")),
+                        None
+                        if entry.get("started_at") is None
+                        else ops.adapt_datetimefield_value(entry["started_at"]),
                         entry["timezone"],
                         ops.adapt_datefield_value(entry["local_date"]),
                         entry.get("duration_minutes"),
@@ -218,7 +223,10 @@ class MassageSessionQuerySet(models.QuerySet):
                 f"AND {pk} > %s",
                 [user.pk, before],
             )
-            ids = dict(cursor.fetchall())
+            ids = {
+                found if isinstance(found, str) else found.hex: pk
+                for found, pk in cursor.fetchall()
+            }
             insert(
                 cursor,
                 links.db_table,

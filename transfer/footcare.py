@@ -215,7 +215,7 @@ def _name(value, where, field):
 
 
 def _choice(value, choices, where, what):
-    value = value or ""
+    value = "" if value is None else value
     if not isinstance(value, str) or value not in choices:
         raise BadFile(f"Entry {where}: “{shown(value, 20)}” is not {what}.")
     return value

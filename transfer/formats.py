@@ -166,8 +166,7 @@ def _parse(data, today):
 
 
 def _text(data):
-    if b"\x00" in data[:4096]:
-        raise BadFile(_NOT_SUPPORTED)
+    # Binary files fail here; a NUL in a CSV's notes does not (it is stripped).
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -528,6 +527,10 @@ def _read_loop_database(path, limits):
             f"SELECT habit, timestamp, value, {notes} FROM Repetitions "  # noqa: S608
             f"ORDER BY timestamp LIMIT {MAX_ENTRIES + 1}"
         ).fetchall()
+    except UnicodeDecodeError:  # an error message quoting the file's own bytes
+        raise BadFile(
+            "This SQLite file is damaged (its schema is unreadable)."
+        ) from None
     except sqlite3.Error as error:
         if time.monotonic() > deadline:
             raise BadFile("This SQLite file takes too long to read.") from None

@@ -110,6 +110,11 @@ class Plan:
             or self.preferred_times
         )
 
+    @property
+    def technique_keys(self):
+        """Each set of techniques some session ticks (as folded names)."""
+        return {s.get("technique_keys", ()) for s in self.sessions}
+
     @cached_property
     def digest(self):
         """A fingerprint of what this plan adds and skips: the preview's form
@@ -163,7 +168,7 @@ def _plan_footcare(data, basis):
         if day in logged or day in rested:
             skipped.add(day)
         else:
-            keys = sorted({Technique.fold(name) for name in session["techniques"]})
+            keys = tuple(sorted({Technique.fold(n) for n in session["techniques"]}))
             result.sessions.append({**session, "technique_keys": keys})
     practised = logged | {s["local_date"] for s in result.sessions}
     for rest in data["rest_days"]:
@@ -222,9 +227,9 @@ def write(user, plan):
             User.objects.filter(pk=user.pk).update(**plan.settings)
         Technique.objects.bulk_create(techniques)
         ids = dict(plan.basis.techniques) | {t.folded_name: t.pk for t in techniques}
+        chosen = {keys: [ids[key] for key in keys] for keys in plan.technique_keys}
         for session in plan.sessions:
-            keys = session.get("technique_keys", ())
-            session["technique_ids"] = [ids[key] for key in keys]
+            session["technique_ids"] = chosen[session.get("technique_keys", ())]
         MassageSession.objects.bulk_log(user, plan.sessions)
         RestDay.objects.bulk_create(rest_days)
         PreferredTime.objects.bulk_create(times)
