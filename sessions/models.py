@@ -2,6 +2,7 @@ import datetime as dt
 import secrets
 import uuid
 import zoneinfo
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, models, transaction
@@ -90,6 +91,19 @@ NEWEST_FIRST = ["-local_date", models.F("started_at").desc(nulls_last=True), "-p
 MIN_MINUTES, MAX_MINUTES = 1, 180
 
 
+class SessionRows(NamedTuple):
+    """Sessions made into database rows ahead of writing them (bulk_rows)."""
+
+    entries: list  # as given; their technique_ids are read when written
+    rows: list  # values in the order of FIELDS
+
+    FIELDS = (
+        *("user", "started_at", "timezone", "local_date", "duration_minutes"),
+        *("comfort", "pressure", "notes", "submission_token"),
+        *("created_at", "updated_at"),
+    )
+
+
 class MassageSessionQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -141,26 +155,55 @@ class MassageSessionQuerySet(models.QuerySet):
             "notes",
         )
 
+    def bulk_rows(self, user, entries):
+        """`entries` (see bulk_log) made into the rows bulk_log writes. An import
+        makes them before its transaction opens and hands them to bulk_log, so
+        that the write lock is held for the writing alone: on SQLite every
+        other writer waits for it."""
+        ops = connections[self.db].ops
+        stamp = ops.adapt_datetimefield_value(timezone.now())
+        rows = [
+            (
+                user.pk,
+                None
+                if entry.get("started_at") is None
+                else ops.adapt_datetimefield_value(entry["started_at"]),
+                entry["timezone"],
+                ops.adapt_datefield_value(entry["local_date"]),
+                entry.get("duration_minutes"),
+                entry.get("comfort"),
+                entry.get("pressure") or "",
+                entry.get("notes") or "",
+                # 32 hex digits: the column's form on SQLite, and a form of uuid
+                # PostgreSQL reads. bulk_log finds the new ids by it.
+                secrets.token_hex(16),
+                stamp,
+                stamp,
+            )
+            for entry in entries
+        ]
+        return SessionRows(entries, rows)
+
     def bulk_log(self, user, entries, batch_size=2000):
         """Create many sessions of `user` at once (the importer's path): a list of
         dicts with the model's fields (`local_date` and `timezone` required,
-        `started_at` aware or absent, the rest optional) and `technique_ids`. No
-        signals: the caller runs it in a transaction and refreshes what depends
-        on the logbook. Returns the number created.
+        `started_at` aware or absent, the rest optional) and `technique_ids`, or
+        what bulk_rows made of them. No signals: the caller runs it in a
+        transaction and refreshes what depends on the logbook. Returns the
+        number created.
 
         The rows go to the database as plain values (COPY on PostgreSQL, one
         prepared INSERT per table elsewhere), not through bulk_create, whose SQL
-        is built value by value: that costs many times the writing itself, and
-        on SQLite every other writer waits while an import holds the lock."""
+        is built value by value: that costs many times the writing itself."""
+        prepared = (
+            entries
+            if isinstance(entries, SessionRows)
+            else self.bulk_rows(user, entries)
+        )
         connection = connections[self.db]
         ops = connection.ops
         meta = self.model._meta
         links = self.model.techniques.through._meta
-        stamp = ops.adapt_datetimefield_value(timezone.now())
-        token = meta.get_field("submission_token")
-        # Each session's token as 32 hex digits: the column's form on SQLite, and
-        # a form of uuid that PostgreSQL reads; the new ids are found by it.
-        tokens = [secrets.token_hex(16) for _ in entries]
 
         def insert(cursor, table, fields, rows):
             columns = ", ".join(ops.quote_name(field.column) for field in fields)
@@ -175,52 +218,27 @@ class MassageSessionQuerySet(models.QuerySet):
                     f"INSERT INTO {table} ({columns}) VALUES ({values})", rows
                 )
 
-        fields = [
-            meta.get_field(name)
-            for name in (
-                *("user", "started_at", "timezone", "local_date", "duration_minutes"),
-                *("comfort", "pressure", "notes", "submission_token"),
-                *("created_at", "updated_at"),
-            )
-        ]
-        pk = ops.quote_name(meta.pk.column)
+        fields = [meta.get_field(name) for name in SessionRows.FIELDS]
+        token = SessionRows.FIELDS.index("submission_token")
+        table, pk = ops.quote_name(meta.db_table), ops.quote_name(meta.pk.column)
         with (
             transaction.atomic(using=self.db, savepoint=False),
             connection.wrap_database_errors,
             connection.cursor() as cursor,
         ):
-            cursor.execute(f"SELECT MAX({pk}) FROM {ops.quote_name(meta.db_table)}")
+            cursor.execute(f"SELECT MAX({pk}) FROM {table}")
             before = cursor.fetchone()[0] or 0
-            for start in range(0, len(entries), batch_size):
-                rows = [
-                    (
-                        user.pk,
-                        None
-                        if entry.get("started_at") is None
-                        else ops.adapt_datetimefield_value(entry["started_at"]),
-                        entry["timezone"],
-                        ops.adapt_datefield_value(entry["local_date"]),
-                        entry.get("duration_minutes"),
-                        entry.get("comfort"),
-                        entry.get("pressure") or "",
-                        entry.get("notes") or "",
-                        session_token,
-                        stamp,
-                        stamp,
-                    )
-                    for entry, session_token in zip(
-                        entries[start : start + batch_size],
-                        tokens[start : start + batch_size],
-                        strict=True,
-                    )
-                ]
-                insert(cursor, meta.db_table, fields, rows)
+            for start in range(0, len(prepared.rows), batch_size):
+                insert(
+                    cursor,
+                    meta.db_table,
+                    fields,
+                    prepared.rows[start : start + batch_size],
+                )
             # The new sessions' ids, by the token each was given.
             cursor.execute(
-                f"SELECT {ops.quote_name(token.column)}, {pk} "
-                f"FROM {ops.quote_name(meta.db_table)} "
-                f"WHERE {ops.quote_name(meta.get_field('user').column)} = %s "
-                f"AND {pk} > %s",
+                f"SELECT {ops.quote_name(fields[token].column)}, {pk} FROM {table} "
+                f"WHERE {ops.quote_name(fields[0].column)} = %s AND {pk} > %s",
                 [user.pk, before],
             )
             ids = {
@@ -232,12 +250,12 @@ class MassageSessionQuerySet(models.QuerySet):
                 links.db_table,
                 [links.get_field("massagesession"), links.get_field("technique")],
                 [
-                    (ids[session_token], technique_id)
-                    for entry, session_token in zip(entries, tokens, strict=True)
+                    (ids[row[token]], technique_id)
+                    for entry, row in zip(prepared.entries, prepared.rows, strict=True)
                     for technique_id in entry.get("technique_ids", ())
                 ],
             )
-        return len(entries)
+        return len(prepared.rows)
 
 
 class MassageSession(models.Model):

@@ -120,7 +120,7 @@ REASONS = {"", *RestDay.Reason.values}
 # Own techniques an export may bring, whether listed or only named by sessions.
 MAX_TECHNIQUES = 1_000
 # Techniques ticked on the sessions of one file, all counted.
-MAX_TECHNIQUE_TICKS = 100_000
+MAX_TECHNIQUE_TICKS = 50_000
 NAME_LENGTH = Technique._meta.get_field("name").max_length
 LABEL_LENGTH = PreferredTime._meta.get_field("label").max_length
 HOW_TO_LENGTH = Technique._meta.get_field("how_to").max_length

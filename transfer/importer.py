@@ -217,6 +217,7 @@ def write(user, plan):
         )
         for t in plan.preferred_times
     ]
+    sessions = MassageSession.objects.bulk_rows(user, plan.sessions)
     with transaction.atomic():
         # One import per user at a time: a second one waits, then finds the
         # account changed.
@@ -230,7 +231,7 @@ def write(user, plan):
         chosen = {keys: [ids[key] for key in keys] for keys in plan.technique_keys}
         for session in plan.sessions:
             session["technique_ids"] = chosen[session.get("technique_keys", ())]
-        MassageSession.objects.bulk_log(user, plan.sessions)
+        MassageSession.objects.bulk_log(user, sessions)
         RestDay.objects.bulk_create(rest_days)
         PreferredTime.objects.bulk_create(times)
         # What depends on the logbook learns that days from plan.first changed.

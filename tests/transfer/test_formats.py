@@ -352,3 +352,10 @@ def test_an_error_no_reader_foresaw_is_a_bad_file_and_logged(monkeypatch, caplog
         parse(files.beaver_json())
     assert str(error.value) == formats.UNREADABLE
     assert "An uploaded file broke a reader" in caplog.text
+
+
+def test_more_than_50000_technique_ticks_are_refused():
+    names = [f"Technique {n}" for n in range(50)]
+    sessions = [files.session_entry(techniques=names)] * 1001
+    with pytest.raises(BadFile, match="tick more than 50,000 techniques"):
+        parse(files.footcare_json(sessions=sessions))
