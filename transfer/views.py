@@ -146,18 +146,12 @@ def _preview_of(habit):
 @login_required
 @require_POST
 def import_confirm(request):
-    """ "Import": writes exactly what the preview showed (this upload, this habit,
-    these figures), or writes nothing and shows the preview again with why."""
+    """The preview's "Import": writes exactly what the page showed (this upload,
+    this habit, these figures), or nothing, and shows the preview again with why."""
     parsed, pending, problem = _pending(request)
     if parsed is None:
         messages.error(request, problem)
         return redirect("transfer:import")
-    habit_form = _habit_form(parsed, request.POST)
-    if habit_form is not None and not habit_form.is_valid():
-        return redirect("transfer:import_preview")
-    chosen = habit_form.cleaned_data["habit"] if habit_form is not None else 0
-    if request.POST.get("action") == "preview":  # "Show this habit"
-        return _preview_of(chosen)
     shown = ConfirmForm(request.POST)
     if not shown.is_valid() or shown.cleaned_data["upload"] != pending["id"]:
         messages.warning(
@@ -167,6 +161,12 @@ def import_confirm(request):
             "Import.",
         )
         return _preview_of(parsed.default_habit())
+    habit_form = _habit_form(parsed, request.POST)
+    if habit_form is not None and not habit_form.is_valid():
+        return redirect("transfer:import_preview")
+    chosen = habit_form.cleaned_data["habit"] if habit_form is not None else 0
+    if request.POST.get("action") == "preview":  # "Show this habit"
+        return _preview_of(chosen)
     if chosen != shown.cleaned_data["shown_habit"]:
         messages.warning(
             request,

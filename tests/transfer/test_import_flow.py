@@ -24,7 +24,7 @@ from tests.transfer.files import (
     upload,
     with_flag_bits,
 )
-from tests.transfer.pages import press_import, preview_text, send
+from tests.transfer.pages import form_fields, press_import, preview_text, send
 from transfer import formats
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +123,9 @@ def test_several_habits_offer_a_choice_with_the_foot_care_one_picked(alice_clien
 
 def test_show_this_habit_redirects_to_its_preview(alice_client):
     send(alice_client, LOOP_ROOT_CSV)
+    fields = form_fields(preview_text(alice_client))
     response = alice_client.post(
-        "/accounts/import/confirm/", {"action": "preview", "habit": "0"}
+        "/accounts/import/confirm/", {**fields, "action": "preview", "habit": "0"}
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/import/preview/?habit=0"
