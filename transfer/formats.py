@@ -512,10 +512,13 @@ def _read_loop_database(path, limits):
         kind = "type" if "type" in habit_columns else "0"
         habits = {}
         dropped = []
-        for habit_id, name, habit_type in connection.execute(
+        rows = connection.execute(
             f"SELECT id, name, {kind} FROM Habits "  # noqa: S608
-            f"ORDER BY position, id LIMIT {MAX_HABITS}"
-        ):
+            f"ORDER BY position, id LIMIT {MAX_HABITS + 1}"
+        ).fetchall()
+        if len(rows) > MAX_HABITS:
+            raise BadFile(f"This Loop backup holds more than {MAX_HABITS:,} habits.")
+        for habit_id, name, habit_type in rows:
             label = clean_text(name).strip()[:100] if isinstance(name, str) else ""
             label = label or f"Habit {shown(habit_id)}"
             if habit_type not in (0, None):  # a measurable habit
