@@ -156,16 +156,16 @@ class Footcarer(HttpUser):
 
     @task(1)
     def rest_day(self):
-        page = Inputs(self.client.get("/streaks/rest-days/", name="rest days").text)
+        page = Inputs(self.client.get("/sessions/rest-days/", name="rest days").text)
         csrf = page.value("csrfmiddlewaretoken")
         if not csrf:
             return
         day = dt.date(2001, 1, 1) + dt.timedelta(days=random.randint(0, 700))
         with self.client.post(
-            "/streaks/rest-days/",
+            "/sessions/rest-days/",
             name="mark a rest day POST",
             data={"csrfmiddlewaretoken": csrf, "date": day.isoformat(), "reason": ""},
-            headers={"Referer": self.host + "/streaks/rest-days/"},
+            headers={"Referer": self.host + "/sessions/rest-days/"},
             allow_redirects=False,
             catch_response=True,
         ) as response:

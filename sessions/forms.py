@@ -356,7 +356,9 @@ class TechniqueForm(forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Technique.objects.available_to(self.user).filter(name__iexact=name)
+        clash = Technique.objects.available_to(self.user).filter(
+            folded_name=Technique.fold(name)
+        )
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():

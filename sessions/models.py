@@ -1,11 +1,13 @@
 import datetime as dt
+import secrets
 import uuid
 import zoneinfo
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models.functions import Lower
+from django.db import connections, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import localtime
 from accounts.models import validate_timezone
@@ -31,6 +33,12 @@ class Technique(models.Model):
         related_name="techniques",
     )
     name = models.CharField(max_length=80)
+    # The name as Technique.fold makes it: what "the same name" compares, in the
+    # constraints below, the forms and the importer. Stored, so that both
+    # databases compare exactly the string Python made: PostgreSQL's lower(),
+    # SQLite's (ASCII only) and Python's casefold() disagree ("İ", "É").
+    # casefold() turns one character into at most three.
+    folded_name = models.CharField(max_length=3 * 80, editable=False)
     how_to = models.TextField("how to", max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=1000)
     # Stable key for built-ins, so data migrations can find them again.
@@ -44,13 +52,12 @@ class Technique(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(
-                "user",
-                Lower("name"),
+                fields=["user", "folded_name"],
                 condition=models.Q(user__isnull=False),
                 name="logbook_technique_unique_own_name",
             ),
             models.UniqueConstraint(
-                Lower("name"),
+                fields=["folded_name"],
                 condition=models.Q(user__isnull=True),
                 name="logbook_technique_unique_builtin_name",
             ),
@@ -58,6 +65,19 @@ class Technique(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.folded_name = self.fold(self.name)
+        if update_fields is not None and "name" in update_fields:
+            update_fields = {*update_fields, "folded_name"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    @staticmethod
+    def fold(name):
+        """The one rule for "the same technique name": spaces collapsed, then
+        Python's casefold(). "Arch  press" and "ARCH PRESS" are one technique;
+        "I" and "İ" are two, on every database."""
+        return " ".join(name.split()).casefold()
 
     @property
     def is_builtin(self):
@@ -70,6 +90,19 @@ NEWEST_FIRST = ["-local_date", models.F("started_at").desc(nulls_last=True), "-p
 
 # A session's length in minutes (a database constraint, the form and its input).
 MIN_MINUTES, MAX_MINUTES = 1, 180
+
+
+class SessionRows(NamedTuple):
+    """Sessions made into database rows ahead of writing them (bulk_rows)."""
+
+    entries: list  # as given; their technique_ids are read when written
+    rows: list  # values in the order of FIELDS
+
+    FIELDS = (
+        *("user", "started_at", "timezone", "local_date", "duration_minutes"),
+        *("comfort", "pressure", "notes", "submission_token"),
+        *("created_at", "updated_at"),
+    )
 
 
 class MassageSessionQuerySet(models.QuerySet):
@@ -143,38 +176,109 @@ class MassageSessionQuerySet(models.QuerySet):
             "notes",
         )
 
+    def bulk_rows(self, user, entries):
+        """`entries` (see bulk_log) made into the rows bulk_log writes. An import
+        makes them before its transaction opens and hands them to bulk_log, so
+        that the write lock is held for the writing alone: on SQLite every
+        other writer waits for it."""
+        ops = connections[self.db].ops
+        stamp = ops.adapt_datetimefield_value(timezone.now())
+        # Tokens of 32 hex digits (the column's form on SQLite, and a form of
+        # uuid PostgreSQL reads), counting up from a random start: unique, and in
+        # order, so the unique index on (user, token) takes them at one place
+        # rather than all over a large table. bulk_log finds the new ids by them.
+        first = secrets.randbits(80) << 48
+        rows = [
+            (
+                user.pk,
+                None
+                if entry.get("started_at") is None
+                else ops.adapt_datetimefield_value(entry["started_at"]),
+                entry["timezone"],
+                ops.adapt_datefield_value(entry["local_date"]),
+                entry.get("duration_minutes"),
+                entry.get("comfort"),
+                entry.get("pressure") or "",
+                entry.get("notes") or "",
+                f"{first + number:032x}",
+                stamp,
+                stamp,
+            )
+            for number, entry in enumerate(entries)
+        ]
+        return SessionRows(entries, rows)
+
     def bulk_log(self, user, entries, batch_size=2000):
-        """Create many sessions of `user` at once (the importer's path, through
-        ``build``): a list of dicts with the model's fields (`local_date` and
-        `timezone` required, the rest optional) and `technique_ids`. Two bulk
-        inserts per batch. The caller runs it in its transaction, between
-        ``days.lock`` and ``days.refresh``. Returns the number created."""
-        through = MassageSession.techniques.through
-        created = 0
-        for start in range(0, len(entries), batch_size):
-            batch = entries[start : start + batch_size]
-            sessions = [
-                self.build(
-                    user,
-                    entry.get("started_at"),
-                    entry["timezone"],
-                    local_date=entry["local_date"],
-                    duration_minutes=entry.get("duration_minutes"),
-                    comfort=entry.get("comfort"),
-                    pressure=entry.get("pressure") or "",
-                    notes=entry.get("notes") or "",
+        """Create many sessions of `user` at once (the importer's path): a list of
+        dicts with the model's fields (`local_date` and `timezone` required,
+        `started_at` aware or absent, the rest optional) and `technique_ids`, or
+        what bulk_rows made of them. The caller runs it in its transaction,
+        between ``days.lock`` and ``days.refresh``. Returns the number created.
+
+        The rows go to the database as plain values (COPY on PostgreSQL, one
+        prepared INSERT per table elsewhere), not through bulk_create, whose SQL
+        is built value by value: that costs many times the writing itself."""
+        prepared = (
+            entries
+            if isinstance(entries, SessionRows)
+            else self.bulk_rows(user, entries)
+        )
+        connection = connections[self.db]
+        ops = connection.ops
+        meta = self.model._meta
+        links = self.model.techniques.through._meta
+
+        def insert(cursor, table, fields, rows):
+            columns = ", ".join(ops.quote_name(field.column) for field in fields)
+            table = ops.quote_name(table)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                values = ", ".join(["%s"] * len(fields))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({values})", rows
                 )
-                for entry in batch
-            ]
-            self.bulk_create(sessions, batch_size=batch_size)
-            links = [
-                through(massagesession_id=session.pk, technique_id=technique_id)
-                for session, entry in zip(sessions, batch, strict=True)
-                for technique_id in entry.get("technique_ids", ())
-            ]
-            through.objects.bulk_create(links, batch_size=batch_size)
-            created += len(sessions)
-        return created
+
+        fields = [meta.get_field(name) for name in SessionRows.FIELDS]
+        token = SessionRows.FIELDS.index("submission_token")
+        table, pk = ops.quote_name(meta.db_table), ops.quote_name(meta.pk.column)
+        with (
+            transaction.atomic(using=self.db, savepoint=False),
+            connection.wrap_database_errors,
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"SELECT MAX({pk}) FROM {table}")
+            before = cursor.fetchone()[0] or 0
+            for start in range(0, len(prepared.rows), batch_size):
+                insert(
+                    cursor,
+                    meta.db_table,
+                    fields,
+                    prepared.rows[start : start + batch_size],
+                )
+            # The new sessions' ids, by the token each was given.
+            cursor.execute(
+                f"SELECT {ops.quote_name(fields[token].column)}, {pk} FROM {table} "
+                f"WHERE {ops.quote_name(fields[0].column)} = %s AND {pk} > %s",
+                [user.pk, before],
+            )
+            ids = {
+                found if isinstance(found, str) else found.hex: pk
+                for found, pk in cursor.fetchall()
+            }
+            insert(
+                cursor,
+                links.db_table,
+                [links.get_field("massagesession"), links.get_field("technique")],
+                [
+                    (ids[row[token]], technique_id)
+                    for entry, row in zip(prepared.entries, prepared.rows, strict=True)
+                    for technique_id in entry.get("technique_ids", ())
+                ],
+            )
+        return len(prepared.rows)
 
 
 class MassageSession(models.Model):

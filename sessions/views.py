@@ -4,7 +4,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -211,18 +211,16 @@ def technique_rename(request, pk):
     if form.is_valid():
         try:
             with transaction.atomic():
-                # An update, not save(): a save of a row deleted meanwhile
-                # would insert it again.
-                saved = Technique.objects.filter(pk=pk, user=request.user).update(
-                    name=form.cleaned_data["name"], how_to=form.cleaned_data["how_to"]
-                )
+                # Named fields: an UPDATE, never the INSERT that a plain save()
+                # makes of a row deleted meanwhile.
+                form.instance.save(update_fields=["name", "how_to"])
         except IntegrityError:  # the same name, given a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
+        except DatabaseError:  # no row was updated: it is gone
+            messages.error(request, "That technique no longer exists.")
+            return redirect("sessions:techniques")
         else:
-            if saved:
-                messages.success(request, f"Saved “{form.cleaned_data['name']}”.")
-            else:
-                messages.error(request, "That technique no longer exists.")
+            messages.success(request, f"Saved “{technique.name}”.")
             return redirect("sessions:techniques")
     return render(
         request, "sessions/technique_form.html", {"form": form, "technique": technique}

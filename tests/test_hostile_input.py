@@ -687,3 +687,401 @@ def test_a_megabyte_how_to_is_not_stored(alice_client, world):
     assert response.status_code == 200
     world["own"].refresh_from_db()
     assert world["own"].how_to == "Roll it."
+
+
+# Every upload format, sent what an attacker sends: each file is refused at the
+# upload with a message and nothing written, or its preview shows and "Import"
+# writes it, storing only what every database accepts.
+
+
+def _footcare(**parts):
+    from tests.transfer.files import footcare_json
+
+    return footcare_json(**parts).encode()
+
+
+def _session(**fields):
+    from tests.transfer.files import session_entry
+
+    return session_entry(**fields)
+
+
+def _zip(members, stored=False):
+    import io
+    import zipfile
+
+    compression = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _database(tmp_path, rows=None, **options):
+    from tests.transfer.files import loop_database
+
+    return loop_database(tmp_path / f"loop-{uuid.uuid4().hex}.db", rows, **options)
+
+
+def _unreadable_database(tmp_path):
+    from tests.transfer.files import loop_database_with_unreadable_schema
+
+    return loop_database_with_unreadable_schema(tmp_path / "damaged.db")
+
+
+def _with_flags(content, bits):
+    from tests.transfer.files import with_flag_bits
+
+    return with_flag_bits(content, bits)
+
+
+def _json(document):
+    import json
+
+    return json.dumps(document).encode()
+
+
+def _loop_zip(habits=None):
+    from tests.transfer.files import loop_zip
+
+    return loop_zip(habits)
+
+
+DAY = dt.date(2024, 3, 2)
+HABIT_CSV = "Date,Value,Notes\n2024-03-01,YES_MANUAL,ok\n"
+# Each case: the file's name and a function of a temporary folder giving its bytes.
+HOSTILE_FILES = {
+    # Footcare JSON
+    "footcare: pressure a list": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(pressure=["firm"])]),
+    ),
+    "footcare: pressure an object": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(pressure={"a": 1})]),
+    ),
+    "footcare: reason a list": (
+        "f.json",
+        lambda t: _footcare(rest_days=[{"date": "2024-05-03", "reason": ["x"]}]),
+    ),
+    "footcare: reason an object": (
+        "f.json",
+        lambda t: _footcare(rest_days=[{"date": "2024-05-03", "reason": {}}]),
+    ),
+    "footcare: start year 1 +05:00": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(start="0001-01-01T00:00:00+05:00")]),
+    ),
+    "footcare: start year 9999 -05:00": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(start="9999-12-31T23:59:00-05:00")]),
+    ),
+    "footcare: start in 1990": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(start="1990-01-01T00:00:00+00:00")]),
+    ),
+    "footcare: start a number": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(start=20240501)]),
+    ),
+    "footcare: 5,000-digit comfort": (
+        "f.json",
+        lambda t: _footcare().replace(b'"comfort": 4', b'"comfort": ' + b"9" * 5000),
+    ),
+    "footcare: 5,000-digit version": (
+        "f.json",
+        lambda t: _footcare().replace(b'"version": 1', b'"version": ' + b"1" * 5000),
+    ),
+    "footcare: comfort 10**30": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(comfort=10**30)]),
+    ),
+    "footcare: time with an offset": (
+        "f.json",
+        lambda t: _footcare(
+            preferred_times=[{"label": "M", "time": "07:30+05:00", "weekdays": [0]}]
+        ),
+    ),
+    "footcare: time a number": (
+        "f.json",
+        lambda t: _footcare(
+            preferred_times=[{"label": "M", "time": 730, "weekdays": [0]}]
+        ),
+    ),
+    "footcare: weekdays floats": (
+        "f.json",
+        lambda t: _footcare(
+            preferred_times=[{"label": "M", "time": "07:30", "weekdays": [1.0, True]}]
+        ),
+    ),
+    "footcare: NUL everywhere": (
+        "f.json",
+        lambda t: _footcare(
+            techniques=[{"name": "Ball\u0000 roll", "how_to": "\u0000"}],
+            preferred_times=[{"label": "Eve\u0000", "time": "21:00", "weekdays": [1]}],
+            sessions=[
+                _session(notes="a\u0000b", techniques=["Ball roll", "Heel\u0000 press"])
+            ],
+        ),
+    ),
+    "footcare: only NUL as a name": (
+        "f.json",
+        lambda t: _footcare(techniques=[{"name": "\u0000"}]),
+    ),
+    "footcare: lone surrogates": (
+        "f.json",
+        lambda t: _footcare(
+            sessions=[_session(notes="\ud800x", techniques=["a\udfffb"])]
+        ),
+    ),
+    "footcare: I and İ and i": (
+        "f.json",
+        lambda t: _footcare(
+            techniques=[{"name": "I"}, {"name": "İ"}],
+            sessions=[_session(techniques=["i", "İ", "ı"])],
+        ),
+    ),
+    "footcare: a name twice in one session": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(techniques=["Arch", "ARCH ", " arch"])]),
+    ),
+    "footcare: name of 81 characters": (
+        "f.json",
+        lambda t: _footcare(techniques=[{"name": "x" * 81}]),
+    ),
+    "footcare: notes of 2,001 characters": (
+        "f.json",
+        lambda t: _footcare(sessions=[_session(notes="x" * 2001)]),
+    ),
+    "footcare: version a nested list": ("f.json", lambda t: _footcare(version=[[[1]]])),
+    "footcare: settings null": ("f.json", lambda t: _footcare(settings=None)),
+    "footcare: unknown zone": (
+        "f.json",
+        lambda t: _footcare(settings={"timezone": "Mars/Olympus"}),
+    ),
+    "footcare: nested 100,000 deep": (
+        "f.json",
+        lambda t: (
+            b'{"format": "footcare", "version": 1, "x": '
+            + b"[" * 100_000
+            + b"]" * 100_000
+            + b"}"
+        ),
+    ),
+    "footcare: 50,001 rest days": (
+        "f.json",
+        lambda t: _footcare(rest_days=[{"date": "2024-01-01"}] * 50_001),
+    ),
+    "footcare: 1,001 techniques": (
+        "f.json",
+        lambda t: _footcare(techniques=[{"name": f"T{n}"} for n in range(1001)]),
+    ),
+    # Beaver Habit Tracker JSON
+    "beaver: NUL in text and name": (
+        "b.json",
+        lambda t: _json(
+            {
+                "habits": [
+                    {
+                        "name": "Feet\u0000",
+                        "records": [
+                            {"day": "2024-02-01", "done": True, "text": "x\u0000y"}
+                        ],
+                    }
+                ]
+            }
+        ),
+    ),
+    "beaver: name only NUL": (
+        "b.json",
+        lambda t: _json({"habits": [{"name": "\u0000", "records": []}]}),
+    ),
+    "beaver: done a string": (
+        "b.json",
+        lambda t: (
+            b'{"habits": [{"name": "F", "records": '
+            b'[{"day": "2024-02-01", "done": "yes"}]}]}'
+        ),
+    ),
+    "beaver: day a list": (
+        "b.json",
+        lambda t: (
+            b'{"habits": [{"name": "F", "records": [{"day": [[]], "done": true}]}]}'
+        ),
+    ),
+    "beaver: records an object": (
+        "b.json",
+        lambda t: b'{"habits": [{"name": "F", "records": {}}]}',
+    ),
+    "beaver: 1,001 habits": (
+        "b.json",
+        lambda t: _json({"habits": [{"name": "F", "records": []}] * 1001}),
+    ),
+    # A habit's Checkmarks.csv
+    "csv: NUL in notes": (
+        "c.csv",
+        lambda t: b"Date,Value,Notes\n2024-03-01,YES_MANUAL,a\x00b\n",
+    ),
+    "csv: Loop 1.x without a header": (
+        "c.csv",
+        lambda t: b"2024-03-02,2\n2024-03-01,3\n",
+    ),
+    "csv: Loop 1.x with a bad value": (
+        "c.csv",
+        lambda t: b"2024-03-02,2\n2024-03-01,9\n",
+    ),
+    "csv: 5,000-digit value": (
+        "c.csv",
+        lambda t: b"Date,Value,Notes\n2024-03-01," + b"2" * 5000 + b",\n",
+    ),
+    "csv: a field over 128 KB": (
+        "c.csv",
+        lambda t: (
+            b'Date,Value,Notes\n2024-03-01,YES_MANUAL,"' + b"x" * 200_000 + b'"\n'
+        ),
+    ),
+    "csv: year 9999": (
+        "c.csv",
+        lambda t: b"Date,Value,Notes\n9999-12-31,YES_MANUAL,\n",
+    ),
+    "csv: UTF-16": ("c.csv", lambda t: HABIT_CSV.encode("utf-16")),
+    "csv: latin-1 notes": (
+        "c.csv",
+        lambda t: b"Date,Value,Notes\n2024-03-01,YES_MANUAL,\xe9\n",
+    ),
+    "csv: unclosed quote": (
+        "c.csv",
+        lambda t: b'Date,Value,Notes\n2024-03-01,YES_MANUAL,"open\n',
+    ),
+    # Loop's root Checkmarks.csv
+    "root csv: 1,001 habits": (
+        "r.csv",
+        lambda t: ("Date," + ",".join(f"H{n}" for n in range(1001)) + ",\n").encode(),
+    ),
+    "root csv: NUL in a habit's name": (
+        "r.csv",
+        lambda t: b"Date,Feet\x00,\n2024-03-01,2,\n",
+    ),
+    "root csv: only measurable habits": (
+        "r.csv",
+        lambda t: b"Date,Steps,\n2024-03-01,5000,\n",
+    ),
+    # Loop's zip
+    "zip: member flagged encrypted": ("l.zip", lambda t: _with_flags(_loop_zip(), 0x1)),
+    "zip: member flagged strongly encrypted": (
+        "l.zip",
+        lambda t: _with_flags(_loop_zip(), 0x41),
+    ),
+    "zip: unknown compression": (
+        "l.zip",
+        lambda t: _zip({"Checkmarks.csv": HABIT_CSV}).replace(b"\x08\x00", b"\x63\x00"),
+    ),
+    "zip: damaged member": (
+        "l.zip",
+        lambda t: _zip({"001 F/Checkmarks.csv": HABIT_CSV * 50})[:-120] + b"\x00" * 120,
+    ),
+    "zip: truncated": ("l.zip", lambda t: _loop_zip()[:200]),
+    "zip: 2,001 members": (
+        "l.zip",
+        lambda t: _zip({f"{n}.txt": "" for n in range(2001)}, stored=True),
+    ),
+    "zip: bomb": (
+        "l.zip",
+        lambda t: _zip({"Checkmarks.csv": "Date,Value,Notes\n" + "0" * 5_000_000}),
+    ),
+    "zip: Loop 1.x habit files": (
+        "l.zip",
+        lambda t: _loop_zip({"Feet": "2024-03-02,2\n2024-03-01,3\n"}),
+    ),
+    "zip: non-UTF-8 member": (
+        "l.zip",
+        lambda t: _zip(
+            {"001 F/Checkmarks.csv": b"Date,Value,Notes\n2024-03-01,2,\xe9\n"}
+        ),
+    ),
+    "zip: NUL in notes": (
+        "l.zip",
+        lambda t: _loop_zip({"Feet": "Date,Value,Notes\n2024-03-01,2,a\x00b\n"}),
+    ),
+    # Loop's .db backup
+    "db: non-UTF-8 error message": ("l.db", lambda t: _unreadable_database(t)),
+    "db: NUL in notes": ("l.db", lambda t: _database(t, [(2, DAY, 2, "a\x00b")])),
+    "db: blob notes": (
+        "l.db",
+        lambda t: _database(t, [(2, DAY, 2, b"\x00\xff")]).replace(b"", b""),
+    ),
+    "db: truncated": ("l.db", lambda t: _database(t)[:1500]),
+    "db: header only": ("l.db", lambda t: b"SQLite format 3\x00" + b"\xff" * 84),
+}
+
+
+# The cases that import (their text cleaned, their time made wall-clock); every
+# other one is refused at the upload.
+IMPORTED = {
+    "footcare: time with an offset",
+    "footcare: NUL everywhere",
+    "footcare: lone surrogates",
+    "footcare: I and İ and i",
+    "footcare: a name twice in one session",
+    "beaver: NUL in text and name",
+    "csv: NUL in notes",
+    "csv: Loop 1.x without a header",
+    "root csv: NUL in a habit's name",
+    "zip: Loop 1.x habit files",
+    "zip: NUL in notes",
+    "db: NUL in notes",
+    "db: blob notes",
+}
+
+
+def _storable():
+    """Nothing stored holds NUL or a lone surrogate (PostgreSQL refuses them),
+    or more characters than its column (PostgreSQL refuses that too)."""
+    from transfer.formats import _UNSTORABLE
+
+    for model in (MassageSession, Technique, RestDay, PreferredTime):
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                for value in model.objects.values_list(field.attname, flat=True):
+                    assert not _UNSTORABLE.search(value), (model, field.name)
+                    assert len(value) <= field.max_length, (model, field.name)
+
+
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_every_upload_format_survives_hostile_files(
+    alice_client, world, settings, tmp_path, case
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.transfer.pages import press_import
+
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path / "imports")
+    name, build = HOSTILE_FILES[case]
+    before = snapshot()
+    response = alice_client.post(
+        "/accounts/import/", {"file": SimpleUploadedFile(name, build(tmp_path))}
+    )
+    assert response.status_code == (302 if case in IMPORTED else 200)
+    if response.status_code == 200:
+        assert "Nothing was imported." in response.content.decode()
+        assert snapshot() == before
+        return
+    response = press_import(alice_client)
+    assert response.status_code == 302
+    assert response["Location"] == "/sessions/"
+    _storable()
+
+
+def test_an_upload_declared_over_the_limit_is_413(alice_client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = snapshot()
+    response = alice_client.post(
+        "/accounts/import/",
+        {"file": SimpleUploadedFile("c.csv", HABIT_CSV.encode())},
+        CONTENT_LENGTH=str(21 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "The file is larger than 20 MB." in response.content.decode()
+    assert snapshot() == before

@@ -113,12 +113,12 @@ def test_a_rename_to_a_name_taken_meanwhile_is_a_form_error(
 ):
     technique = Technique.objects.create(user=alice, name="Ball roll")
     other = Technique.objects.create(user=alice, name="Heel press")
-    deleted_during(
-        monkeypatch,
-        TechniqueForm,
-        "clean",
-        lambda: Technique.objects.filter(pk=other.pk).update(name="Toe spread"),
-    )
+
+    def renamed_in_another_tab():
+        other.name = "Toe spread"
+        other.save(update_fields=["name"])
+
+    deleted_during(monkeypatch, TechniqueForm, "clean", renamed_in_another_tab)
     url = f"/sessions/techniques/{technique.pk}/rename/"
     response = alice_client.post(url, {"name": "toe SPREAD", "how_to": ""})
     assert response.status_code == 200

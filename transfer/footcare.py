@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, RestDay, Technique
-from transfer.formats import BadFile, check_count
+from transfer.formats import BadFile, check_count, clean_text, shown
 
 FORMAT = "footcare"
 VERSION = 1
@@ -111,18 +111,31 @@ def stream_export(user):
     yield "\n ]\n}\n"
 
 
-# Reading an uploaded export.
+# Reading an uploaded export. Every check looks at the type first: a file may
+# put a list, an object, a huge number or nothing where text belongs.
 
 PRESSURES = {"", *MassageSession.Pressure.values}
 REASONS = {"", *RestDay.Reason.values}
+# Own techniques an export may bring, whether listed or only named by sessions.
+MAX_TECHNIQUES = 1_000
+# Techniques ticked on the sessions of one file, all counted.
+MAX_TECHNIQUE_TICKS = 50_000
+NAME_LENGTH = Technique._meta.get_field("name").max_length
+LABEL_LENGTH = PreferredTime._meta.get_field("label").max_length
+HOW_TO_LENGTH = Technique._meta.get_field("how_to").max_length
+NOTES_LENGTH = MassageSession._meta.get_field("notes").max_length
+# A session's start, however written, lies between this and a few minutes from
+# now (so that every export, in any zone, can write it back).
+EARLIEST_START = dt.datetime(1999, 12, 30, tzinfo=dt.UTC)
 
 
 def validate(document, limits):
     """Check a decoded Footcare export and return it as plain Python values
-    (dates as dates, starts as UTC datetimes). Raises BadFile naming the entry."""
+    (dates as dates, starts as UTC datetimes, text as it can be stored). Raises
+    BadFile naming the entry."""
     if document.get("version") != VERSION:
         raise BadFile(
-            f"This Footcare export has version {document.get('version')!r}; "
+            f"This Footcare export has version “{shown(document.get('version'))}”; "
             f"this server reads version {VERSION}."
         )
     sessions = _list(document, "sessions")
@@ -130,7 +143,12 @@ def validate(document, limits):
     techniques = _list(document, "techniques")
     times = _list(document, "preferred_times")
     check_count(len(sessions) + len(rest_days))
-    return {
+    if len(techniques) > MAX_TECHNIQUES:
+        raise BadFile(
+            f"This export lists more than {MAX_TECHNIQUES:,} techniques; Footcare "
+            "imports at most that many."
+        )
+    result = {
         "settings": _settings(document.get("settings", {})),
         "techniques": [
             _technique(t, f"techniques[{i}]") for i, t in enumerate(techniques)
@@ -145,6 +163,21 @@ def validate(document, limits):
             _session(s, f"sessions[{i}]", limits) for i, s in enumerate(sessions)
         ],
     }
+    ticks = sum(len(session["techniques"]) for session in result["sessions"])
+    if ticks > MAX_TECHNIQUE_TICKS:
+        raise BadFile(
+            f"The sessions in this export tick more than {MAX_TECHNIQUE_TICKS:,} "
+            "techniques in all; Footcare imports at most that many."
+        )
+    names = {Technique.fold(t["name"]) for t in result["techniques"]}
+    for session in result["sessions"]:
+        names.update(map(Technique.fold, session["techniques"]))
+    if len(names) > MAX_TECHNIQUES:
+        raise BadFile(
+            f"This export names more than {MAX_TECHNIQUES:,} techniques; Footcare "
+            "imports at most that many."
+        )
+    return result
 
 
 def _list(document, key):
@@ -165,12 +198,25 @@ def _text(value, where, field, max_length, required=False):
         value = ""
     if not isinstance(value, str):
         raise BadFile(f"Entry {where}: “{field}” must be text.")
+    value = clean_text(value)
     if len(value) > max_length:
         raise BadFile(
             f"Entry {where}: “{field}” is longer than {max_length} characters."
         )
     if required and not value.strip():
         raise BadFile(f"Entry {where}: “{field}” is missing.")
+    return value
+
+
+def _name(value, where, field):
+    """A technique's name as the techniques page would keep it."""
+    return " ".join(_text(value, where, field, NAME_LENGTH, True).split())
+
+
+def _choice(value, choices, where, what):
+    value = "" if value is None else value
+    if not isinstance(value, str) or value not in choices:
+        raise BadFile(f"Entry {where}: “{shown(value, 20)}” is not {what}.")
     return value
 
 
@@ -191,7 +237,7 @@ def _whole(value, where, field, low, high, optional=False):
 
 def _zone(value, where):
     if not isinstance(value, str) or len(value) > 64 or not timezones.is_valid(value):
-        raise BadFile(f"Entry {where}: “{str(value)[:64]}” is not a known time zone.")
+        raise BadFile(f"Entry {where}: “{shown(value, 64)}” is not a known time zone.")
     return timezones.canonical(value)
 
 
@@ -216,8 +262,8 @@ def _technique(raw, where):
     if not isinstance(archived, bool):
         raise BadFile(f"Entry {where}: “archived” must be true or false.")
     return {
-        "name": " ".join(_text(raw.get("name"), where, "name", 80, True).split()),
-        "how_to": _text(raw.get("how_to"), where, "how_to", 500),
+        "name": _name(raw.get("name"), where, "name"),
+        "how_to": _text(raw.get("how_to"), where, "how_to", HOW_TO_LENGTH),
         "archived": archived,
     }
 
@@ -225,66 +271,71 @@ def _technique(raw, where):
 def _preferred_time(raw, where):
     raw = _object(raw, where)
     try:
-        time = dt.time.fromisoformat(str(raw.get("time")))
-    except ValueError:
+        time = dt.time.fromisoformat(raw.get("time"))
+    except (TypeError, ValueError):
         raise BadFile(f"Entry {where}: “time” must be HH:MM.") from None
     days = raw.get("weekdays")
     if (
         not isinstance(days, list)
         or not days
-        or any(isinstance(d, bool) or d not in range(7) for d in days)
+        or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6
+            for d in days
+        )
     ):
         raise BadFile(f"Entry {where}: “weekdays” must list days 0 (Monday) to 6.")
     return {
-        "label": _text(raw.get("label"), where, "label", 40, True),
-        "time": time.replace(second=0, microsecond=0),
+        "label": _text(raw.get("label"), where, "label", LABEL_LENGTH, True),
+        # A wall-clock time in the user's own zone, whatever offset a file
+        # gives it ("07:30+05:00" is 07:30).
+        "time": time.replace(second=0, microsecond=0, tzinfo=None),
         "weekdays": localtime.mask_from_days(days),
     }
 
 
 def _rest_day(raw, where, limits):
     raw = _object(raw, where)
-    reason = raw.get("reason") or ""
-    if reason not in REASONS:
-        raise BadFile(f"Entry {where}: “{str(reason)[:20]}” is not a rest-day reason.")
-    return {"date": limits.day(raw.get("date"), f"Entry {where}"), "reason": reason}
+    return {
+        "date": limits.day(raw.get("date"), f"Entry {where}"),
+        "reason": _choice(raw.get("reason"), REASONS, where, "a rest-day reason"),
+    }
+
+
+def _start(raw, where):
+    """An ISO 8601 start with its offset, as an aware UTC datetime, or None."""
+    if raw is None:
+        return None
+    try:
+        start = dt.datetime.fromisoformat(raw)
+        if start.tzinfo is None:
+            raise ValueError
+        started_at = start.astimezone(dt.UTC)
+    except (TypeError, ValueError, OverflowError):
+        raise BadFile(
+            f"Entry {where}: “start” must be a date and time with its UTC offset "
+            "(ISO 8601), or null."
+        ) from None
+    if started_at > timezone.now() + dt.timedelta(minutes=5):
+        raise BadFile(f"Entry {where}: the session starts in the future.")
+    if started_at < EARLIEST_START:
+        raise BadFile(f"Entry {where}: the session starts before 2000.")
+    return started_at
 
 
 def _session(raw, where, limits):
     raw = _object(raw, where)
-    zone = _zone(raw.get("timezone"), where)
-    started_at = None
-    if raw.get("start") is not None:
-        try:
-            start = dt.datetime.fromisoformat(str(raw["start"]))
-        except ValueError:
-            start = None
-        if start is None or start.tzinfo is None:
-            raise BadFile(
-                f"Entry {where}: “start” must be a date and time with its UTC offset "
-                "(ISO 8601), or null."
-            )
-        started_at = start.astimezone(dt.UTC)
-        if started_at > timezone.now() + dt.timedelta(minutes=5):
-            raise BadFile(f"Entry {where}: the session starts in the future.")
-    pressure = raw.get("pressure") or ""
-    if pressure not in PRESSURES:
-        raise BadFile(f"Entry {where}: “{str(pressure)[:20]}” is not a pressure.")
     techniques = raw.get("techniques", [])
     if not isinstance(techniques, list) or len(techniques) > 50:
         raise BadFile(f"Entry {where}: “techniques” must be a list of names.")
     return {
         "local_date": limits.day(raw.get("date"), f"Entry {where}"),
-        "started_at": started_at,
-        "timezone": zone,
+        "started_at": _start(raw.get("start"), where),
+        "timezone": _zone(raw.get("timezone"), where),
         "duration_minutes": _whole(
             raw.get("duration_minutes"), where, "duration_minutes", 1, 180, True
         ),
         "comfort": _whole(raw.get("comfort"), where, "comfort", 1, 5, True),
-        "pressure": pressure,
-        "notes": _text(raw.get("notes"), where, "notes", 2000),
-        "techniques": [
-            " ".join(_text(name, where, "techniques", 80, True).split())
-            for name in techniques
-        ],
+        "pressure": _choice(raw.get("pressure"), PRESSURES, where, "a pressure"),
+        "notes": _text(raw.get("notes"), where, "notes", NOTES_LENGTH),
+        "techniques": [_name(name, where, "techniques") for name in techniques],
     }

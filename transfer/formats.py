@@ -1,27 +1,41 @@
 """Reading uploaded files into plain data, before anything touches the database.
 
-Every reader returns a `Parsed` (one or more habits, each a set of done days with
-notes and a set of skipped days; or a Footcare export) or raises `BadFile` with a
-message that names the line or entry at fault. The kind is recognised from the
-content, never from the file name."""
+The contract: bytes in, a `Parsed` out (one or more habits, each a set of done
+days with notes and a set of skipped days; or a Footcare export) or `BadFile`
+with a message for the user that names the line or entry at fault; nothing else
+escapes. The kind is recognised from the content, never from the file name.
+Every text a reader keeps has been through `clean_text`, so whatever it returns
+can be stored on every database."""
 
 import csv
 import datetime as dt
 import io
 import json
+import logging
+import lzma
 import os
+import re
 import sqlite3
 import tempfile
+import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 50_000
+# Habits in one file (columns of Loop's Checkmarks.csv, habits of a backup).
+MAX_HABITS = 1_000
 EARLIEST = dt.date(2000, 1, 1)
 # A zip member may be at most this many times larger than it is compressed
 # (Loop's CSVs compress about 10:1; bombs do 1000:1 and more).
 MAX_RATIO = 100
 MAX_ZIP_MEMBERS = 2_000
+# Reading a Loop backup stops after this long (a crafted database can make
+# even bounded queries slow).
+MAX_DATABASE_SECONDS = 10
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -47,6 +61,34 @@ FOOT_WORDS = ("foot", "feet", "massage", "reflex", "sole", "plantar")
 
 class BadFile(Exception):
     """The upload cannot be imported; the message says why, for the user."""
+
+
+# What parse_bytes says when a reader failed in a way it did not foresee (a bug,
+# logged with its traceback; the fuzz tests make sure no file of theirs gets it).
+UNREADABLE = (
+    "This file could not be read: it is damaged or not a file Footcare can "
+    "import. Nothing was imported."
+)
+
+# Characters no database column can hold: NUL (PostgreSQL refuses it) and lone
+# surrogates (not encodable as UTF-8; JSON can spell them, "\ud800").
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def clean_text(value):
+    """Text from a file as the logbook can store it (as the forms do, without
+    NUL): every reader passes what it keeps through here."""
+    return _UNSTORABLE.sub("", value)
+
+
+def shown(value, limit=40):
+    """A value from the file, short and safe to quote in a message."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    text = value if isinstance(value, str) else str(value)
+    return clean_text(text[: limit * 2])[:limit]
 
 
 @dataclass
@@ -87,7 +129,7 @@ class Limits:
             day = dt.date.fromisoformat(raw.strip())
         except (ValueError, AttributeError, TypeError):
             raise BadFile(
-                f"{where}: “{str(raw)[:40]}” is not a date (expected YYYY-MM-DD)."
+                f"{where}: “{shown(raw)}” is not a date (expected YYYY-MM-DD)."
             ) from None
         if day > self.today:
             raise BadFile(f"{where}: {day.isoformat()} is in the future.")
@@ -98,7 +140,18 @@ class Limits:
 
 def parse_bytes(data, today):
     """Recognise and parse a file's bytes; `today` is the user's day, after
-    which no date may fall."""
+    which no date may fall. Returns a Parsed or raises BadFile, and nothing else:
+    an error a reader did not foresee is logged and becomes BadFile(UNREADABLE)."""
+    try:
+        return _parse(data, today)
+    except BadFile:
+        raise
+    except Exception:
+        logger.exception("An uploaded file broke a reader")
+        raise BadFile(UNREADABLE) from None
+
+
+def _parse(data, today):
     limits = Limits(today)
     if not data.strip():
         raise BadFile("The file is empty.")
@@ -113,8 +166,7 @@ def parse_bytes(data, today):
 
 
 def _text(data):
-    if b"\x00" in data[:4096]:
-        raise BadFile(_NOT_SUPPORTED)
+    # Binary files fail here; a NUL in a CSV's notes does not (it is stripped).
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -140,6 +192,10 @@ def _json(text, limits):
         ) from None
     except RecursionError:
         raise BadFile("This JSON file is nested too deeply to be an export.") from None
+    except ValueError:  # a number of more than 4,300 digits (Python's int limit)
+        raise BadFile(
+            "This JSON file holds a number too long to be part of an export."
+        ) from None
     if isinstance(document, dict) and document.get("format") == "footcare":
         from transfer import footcare  # the Footcare format's own reader
 
@@ -157,14 +213,16 @@ def _json(text, limits):
 def _beaver(habits, limits):
     parsed = Parsed(kind="Beaver Habit Tracker export")
     entries = 0
+    if len(habits) > MAX_HABITS:
+        raise BadFile(f"This file holds more than {MAX_HABITS:,} habits.")
     for h, raw in enumerate(habits):
         where = f"habits[{h}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("records"), list):
             raise BadFile(f'Entry {where}: expected a habit with a "records" list.')
         name = raw.get("name")
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not clean_text(name).strip():
             raise BadFile(f"Entry {where}: the habit has no name.")
-        habit = Habit(name=name.strip()[:100])
+        habit = Habit(name=clean_text(name).strip()[:100])
         for r, record in enumerate(raw["records"]):
             entries += 1
             check_count(entries)
@@ -177,7 +235,7 @@ def _beaver(habits, limits):
                 raise BadFile(f'{at}: "done" must be true or false.')
             if done:
                 notes = record.get("text")
-                habit.done[day] = notes if isinstance(notes, str) else ""
+                habit.done[day] = clean_text(notes) if isinstance(notes, str) else ""
         parsed.habits.append(habit)
     if not parsed.habits:
         raise BadFile("This Beaver Habit Tracker export holds no habits.")
@@ -192,8 +250,11 @@ def check_count(entries):
         )
 
 
-# Loop Habit Tracker's CSV: a habit's own Checkmarks.csv (Date,Value,Notes) or
-# the root Checkmarks.csv (Date, then one column per habit, newest day first).
+# Loop Habit Tracker's CSV: a habit's own Checkmarks.csv (Date,Value,Notes; in
+# Loop 1.x without a header line or notes, "2026-12-05,2") or the root
+# Checkmarks.csv (Date, then one column per habit, newest day first).
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _loop_csv(text, limits, source, name=None):
@@ -203,7 +264,10 @@ def _loop_csv(text, limits, source, name=None):
         if header is None:
             raise BadFile(f"{source.capitalize()} is empty.")
         header = [cell.strip() for cell in header]
-        if header[:2] == ["Date", "Value"] and len(header) <= 3:
+        headed = header[:2] == ["Date", "Value"] and len(header) <= 3
+        if headed or (2 <= len(header) <= 3 and _ISO_DAY.fullmatch(header[0])):
+            if not headed:  # the first line is already an entry: read it too
+                rows = csv.reader(io.StringIO(text, newline=""), strict=True)
             habit = Habit(name=name or "Loop habit")
             _loop_rows(rows, limits, source, habit)
             return Parsed(kind="Loop Habit Tracker CSV", habits=[habit])
@@ -218,7 +282,7 @@ def _loop_csv(text, limits, source, name=None):
     raise BadFile(
         f"Line 1 of {source}: expected the columns Date,Value,Notes (a habit's "
         "Checkmarks.csv) or Date followed by habit names (Loop's Checkmarks.csv), "
-        f"found “{','.join(header)[:80]}”."
+        f"found “{shown(','.join(header), 80)}”."
     )
 
 
@@ -239,10 +303,10 @@ def _loop_rows(rows, limits, source, habit):
         value = LOOP_VALUES.get(row[1].strip(), "?")
         if value == "?":
             raise BadFile(
-                f"{at}: “{row[1][:20]}” is not a Loop value (YES_MANUAL, YES_AUTO, "
-                "NO, SKIP, UNKNOWN or 2, 1, 0, 3, -1)."
+                f"{at}: “{shown(row[1], 20)}” is not a Loop value (YES_MANUAL, "
+                "YES_AUTO, NO, SKIP, UNKNOWN or 2, 1, 0, 3, -1)."
             )
-        _record(habit, day, value, row[2] if len(row) == 3 else "")
+        _record(habit, day, value, clean_text(row[2]) if len(row) == 3 else "")
 
 
 def _record(habit, day, value, notes=""):
@@ -258,8 +322,11 @@ def _loop_wide(header, rows, limits, source):
     names = header[1:]
     if names and names[-1] == "":
         names = names[:-1]
+    names = [clean_text(name).strip() for name in names]
     if not names or any(not n for n in names):
         raise BadFile(f"Line 1 of {source}: a habit column has no name.")
+    if len(names) > MAX_HABITS:
+        raise BadFile(f"Line 1 of {source}: more than {MAX_HABITS:,} habits.")
     habits = [Habit(name=n[:100]) for n in names]
     numeric = set()  # columns with other values: Loop's measurable habits
     for count, row in enumerate(rows, start=1):
@@ -301,7 +368,7 @@ def _loop_zip(data, limits):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise BadFile("This zip file is damaged and cannot be read.") from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise BadFile("This zip file holds too many files to be a Loop export.")
@@ -310,8 +377,8 @@ def _loop_zip(data, limits):
         total += member.file_size
         if member.file_size > MAX_RATIO * max(member.compress_size, 1024):
             raise BadFile(
-                f"“{member.filename[:60]}” in the zip unpacks to far more than it "
-                "holds (a zip bomb?); nothing was imported."
+                f"“{shown(member.filename, 60)}” in the zip unpacks to far more "
+                "than it holds (a zip bomb?); nothing was imported."
             )
     if total > MAX_BYTES:
         raise BadFile("The zip unpacks to more than 20 MB; nothing was imported.")
@@ -331,16 +398,19 @@ def _loop_zip(data, limits):
             limits,
             "Checkmarks.csv",
         )
+    if len(habit_files) > MAX_HABITS:
+        raise BadFile(f"This zip holds more than {MAX_HABITS:,} habits.")
     names = _loop_habit_names(archive, by_name.get("Habits.csv"))
     parsed = Parsed(kind="Loop Habit Tracker CSV (zip)")
     entries = 0
     for path in habit_files:
         folder = path.split("/", 1)[0]
         number, _, fallback = folder.partition(" ")
-        name = names.get(number.lstrip("0"), fallback or folder)
-        one = _loop_csv(_member_text(archive, by_name[path]), limits, path, name=name)
+        name = names.get(number.lstrip("0"), clean_text(fallback or folder)[:100])
+        source = shown(path, 100)
+        one = _loop_csv(_member_text(archive, by_name[path]), limits, source, name)
         if len(one.habits) != 1:
-            raise BadFile(f"Line 1 of {path}: expected the columns Date,Value,Notes.")
+            raise BadFile(f"Line 1 of {source}: expected the columns Date,Value,Notes.")
         habit = one.habits[0]
         entries += len(habit.done) + len(habit.skipped)
         check_count(entries)
@@ -349,18 +419,30 @@ def _loop_zip(data, limits):
 
 
 def _member_text(archive, member):
+    name = shown(member.filename, 60)
+    if member.flag_bits & 0x1:
+        raise BadFile(f"“{name}” in the zip is encrypted; Loop's exports are not.")
     # Read at most what the header promised, in case the header lies.
     try:
         with archive.open(member) as stream:
             data = stream.read(member.file_size + 1)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
-        raise BadFile(f"“{member.filename[:60]}” in the zip is damaged.") from None
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # "encrypted" after all (the local header says so)
+        OSError,
+        EOFError,
+        ValueError,
+        zlib.error,
+        lzma.LZMAError,
+    ):
+        raise BadFile(f"“{name}” in the zip is damaged.") from None
     if len(data) > member.file_size:
-        raise BadFile(f"“{member.filename[:60]}” in the zip is damaged.")
+        raise BadFile(f"“{name}” in the zip is damaged.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadFile(f"“{member.filename[:60]}” is not UTF-8 text.") from None
+        raise BadFile(f"“{name}” is not UTF-8 text.") from None
 
 
 def _loop_habit_names(archive, member):
@@ -372,11 +454,12 @@ def _loop_habit_names(archive, member):
         rows = list(csv.DictReader(io.StringIO(_member_text(archive, member))))
     except csv.Error:
         return {}
-    return {
-        str(position): (row.get("Name") or "").strip()[:100]
-        for position, row in enumerate(rows, start=1)
-        if (row.get("Name") or "").strip()
-    }
+    names = {}
+    for position, row in enumerate(rows[:MAX_ZIP_MEMBERS], start=1):
+        name = clean_text(row.get("Name") or "").strip()[:100]
+        if name:
+            names[str(position)] = name
+    return names
 
 
 # Loop's full backup: an SQLite database, which is untrusted input.
@@ -397,6 +480,10 @@ def _read_loop_database(path, limits):
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error:
         raise BadFile("This SQLite file cannot be opened.") from None
+    # Text in a damaged file need not be UTF-8 (quick_check quotes its bytes).
+    connection.text_factory = lambda value: value.decode("utf-8", "replace")
+    deadline = time.monotonic() + MAX_DATABASE_SECONDS
+    connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
     try:
         connection.execute("PRAGMA trusted_schema=OFF")
         connection.execute("PRAGMA cell_size_check=ON")
@@ -425,10 +512,15 @@ def _read_loop_database(path, limits):
         kind = "type" if "type" in habit_columns else "0"
         habits = {}
         dropped = []
-        for habit_id, name, habit_type in connection.execute(
-            f"SELECT id, name, {kind} FROM Habits ORDER BY position, id LIMIT 1000"  # noqa: S608
-        ):
-            label = str(name or f"Habit {habit_id}")[:100]
+        rows = connection.execute(
+            f"SELECT id, name, {kind} FROM Habits "  # noqa: S608
+            f"ORDER BY position, id LIMIT {MAX_HABITS + 1}"
+        ).fetchall()
+        if len(rows) > MAX_HABITS:
+            raise BadFile(f"This Loop backup holds more than {MAX_HABITS:,} habits.")
+        for habit_id, name, habit_type in rows:
+            label = clean_text(name).strip()[:100] if isinstance(name, str) else ""
+            label = label or f"Habit {shown(habit_id)}"
             if habit_type not in (0, None):  # a measurable habit
                 dropped.append(label)
             else:
@@ -438,8 +530,16 @@ def _read_loop_database(path, limits):
             f"SELECT habit, timestamp, value, {notes} FROM Repetitions "  # noqa: S608
             f"ORDER BY timestamp LIMIT {MAX_ENTRIES + 1}"
         ).fetchall()
-    except sqlite3.DatabaseError as error:
-        raise BadFile(f"This SQLite file cannot be read ({error}).") from None
+    except UnicodeDecodeError:  # an error message quoting the file's own bytes
+        raise BadFile(
+            "This SQLite file is damaged (its schema is unreadable)."
+        ) from None
+    except sqlite3.Error as error:
+        if time.monotonic() > deadline:
+            raise BadFile("This SQLite file takes too long to read.") from None
+        raise BadFile(
+            f"This SQLite file cannot be read ({shown(str(error), 200)})."
+        ) from None
     finally:
         connection.close()
     check_count(len(rows))
@@ -458,7 +558,7 @@ def _read_loop_database(path, limits):
         state = LOOP_VALUES.get(str(value), "?")
         if state == "?":
             raise BadFile(f"{at}: {value} is not a Loop value (2, 1, 0, 3 or -1).")
-        _record(habit, day, state, note if isinstance(note, str) else "")
+        _record(habit, day, state, clean_text(note) if isinstance(note, str) else "")
     if not habits:
         raise BadFile("This Loop backup holds no yes/no habits.")
     return Parsed(

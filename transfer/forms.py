@@ -32,3 +32,15 @@ class HabitForm(forms.Form):
         self.fields["habit"].choices = [
             (index, habit.name) for index, habit in enumerate(parsed.habits)
         ]
+
+
+class ConfirmForm(forms.Form):
+    """What the preview showed, sent back with "Import" (hidden fields): the
+    waiting upload's name, the habit whose figures were on the page, and the
+    plan's digest (importer.Plan.digest)."""
+
+    upload = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    shown_habit = forms.IntegerField(
+        min_value=0, max_value=formats.MAX_HABITS, widget=forms.HiddenInput
+    )
+    plan = forms.CharField(max_length=64, widget=forms.HiddenInput)

@@ -1,33 +1,74 @@
 """From a parsed file to rows in the logbook: what an import would add (the
 preview) and adding it (one transaction). Days already logged or rested here
-are skipped, so importing the same file twice adds nothing the second time."""
+are skipped, so importing the same file twice adds nothing the second time.
 
+`plan` does every slow part (it reads the account once and works the rest out
+in Python) before `write` opens its transaction, which only checks that the
+account is still as the plan saw it and inserts the rows in bulk: on SQLite the
+transaction holds the write lock, and every other user's write waits for it."""
+
+import hashlib
 import os
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import PreferredTime
+from accounts.models import PreferredTime, User
 from sessions import days
 from sessions.models import MassageSession, RestDay, Technique
+from transfer.footcare import NOTES_LENGTH, SETTINGS
 
 PENDING_MAX_AGE = 60 * 60  # seconds an uploaded file waits for its "Import"
 
 
+class Outdated(Exception):
+    """The account changed after the plan was made; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a plan depends on besides the file: the account as it was read."""
+
+    logged: frozenset  # days with a session
+    rested: frozenset  # rest days
+    techniques: tuple  # (folded name, id) of every technique the user can tick
+    has_times: bool  # any preferred time
+    settings: tuple  # the values of footcare.SETTINGS
+
+
+def _basis(user):
+    return Basis(
+        logged=frozenset(
+            MassageSession.objects.for_user(user).values_list("local_date", flat=True)
+        ),
+        rested=frozenset(RestDay.objects.for_user(user).values_list("date", flat=True)),
+        techniques=tuple(
+            sorted(
+                Technique.objects.available_to(user).values_list("folded_name", "pk")
+            )
+        ),
+        has_times=PreferredTime.objects.for_user(user).exists(),
+        settings=User.objects.filter(pk=user.pk).values_list(*SETTINGS).get(),
+    )
+
+
 @dataclass
 class Plan:
+    habit: int = 0  # the habit of the file it is for
     sessions: list = field(default_factory=list)  # entries for bulk_log
     rest_days: list = field(default_factory=list)  # (date, reason)
     skipped_days: list = field(default_factory=list)  # already here
     settings: dict = field(default_factory=dict)  # applied to a fresh account
     techniques: list = field(default_factory=list)  # own techniques to create
     preferred_times: list = field(default_factory=list)
+    basis: Basis | None = None  # the account as the plan saw it
 
     @property
     def days(self):
@@ -68,21 +109,47 @@ class Plan:
             or self.preferred_times
         )
 
+    @property
+    def technique_keys(self):
+        """Each set of techniques some session ticks (as folded names)."""
+        return {s.get("technique_keys", ()) for s in self.sessions}
+
+    @cached_property
+    def digest(self):
+        """A fingerprint of what this plan adds and skips: the preview's form
+        carries it, so that "Import" writes exactly what the page showed (the
+        file itself is named by its upload)."""
+        parts = (
+            str(self.habit),
+            ",".join(str(s["local_date"]) for s in self.sessions),
+            ",".join(f"{day}{reason}" for day, reason in self.rest_days),
+            ",".join(map(str, self.skipped_days)),
+            repr(sorted(self.settings.items())),
+            "\n".join(t["name"] for t in self.techniques),
+            str(len(self.preferred_times)),
+        )
+        return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:32]
+
 
 def plan(user, parsed, habit=0):
-    """What importing `parsed` (its habit number `habit`) would add for `user`."""
-    logged = set(
-        MassageSession.objects.for_user(user).values_list("local_date", flat=True)
-    )
-    rested = set(RestDay.objects.for_user(user).values_list("date", flat=True))
+    """What importing `parsed` (its habit number `habit`) would add for `user`,
+    against the account as it is now. Nothing is written."""
+    basis = _basis(user)
     if parsed.footcare is not None:
-        return _plan_footcare(user, parsed.footcare, logged, rested)
-    chosen = parsed.habits[habit]
-    here = logged | rested
-    zone = user.tzinfo.key
+        result = _plan_footcare(parsed.footcare, basis)
+    else:
+        result = _plan_habit(parsed.habits[habit], basis)
+    result.habit = habit
+    result.basis = basis
+    return result
+
+
+def _plan_habit(chosen, basis):
+    here = basis.logged | basis.rested
+    zone = dict(zip(SETTINGS, basis.settings, strict=True))["timezone"]
     return Plan(
         sessions=[
-            {"local_date": day, "timezone": zone, "notes": notes[:2000]}
+            {"local_date": day, "timezone": zone, "notes": notes[:NOTES_LENGTH]}
             for day, notes in sorted(chosen.done.items())
             if day not in here
         ],
@@ -91,16 +158,17 @@ def plan(user, parsed, habit=0):
     )
 
 
-def _plan_footcare(user, data, logged, rested):
+def _plan_footcare(data, basis):
     result = Plan()
+    logged, rested = basis.logged, basis.rested
     skipped = set()
-    fresh = not logged and not rested  # a new account takes the file's settings
     for session in data["sessions"]:
         day = session["local_date"]
         if day in logged or day in rested:
             skipped.add(day)
         else:
-            result.sessions.append(session)
+            keys = tuple(sorted({Technique.fold(n) for n in session["techniques"]}))
+            result.sessions.append({**session, "technique_keys": keys})
     practised = logged | {s["local_date"] for s in result.sessions}
     for rest in data["rest_days"]:
         day = rest["date"]
@@ -110,72 +178,75 @@ def _plan_footcare(user, data, logged, rested):
             result.rest_days.append((day, rest["reason"]))
             rested = rested | {day}
     result.skipped_days = sorted(skipped)
-    known = {
-        name.casefold()
-        for name in Technique.objects.available_to(user).values_list("name", flat=True)
-    }
-    wanted = {t["name"].casefold(): dict(t) for t in data["techniques"]}
+    known = {key for key, _ in basis.techniques}
+    wanted = {}
+    for technique in data["techniques"]:
+        wanted.setdefault(Technique.fold(technique["name"]), technique)
     for session in result.sessions:
         for name in session["techniques"]:
-            wanted.setdefault(
-                name.casefold(), {"name": name, "how_to": "", "archived": False}
-            )
+            blank = {"name": name, "how_to": "", "archived": False}
+            wanted.setdefault(Technique.fold(name), blank)
     result.techniques = [t for key, t in wanted.items() if key not in known]
-    if fresh:
+    if not logged and not basis.rested:  # a new account takes the file's settings
+        current = dict(zip(SETTINGS, basis.settings, strict=True))
         result.settings = {
             name: value
             for name, value in data["settings"].items()
-            if getattr(user, name) != value
+            if current[name] != value
         }
-    if not PreferredTime.objects.for_user(user).exists():
+    if not basis.has_times:
         result.preferred_times = data["preferred_times"]
     return result
 
 
-def run(user, parsed, habit=0):
-    """Import in one transaction; returns the Plan that was carried out."""
+def write(user, plan):
+    """Carry out `plan` in one transaction and return it; or raise Outdated,
+    writing nothing, when the account is no longer as the plan saw it (another
+    tab logged a day of the file, another import ran, ...)."""
+    techniques = [
+        Technique(user=user, folded_name=Technique.fold(t["name"]), **t)
+        for t in plan.techniques
+    ]
+    rest_days = [
+        RestDay(user=user, date=day, reason=reason) for day, reason in plan.rest_days
+    ]
+    times = [
+        PreferredTime(
+            user=user, label=t["label"], time=t["time"], weekdays=t["weekdays"]
+        )
+        for t in plan.preferred_times
+    ]
+    sessions = MassageSession.objects.bulk_rows(user, plan.sessions)
     with transaction.atomic():
-        # One import per user at a time: a second one waits, then skips all.
-        days.lock(user)
-        result = plan(user, parsed, habit)
-        if result.is_empty:
-            return result
-        if result.settings:
-            for name, value in result.settings.items():
-                setattr(user, name, value)
-            user.save(update_fields=list(result.settings))
-        # Each technique as the file describes it: name, how_to, archived.
-        Technique.objects.bulk_create(
-            [Technique(user=user, **t) for t in result.techniques]
-        )
-        if parsed.footcare is not None:
-            ids = {
-                name.casefold(): pk
-                for pk, name in Technique.objects.available_to(user).values_list(
-                    "pk", "name"
-                )
-            }
-            for session in result.sessions:
-                session["technique_ids"] = sorted(
-                    {ids[name.casefold()] for name in session["techniques"]}
-                )
-        MassageSession.objects.bulk_log(user, result.sessions)
-        RestDay.objects.bulk_create(
-            [RestDay(user=user, date=day, reason=why) for day, why in result.rest_days]
-        )
-        PreferredTime.objects.bulk_create(
-            [
-                PreferredTime(
-                    user=user, label=t["label"], time=t["time"], weekdays=t["weekdays"]
-                )
-                for t in result.preferred_times
-            ]
-        )
-        if "weekly_target" in result.settings:
+        # One import per user at a time: a second one waits, then finds the
+        # account changed.
+        try:
+            days.lock(user)
+        except User.DoesNotExist:
+            raise Outdated from None
+        if _basis(user) != plan.basis:
+            raise Outdated
+        if plan.settings:
+            User.objects.filter(pk=user.pk).update(**plan.settings)
+        Technique.objects.bulk_create(techniques)
+        ids = dict(plan.basis.techniques) | {t.folded_name: t.pk for t in techniques}
+        chosen = {keys: [ids[key] for key in keys] for keys in plan.technique_keys}
+        for session in plan.sessions:
+            session["technique_ids"] = chosen[session.get("technique_keys", ())]
+        MassageSession.objects.bulk_log(user, sessions)
+        RestDay.objects.bulk_create(rest_days)
+        PreferredTime.objects.bulk_create(times)
+        if "weekly_target" in plan.settings:
             days.refresh(user)  # every day's figures follow the target
-        elif result.first is not None:
-            days.refresh(user, since=result.first)
-    return result
+        elif plan.first is not None:
+            days.refresh(user, since=plan.first)
+    return plan
+
+
+def run(user, parsed, habit=0):
+    """Plan and write at once (the benchmark and tests; the pages plan first,
+    show the plan, and write it on "Import")."""
+    return write(user, plan(user, parsed, habit))
 
 
 # The uploaded file waits on disk between the preview and "Import": the session

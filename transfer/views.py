@@ -1,5 +1,8 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DataError, IntegrityError
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -7,11 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from transfer import footcare, formats, importer, spreadsheet
-from transfer.forms import HabitForm, UploadForm
+from transfer.forms import ConfirmForm, HabitForm, UploadForm
+
+logger = logging.getLogger(__name__)
 
 PENDING = "transfer_pending_upload"
 # A request this much larger than the file limit is refused before it is read.
 UPLOAD_SLACK = 64 * 1024
+TOO_LARGE = "The file is larger than 20 MB."
 
 
 @login_required
@@ -55,9 +61,8 @@ def import_upload(request):
     if request.method != "POST":
         return render(request, "transfer/import.html", {"form": UploadForm()})
     if _declared_length(request) > formats.MAX_BYTES + UPLOAD_SLACK:
-        form = UploadForm()
-        form.add_error(None, "The file is larger than 20 MB.")
-        return render(request, "transfer/import.html", {"form": form}, status=413)
+        context = {"form": UploadForm(), "problem": TOO_LARGE}
+        return render(request, "transfer/import.html", context, status=413)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -79,10 +84,10 @@ def import_upload(request):
 
 def _read_limited(upload):
     if upload.size > formats.MAX_BYTES:
-        raise formats.BadFile("The file is larger than 20 MB.")
+        raise formats.BadFile(TOO_LARGE)
     data = upload.read(formats.MAX_BYTES + 1)
     if len(data) > formats.MAX_BYTES:
-        raise formats.BadFile("The file is larger than 20 MB.")
+        raise formats.BadFile(TOO_LARGE)
     return data
 
 
@@ -119,46 +124,90 @@ def import_preview(request):
             habit = habit_form.cleaned_data["habit"]
         else:
             habit_form = _habit_form(parsed, None)
+    plan = importer.plan(request.user, parsed, habit)
     context = {
         "parsed": parsed,
         "file_name": pending["name"],
         "habit_form": habit_form,
         "habit_name": parsed.habits[habit].name if parsed.habits else "",
-        "plan": importer.plan(request.user, parsed, habit),
+        "plan": plan,
+        # What "Import" must find again to write: this upload, habit and plan.
+        "confirm_form": ConfirmForm(
+            initial={"upload": pending["id"], "shown_habit": habit, "plan": plan.digest}
+        ),
     }
     return render(request, "transfer/import_preview.html", context)
+
+
+def _preview_of(habit):
+    return redirect(f"{reverse('transfer:import_preview')}?habit={habit}")
 
 
 @login_required
 @require_POST
 def import_confirm(request):
+    """The preview's "Import": writes exactly what the page showed (this upload,
+    this habit, these figures), or nothing, and shows the preview again with why."""
     parsed, pending, problem = _pending(request)
     if parsed is None:
         messages.error(request, problem)
         return redirect("transfer:import")
-    habit = 0
+    shown = ConfirmForm(request.POST)
+    if not shown.is_valid() or shown.cleaned_data["upload"] != pending["id"]:
+        messages.warning(
+            request,
+            "That preview was of another file: you chose this one since (in "
+            "another tab?). Nothing was imported. Check this preview, then press "
+            "Import.",
+        )
+        return _preview_of(parsed.default_habit())
     habit_form = _habit_form(parsed, request.POST)
-    if habit_form is not None:
-        if not habit_form.is_valid():
-            return redirect("transfer:import_preview")
-        habit = habit_form.cleaned_data["habit"]
-        if request.POST.get("action") == "preview":
-            return redirect(f"{reverse('transfer:import_preview')}?habit={habit}")
-    result = importer.run(request.user, parsed, habit)
+    if habit_form is not None and not habit_form.is_valid():
+        return redirect("transfer:import_preview")
+    chosen = habit_form.cleaned_data["habit"] if habit_form is not None else 0
+    if request.POST.get("action") == "preview":  # "Show this habit"
+        return _preview_of(chosen)
+    if chosen != shown.cleaned_data["shown_habit"]:
+        messages.warning(
+            request,
+            "The preview showed another habit than the one chosen. Nothing was "
+            "imported. Here is the habit chosen: check it, then press Import.",
+        )
+        return _preview_of(chosen)
+    plan = importer.plan(request.user, parsed, chosen)
+    changed = (
+        "Your logbook changed since this preview (in another tab?). Nothing was "
+        "imported. Check the figures again, then press Import."
+    )
+    if plan.digest != shown.cleaned_data["plan"]:
+        messages.warning(request, changed)
+        return _preview_of(chosen)
+    try:
+        importer.write(request.user, plan)
+    except importer.Outdated:
+        messages.warning(request, changed)
+        return _preview_of(chosen)
+    except (IntegrityError, DataError):
+        # Not foreseen by the readers (the fuzz tests look for such files).
+        logger.exception("An import the preview accepted could not be written")
+        messages.error(
+            request, "This file could not be imported. Nothing was imported."
+        )
+        return redirect("transfer:import")
     importer.drop_upload(pending.get("id"))
     request.session.pop(PENDING, None)
-    if result.is_empty:
+    if plan.is_empty:
         messages.info(
             request, "Nothing new to import: every day in it is already here."
         )
     else:
         messages.success(
             request,
-            f"Imported {_count(len(result.sessions), 'session')} and "
-            f"{_count(len(result.rest_days), 'rest day')}"
+            f"Imported {_count(len(plan.sessions), 'session')} and "
+            f"{_count(len(plan.rest_days), 'rest day')}"
             + (
-                f"; skipped {_count(len(result.skipped_days), 'day')} already here."
-                if result.skipped_days
+                f"; skipped {_count(len(plan.skipped_days), 'day')} already here."
+                if plan.skipped_days
                 else "."
             ),
         )

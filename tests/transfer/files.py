@@ -136,3 +136,84 @@ def beaver_json(habits=None):
             "order": ["a1", "b2"],
         }
     )
+
+
+# Loop 1.x wrote a habit's Checkmarks.csv without a header line or notes, newest
+# day first: 2 done, 1 implied, 0 not done (and 3 skipped in later versions).
+LOOP_1X_HABIT_CSV = (
+    "2024-03-31,2\n2024-03-30,1\n2024-03-29,3\n2024-03-28,2\n2024-03-27,0\n"
+)
+
+
+def with_flag_bits(zip_bytes, bits):
+    """The zip with `bits` set in every member's general-purpose flags (both its
+    local and its central header), whatever the content: bit 0 says "encrypted"."""
+    data = bytearray(zip_bytes)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            flags = int.from_bytes(data[start + offset : start + offset + 2], "little")
+            data[start + offset : start + offset + 2] = (flags | bits).to_bytes(
+                2, "little"
+            )
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def loop_database_with_unreadable_schema(path):
+    """A damaged SQLite file whose errors quote bytes that are not UTF-8: a
+    table renamed to b"\\xe9\\xe9" with a schema that does not parse."""
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE Habits (id INTEGER PRIMARY KEY, name TEXT)")
+    connection.commit()
+    connection.execute("PRAGMA writable_schema=ON")
+    connection.execute(
+        "UPDATE sqlite_master SET name = CAST(? AS TEXT), sql = CAST(? AS TEXT) "
+        "WHERE name = 'Habits'",
+        (b"\xe9\xe9", b"CREATE TABLE Habits (id,,)"),
+    )
+    connection.commit()
+    connection.close()
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def footcare_json(**parts):
+    """A small Footcare export; `parts` replace its top-level entries."""
+    document = {
+        "format": "footcare",
+        "version": 1,
+        "settings": {"timezone": "Europe/London", "day_start_hour": 0},
+        "techniques": [{"name": "Golf ball roll", "how_to": "Roll", "archived": False}],
+        "preferred_times": [{"label": "Evening", "time": "21:00", "weekdays": [0, 6]}],
+        "rest_days": [{"date": "2024-05-03", "reason": "travel"}],
+        "sessions": [
+            {
+                "date": "2024-05-01",
+                "start": "2024-05-01T21:00:00+01:00",
+                "timezone": "Europe/London",
+                "duration_minutes": 15,
+                "comfort": 4,
+                "pressure": "light",
+                "techniques": ["Golf ball roll", "Warm-up strokes"],
+                "notes": "Sore heel",
+            },
+            {
+                "date": "2024-05-02",
+                "start": None,
+                "timezone": "Europe/London",
+                "duration_minutes": None,
+                "comfort": None,
+                "pressure": "",
+                "techniques": [],
+                "notes": "",
+            },
+        ],
+    }
+    document.update(parts)
+    return json.dumps(document)
+
+
+def session_entry(**fields):
+    """One entry of a Footcare export's "sessions", with `fields` changed."""
+    return {**json.loads(footcare_json())["sessions"][0], **fields}

@@ -16,6 +16,7 @@ from sessions.models import MassageSession, Technique
 from tests.conftest import make_user
 from tests.factories import log_session, rest_day
 from tests.transfer.files import upload
+from tests.transfer.pages import press_import
 from transfer import footcare, formats
 
 pytestmark = pytest.mark.django_db
@@ -174,9 +175,9 @@ def comparable(document):
 def import_file(client, content):
     response = client.post("/accounts/import/", {"file": upload(content, "f.json")})
     assert response.status_code == 302, response.content.decode()[-2000:]
-    client.get("/accounts/import/preview/")
-    response = client.post("/accounts/import/confirm/", {"action": "import"})
+    response = press_import(client)
     assert response.status_code == 302
+    assert response["Location"] == "/sessions/"
 
 
 @time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)

@@ -201,3 +201,161 @@ def test_any_loop_habit_csv_reads_back_what_was_written(entries):
     assert habit.skipped == skipped
     for day in done:
         assert habit.done[day] == entries[day][1]
+
+
+# Older Loop exports.
+
+
+def test_loop_1x_habit_csv_without_a_header_reads_as_the_named_values():
+    (habit,) = parse(files.LOOP_1X_HABIT_CSV).habits
+    assert set(habit.done) == {dt.date(2024, 3, 31), dt.date(2024, 3, 28)}
+    assert habit.skipped == {dt.date(2024, 3, 29)}
+    assert habit.done[dt.date(2024, 3, 31)] == ""
+
+
+def test_a_loop_1x_zip_reads_every_habit_folder():
+    parsed = parse(
+        files.loop_zip(
+            {"Walk": "2024-01-02,2\n", "Foot massage": files.LOOP_1X_HABIT_CSV}
+        )
+    )
+    assert [h.name for h in parsed.habits] == ["Walk", "Foot massage"]
+    assert parsed.default_habit() == 1
+    assert len(parsed.habits[1].done) == 2
+
+
+def test_a_headerless_line_that_is_not_an_entry_names_its_line():
+    with pytest.raises(BadFile, match="Line 2 of the file: “7” is not a Loop value"):
+        parse("2024-03-31,2\n2024-03-30,7\n")
+
+
+# The parsers' contract: a Parsed or BadFile, whatever the bytes.
+
+
+def test_an_encrypted_zip_member_is_refused_with_a_message():
+    with pytest.raises(BadFile, match="is encrypted"):
+        parse(files.with_flag_bits(files.loop_zip(), 0x1))
+
+
+def test_a_loop_database_whose_errors_are_not_utf8_is_damaged(tmp_path):
+    content = files.loop_database_with_unreadable_schema(tmp_path / "loop.db")
+    with pytest.raises(BadFile, match="This SQLite file is damaged"):
+        parse(content)
+
+
+@pytest.mark.parametrize(
+    ("sessions", "message"),
+    [
+        ([files.session_entry(pressure=["firm"])], "“a list” is not a pressure"),
+        ([files.session_entry(pressure={"x": 1})], "“an object” is not a pressure"),
+        (
+            [files.session_entry(start="0001-01-01T00:00:00+05:00")],
+            "“start” must be a date and time",
+        ),
+        (
+            [files.session_entry(start="9999-12-31T23:59:00-05:00")],
+            "“start” must be a date and time",
+        ),
+        (
+            [files.session_entry(start="1990-06-01T08:00:00+00:00")],
+            "the session starts before 2000",
+        ),
+        ([files.session_entry(start=["2024"])], "“start” must be a date and time"),
+        ([files.session_entry(notes=7)], "“notes” must be text"),
+        ([files.session_entry(techniques=[["x"]])], "“techniques” must be text"),
+        ([files.session_entry(timezone=[[[]]])], "“a list” is not a known time"),
+        ([files.session_entry(date={"y": 2024})], "“an object” is not a date"),
+    ],
+)
+def test_footcare_values_of_the_wrong_type_name_their_entry(sessions, message):
+    with pytest.raises(BadFile, match=f"Entry sessions\\[0\\]: {message}"):
+        parse(files.footcare_json(sessions=sessions))
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"rest_days": [{"date": "2024-05-03", "reason": ["travel"]}]}, "rest-day"),
+        ({"rest_days": [{"date": "2024-05-03", "reason": {}}]}, "“an object”"),
+        ({"version": [[1]]}, "has version “a list”"),
+        (
+            {"preferred_times": [{"label": "x", "time": 730, "weekdays": [1]}]},
+            "“time” must be HH:MM",
+        ),
+        (
+            {"preferred_times": [{"label": "x", "time": "07:30", "weekdays": [1.0]}]},
+            "“weekdays” must list days",
+        ),
+        ({"techniques": [{"name": "x"}] * 1001}, "more than 1,000 techniques"),
+        ({"settings": None}, "Entry settings: expected an object"),
+    ],
+)
+def test_footcare_hostile_parts_are_refused_with_a_message(parts, message):
+    with pytest.raises(BadFile, match=message):
+        parse(files.footcare_json(**parts))
+
+
+def test_a_json_number_of_5000_digits_is_refused():
+    content = files.footcare_json().replace('"comfort": 4', '"comfort": ' + "9" * 5000)
+    with pytest.raises(BadFile, match="a number too long"):
+        parse(content)
+
+
+def test_a_preferred_time_with_an_offset_keeps_its_wall_clock_time():
+    times = [{"label": "Morning", "time": "07:30+05:00", "weekdays": [0]}]
+    (slot,) = parse(files.footcare_json(preferred_times=times)).footcare[
+        "preferred_times"
+    ]
+    assert slot["time"] == dt.time(7, 30)
+    assert slot["time"].tzinfo is None
+
+
+def test_nul_and_lone_surrogates_are_stripped_from_every_kept_text(tmp_path):
+    footcare = parse(
+        files.footcare_json(
+            techniques=[{"name": "Ball\u0000 roll", "how_to": "Roll\u0000 it"}],
+            preferred_times=[{"label": "Eve\u0000", "time": "21:00", "weekdays": [1]}],
+            sessions=[
+                files.session_entry(notes="a\u0000b\ud800c", techniques=["I\u0000"])
+            ],
+        )
+    ).footcare
+    assert footcare["techniques"][0]["name"] == "Ball roll"
+    assert footcare["techniques"][0]["how_to"] == "Roll it"
+    assert footcare["preferred_times"][0]["label"] == "Eve"
+    assert footcare["sessions"][0]["notes"] == "abc"
+    assert footcare["sessions"][0]["techniques"] == ["I"]
+
+    beaver = parse(
+        '{"habits": [{"name": "Feet\\u0000", "records": '
+        '[{"day": "2024-02-01", "done": true, "text": "x\\u0000y"}]}]}'
+    )
+    assert beaver.habits[0].name == "Feet"
+    assert beaver.habits[0].done[dt.date(2024, 2, 1)] == "xy"
+
+    loop = parse(
+        "Date,Value,Notes\n" + "2024-01-01,NO,\n" * 400 + "2024-02-01,2,a\x00b\n"
+    )
+    assert loop.habits[0].done[dt.date(2024, 2, 1)] == "ab"
+
+    rows = [(2, dt.date(2024, 3, 30), 2, "c\x00d")]
+    database = parse(files.loop_database(tmp_path / "loop.db", repetitions=rows))
+    assert database.habits[1].done[dt.date(2024, 3, 30)] == "cd"
+
+
+def test_an_error_no_reader_foresaw_is_a_bad_file_and_logged(monkeypatch, caplog):
+    def broken(text, limits):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(formats, "_json", broken)
+    with pytest.raises(BadFile) as error:
+        parse(files.beaver_json())
+    assert str(error.value) == formats.UNREADABLE
+    assert "An uploaded file broke a reader" in caplog.text
+
+
+def test_more_than_50000_technique_ticks_are_refused():
+    names = [f"Technique {n}" for n in range(50)]
+    sessions = [files.session_entry(techniques=names)] * 1001
+    with pytest.raises(BadFile, match="tick more than 50,000 techniques"):
+        parse(files.footcare_json(sessions=sessions))

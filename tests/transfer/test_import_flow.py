@@ -6,10 +6,24 @@ import re
 import pytest
 import time_machine
 
-from sessions.models import MassageSession, RestDay
+from accounts.models import PreferredTime
+from sessions.models import MassageSession, RestDay, Technique
 from tests.conftest import make_user
 from tests.factories import log_session
-from tests.transfer.files import LOOP_HABIT_CSV, LOOP_ROOT_CSV, upload
+from tests.transfer.files import (
+    LOOP_1X_HABIT_CSV,
+    LOOP_HABIT_CSV,
+    LOOP_ROOT_CSV,
+    beaver_json,
+    footcare_json,
+    loop_database,
+    loop_database_with_unreadable_schema,
+    loop_zip,
+    session_entry,
+    upload,
+    with_flag_bits,
+)
+from tests.transfer.pages import form_fields, press_import, preview_text, send
 from transfer import formats
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +36,6 @@ def _fixed_day(settings, tmp_path):
     settings.FOOTCARE_IMPORT_DIR = str(tmp_path / "imports")
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-def send(client, content, name="file.csv"):
-    return client.post("/accounts/import/", {"file": upload(content, name)})
-
-
-def preview_text(client, query=""):
-    response = client.get("/accounts/import/preview/" + query)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def figure(html, name):
@@ -71,8 +75,9 @@ def test_import_adds_sessions_and_rest_days_then_the_second_time_nothing(
     alice_client, alice
 ):
     send(alice_client, LOOP_HABIT_CSV)
-    response = alice_client.post("/accounts/import/confirm/", {"action": "import"})
+    response = press_import(alice_client)
     assert response.status_code == 302
+    assert response["Location"] == "/sessions/"
     mine = MassageSession.objects.for_user(alice)
     assert sorted(mine.values_list("local_date", flat=True)) == [
         dt.date(2024, 3, 28),
@@ -90,7 +95,7 @@ def test_import_adds_sessions_and_rest_days_then_the_second_time_nothing(
     html = preview_text(alice_client)
     assert figure(html, "sessions") == 0
     assert figure(html, "skipped") == 4
-    alice_client.post("/accounts/import/confirm/", {"action": "import"})
+    press_import(alice_client, html)
     assert mine.count() == 3
     assert RestDay.objects.count() == 1
 
@@ -106,7 +111,8 @@ def test_several_habits_offer_a_choice_with_the_foot_care_one_picked(alice_clien
     assert figure(html, "sessions") == 2
     assert figure(html, "rest-days") == 0
 
-    alice_client.post("/accounts/import/confirm/", {"action": "import", "habit": "2"})
+    html = preview_text(alice_client, "?habit=2")
+    press_import(alice_client, html)
     assert sorted(MassageSession.objects.values_list("local_date", flat=True)) == [
         dt.date(2024, 3, 31)
     ]
@@ -117,8 +123,9 @@ def test_several_habits_offer_a_choice_with_the_foot_care_one_picked(alice_clien
 
 def test_show_this_habit_redirects_to_its_preview(alice_client):
     send(alice_client, LOOP_ROOT_CSV)
+    fields = form_fields(preview_text(alice_client))
     response = alice_client.post(
-        "/accounts/import/confirm/", {"action": "preview", "habit": "0"}
+        "/accounts/import/confirm/", {**fields, "action": "preview", "habit": "0"}
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/import/preview/?habit=0"
@@ -127,10 +134,9 @@ def test_show_this_habit_redirects_to_its_preview(alice_client):
 
 def test_a_habit_number_out_of_range_imports_nothing(alice_client):
     send(alice_client, LOOP_ROOT_CSV)
+    html = preview_text(alice_client)
     for bad in ("7", "-1", "x", str(10**30)):
-        response = alice_client.post(
-            "/accounts/import/confirm/", {"action": "import", "habit": bad}
-        )
+        response = press_import(alice_client, html, habit=bad)
         assert response.status_code == 302
         assert response["Location"] == "/accounts/import/preview/"
     assert MassageSession.objects.count() == 0
@@ -172,7 +178,7 @@ def test_imports_are_kept_to_the_importing_account(alice_client, alice, charlie)
     send(alice_client, LOOP_HABIT_CSV)
     html = preview_text(alice_client)
     assert figure(html, "skipped") == 0  # charlie's day is not alice's
-    alice_client.post("/accounts/import/confirm/", {"action": "import"})
+    press_import(alice_client, html)
     assert MassageSession.objects.for_user(alice).count() == 3
     assert MassageSession.objects.for_user(charlie).count() == 1
 
@@ -308,7 +314,7 @@ def test_a_second_user_can_import_the_same_file(client, alice):
     for user in (alice, bob):
         client.force_login(user)
         send(client, LOOP_HABIT_CSV)
-        client.post("/accounts/import/confirm/", {"action": "import"})
+        press_import(client)
     assert MassageSession.objects.for_user(bob).count() == 3
     assert MassageSession.objects.for_user(alice).count() == 3
     # Imported days keep the importer's zone and no invented time.
@@ -349,7 +355,7 @@ def test_a_footcare_export_into_a_new_account_previews_its_settings(client, alic
     assert "New techniques: Golf ball roll." in html
     assert "Preferred times: 1." in html
     assert 'id="id_habit"' not in html  # one account, no habit to choose
-    client.post("/accounts/import/confirm/", {"action": "import"})
+    press_import(client, html)
     alice.refresh_from_db()
     assert (alice.timezone, alice.day_start_hour, alice.weekly_target) == (
         "Asia/Tokyo",
@@ -372,3 +378,229 @@ def test_a_malformed_content_length_is_not_an_error(alice_client):
     )
     assert response.status_code != 500
     assert MassageSession.objects.count() == 0
+
+
+# Files that once gave a 500, each through upload, preview and "Import"
+# (numbered as in the issue that found them).
+
+
+def refused(client, content, message, name="file.json"):
+    response = send(client, content, name)
+    assert response.status_code == 200
+    html = response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert message in html
+    assert "Nothing was imported." in html
+    assert "transfer_pending_upload" not in client.session
+    assert MassageSession.objects.count() == 0
+    assert RestDay.objects.count() == 0
+
+
+def imported(client, content, name="file.json"):
+    response = send(client, content, name)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    response = press_import(client)
+    assert response.status_code == 302
+    assert response["Location"] == "/sessions/"
+    return response
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"sessions": [session_entry(pressure=["firm"])]}, "is not a pressure"),
+        ({"sessions": [session_entry(pressure={"a": 1})]}, "is not a pressure"),
+        (
+            {"rest_days": [{"date": "2024-05-03", "reason": ["travel"]}]},
+            "is not a rest-day reason",
+        ),
+        (
+            {"rest_days": [{"date": "2024-05-03", "reason": {"a": 1}}]},
+            "is not a rest-day reason",
+        ),
+    ],
+)
+def test_1_a_list_or_object_where_a_choice_belongs(alice_client, parts, message):
+    refused(alice_client, footcare_json(**parts), message)
+
+
+@pytest.mark.parametrize(
+    "start", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:00-05:00"]
+)
+def test_2_a_start_with_an_extreme_offset(alice_client, start):
+    sessions = [session_entry(start=start)]
+    refused(alice_client, footcare_json(sessions=sessions), "“start” must be")
+
+
+def test_3_a_number_of_more_than_4300_digits(alice_client):
+    content = footcare_json(sessions=[session_entry(comfort=0)])
+    content = content.replace('"comfort": 0', '"comfort": ' + "7" * 4301)
+    refused(alice_client, content, "a number too long")
+
+
+def test_4_a_zip_member_flagged_encrypted(alice_client):
+    refused(alice_client, with_flag_bits(loop_zip(), 0x1), "is encrypted", "l.zip")
+
+
+def test_5_a_loop_database_whose_messages_are_not_utf8(alice_client, tmp_path):
+    content = loop_database_with_unreadable_schema(tmp_path / "loop.db")
+    refused(alice_client, content, "This SQLite file is damaged", "loop.db")
+
+
+def test_6_a_request_over_the_limit_is_413_with_a_message(alice_client):
+    content = b"Date,Value,Notes\n" + b"2024-01-01,NO,\n" * (21 * 1024 * 1024 // 15)
+    response = send(alice_client, content, "Checkmarks.csv")
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "The file is larger than 20 MB." in html
+    assert "Nothing was imported." in html
+    assert "transfer_pending_upload" not in alice_client.session
+
+
+def test_7_a_preferred_time_with_an_offset_is_kept_as_wall_clock(alice_client, alice):
+    times = [{"label": "Morning", "time": "07:30+05:00", "weekdays": [0, 1]}]
+    imported(alice_client, footcare_json(preferred_times=times))
+    slot = PreferredTime.objects.get(user=alice)
+    assert (slot.label, slot.time) == ("Morning", dt.time(7, 30))
+
+
+def test_8_nul_characters_are_stripped_in_every_format(alice_client, alice, tmp_path):
+    imported(
+        alice_client,
+        footcare_json(
+            techniques=[{"name": "Golf\u0000 ball", "how_to": "Ro\u0000ll"}],
+            preferred_times=[{"label": "Eve\u0000", "time": "21:00", "weekdays": [1]}],
+            sessions=[session_entry(notes="So\u0000re", techniques=["Golf ball"])],
+        ),
+    )
+    technique = Technique.objects.get(user=alice)
+    assert (technique.name, technique.how_to) == ("Golf ball", "Roll")
+    assert PreferredTime.objects.get(user=alice).label == "Eve"
+    session = MassageSession.objects.get(user=alice)
+    assert session.notes == "Sore"
+    assert list(session.techniques.all()) == [technique]
+
+    beaver = beaver_json(
+        [
+            {
+                "name": "Foot care",
+                "records": [{"day": "2024-02-01", "done": True, "text": "x\u0000y"}],
+            }
+        ]
+    )
+    imported(alice_client, beaver)
+    csv_text = "Date,Value,Notes\n2024-02-02,YES_MANUAL,a\x00b\n"
+    imported(alice_client, csv_text, "Checkmarks.csv")
+    rows = [(2, dt.date(2024, 2, 3), 2, "c\x00d")]
+    imported(alice_client, loop_database(tmp_path / "l.db", rows), "loop.db")
+    notes = dict(
+        MassageSession.objects.filter(user=alice).values_list("local_date", "notes")
+    )
+    assert notes[dt.date(2024, 2, 1)] == "xy"
+    assert notes[dt.date(2024, 2, 2)] == "ab"
+    assert notes[dt.date(2024, 2, 3)] == "cd"
+
+
+def test_9_techniques_i_and_dotted_i_are_two_techniques(alice_client, alice):
+    sessions = [session_entry(techniques=["I", "İ", "i"])]
+    techniques = [{"name": "I", "how_to": ""}, {"name": "İ", "how_to": ""}]
+    imported(alice_client, footcare_json(techniques=techniques, sessions=sessions))
+    names = sorted(Technique.objects.filter(user=alice).values_list("name", flat=True))
+    assert names == ["I", "İ"]  # "i" is the same technique as "I"
+    assert MassageSession.objects.get(user=alice).techniques.count() == 2
+
+
+# What was previewed is what is imported.
+
+
+def test_two_tabs_import_in_the_first_tab_refuses_the_newer_file(alice_client):
+    send(alice_client, "Date,Value,Notes\n2024-03-01,YES_MANUAL,\n", "x.csv")
+    first_tab = preview_text(alice_client)
+    five = "".join(f"2024-04-0{day},YES_MANUAL,\n" for day in range(1, 6))
+    send(alice_client, "Date,Value,Notes\n" + five, "y.csv")
+    response = press_import(alice_client, first_tab)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/import/preview/")
+    assert MassageSession.objects.count() == 0
+    html = alice_client.get(response["Location"]).content.decode()
+    assert "That preview was of another file" in html
+    assert "y.csv" in html
+    assert figure(html, "sessions") == 5
+    press_import(alice_client, html)
+    assert MassageSession.objects.count() == 5
+
+
+def test_a_habit_chosen_without_showing_it_is_shown_not_imported(alice_client):
+    send(alice_client, LOOP_ROOT_CSV)
+    html = preview_text(alice_client)  # "Foot massage" (habit 1) is shown
+    response = press_import(alice_client, html, habit="0")
+    assert response["Location"] == "/accounts/import/preview/?habit=0"
+    assert MassageSession.objects.count() == 0
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "The preview showed another habit" in page
+    assert re.search(r'<option value="0" selected>Meditate</option>', page)
+    press_import(alice_client, page)
+    assert sorted(MassageSession.objects.values_list("local_date", flat=True)) == [
+        dt.date(2024, 3, 29),
+        dt.date(2024, 3, 30),
+    ]
+
+
+def test_a_day_logged_after_the_preview_refuses_the_import(alice_client, alice):
+    send(alice_client, LOOP_HABIT_CSV)
+    html = preview_text(alice_client)
+    log_session(alice, dt.datetime(2024, 3, 31, 8, 0))  # in another tab
+    response = press_import(alice_client, html)
+    assert response["Location"].startswith("/accounts/import/preview/")
+    assert MassageSession.objects.count() == 1
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "Your logbook changed since this preview" in page
+    assert figure(page, "sessions") == 2
+    press_import(alice_client, page)
+    assert MassageSession.objects.count() == 3
+
+
+def test_an_account_that_changes_while_import_waits_for_the_lock_gets_nothing(
+    alice_client, alice, monkeypatch
+):
+    from transfer import importer
+
+    send(alice_client, LOOP_HABIT_CSV)
+    html = preview_text(alice_client)
+    planned = importer.plan
+
+    def plan_then_someone_logs(user, parsed, habit=0):
+        result = planned(user, parsed, habit)
+        log_session(alice, dt.datetime(2024, 3, 31, 8, 0))
+        return result
+
+    monkeypatch.setattr(importer, "plan", plan_then_someone_logs)
+    response = press_import(alice_client, html)
+    assert response["Location"].startswith("/accounts/import/preview/")
+    assert MassageSession.objects.count() == 1
+    assert RestDay.objects.count() == 0
+
+
+def test_a_failed_write_leaves_nothing(alice_client, alice, monkeypatch):
+    from django.db import IntegrityError
+
+    def fails(objs, **kwargs):
+        raise IntegrityError("as if a constraint failed")
+
+    send(alice_client, LOOP_HABIT_CSV)
+    html = preview_text(alice_client)
+    monkeypatch.setattr(RestDay.objects, "bulk_create", fails)
+    response = press_import(alice_client, html)
+    assert response["Location"] == "/accounts/import/"
+    assert MassageSession.objects.count() == 0  # written before the rest days
+    assert "could not be imported" in alice_client.get("/").content.decode()
+
+
+def test_loop_1x_files_import_alone_and_in_a_zip(alice_client, alice):
+    imported(alice_client, LOOP_1X_HABIT_CSV, "Checkmarks.csv")
+    assert MassageSession.objects.filter(user=alice).count() == 2
+    assert RestDay.objects.filter(user=alice).count() == 1
+
+    content = loop_zip({"Foot massage": "2024-04-02,2\n2024-04-01,3\n"})
+    imported(alice_client, content, "loop.zip")
+    assert MassageSession.objects.filter(user=alice).count() == 3
+    assert RestDay.objects.filter(user=alice).count() == 2
