@@ -223,3 +223,13 @@ def clashes(slots: Sequence[Sequence]) -> list[tuple[int, int, dt.time, int]]:
                 found.append((other, index, time, day))
                 break
     return found
+
+
+def in_quiet_hours(time: dt.time, start: dt.time, end: dt.time) -> bool:
+    """Whether wall-clock `time` falls in quiet hours from `start` (included) to
+    `end` (excluded). A span whose end comes before its start crosses midnight:
+    22:00-07:00 holds 23:30 and 06:59, not 07:00. Equal ends hold nothing."""
+    time, start, end = (t.replace(tzinfo=None) for t in (time, start, end))
+    if start <= end:
+        return start <= time < end
+    return time >= start or time < end

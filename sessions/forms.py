@@ -60,6 +60,11 @@ def default_techniques(user, last_ids=None):
             last_ids = [technique.pk for technique in session.techniques.all()]
     if last_ids is not None:
         return list(last_ids)
+    return basic_routine()
+
+
+def basic_routine():
+    """The built-in techniques a newcomer starts with."""
     return list(
         Technique.objects.filter(user__isnull=True, key__in=BASIC_ROUTINE).values_list(
             "pk", flat=True
