@@ -43,3 +43,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def push_service(settings):
+    """A push service on 127.0.0.1 (tests/push_service.py), the only origin the
+    server may post to during the test."""
+    from tests.push_service import PushService
+
+    service = PushService().start()
+    settings.FOOTCARE_PUSH_HOSTS = [service.origin]
+    yield service
+    service.stop()
