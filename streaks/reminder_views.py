@@ -26,8 +26,10 @@ def _wants_json(request):
 
 def _answer(request, action, answer, token=None):
     if _wants_json(request):
-        data = {"ok": answer.status < 400, "title": answer.title, "body": answer.message}
-        response = JsonResponse(data, status=answer.status)
+        response = JsonResponse(
+            {"ok": answer.status < 400, "title": answer.title, "body": answer.message},
+            status=answer.status,
+        )
     else:
         context = {"action": action, "answer": answer, "token": token}
         response = render(

@@ -12,7 +12,6 @@ from django.test import Client
 from accounts.models import User
 from sessions.models import MassageSession
 from streaks.models import ReminderSend, RestDay
-from tests.conftest import make_user
 from tests.factories import builtin, log_session
 from tests.streaks.test_push_reminders import register, run
 from tests.streaks.test_send_reminders import EVENING, add_slot, opt_in
