@@ -107,7 +107,9 @@ function openPage(url) {
   );
 }
 
-self.addEventListener("notificationclick", function (event) {
+// A named function, so a browser test can hand it an event (headless Chromium
+// has no notification to click).
+function onNotificationClick(event) {
   const notification = event.notification;
   const data = notification.data || {};
   notification.close();
@@ -140,4 +142,6 @@ self.addEventListener("notificationclick", function (event) {
         return openPage(action.url);
       })
   );
-});
+}
+
+self.addEventListener("notificationclick", onNotificationClick);
