@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import chain, islice
 
 from django.conf import settings
 from django.core import signing
@@ -70,6 +71,10 @@ MAX_SNOOZES = 4
 LEASE = timedelta(seconds=20)
 # Reminders claimed (and users looked up) at once.
 CHUNK = 500
+# Messages marked "sending" at once, then posted side by side. A run killed
+# mid-batch leaves those it had not posted yet "unknown": never sent, since
+# they cannot be told from those it had.
+PUSH_BATCH = 32
 # How long the links of a reminder ("Done as usual", "Snooze") work.
 ACTION_MAX_AGE = timedelta(hours=24)
 ACTIONS = {"done": "Done as usual", "snooze": "Snooze 15 min"}
@@ -120,10 +125,10 @@ class Outcome:
 
 
 def batched(items, size):
-    """Lists of `size` items at most (itertools.batched is Python 3.12)."""
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    """Lists of `size` items at most, lazily (itertools.batched is Python 3.12)."""
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 # -- what is due --------------------------------------------------------------------
@@ -131,15 +136,22 @@ def batched(items, size):
 
 def due_reminders(now=None):
     """Every reminder to send at `now`, without writing anything. A fixed number
-    of queries per CHUNK users, however many there are."""
+    of queries per CHUNK reminders, however many users there are."""
     now = now or timezone.now()
-    candidates = _at_preferred_times(now) + _snoozed(now)
-    candidates = [r for r in candidates if not r.user.in_quiet_hours(now)]
-    due = []
+    return [reminder for chunk in due_in_chunks(now) for reminder in chunk]
+
+
+def due_in_chunks(now):
+    """The due reminders, CHUNK candidates at a time, each chunk looked at just
+    before it is sent: a run starts sending at once, and what another run sent
+    meanwhile is seen as claimed."""
+    candidates = chain(_snoozed(now), _at_preferred_times(now))
     for chunk in batched(candidates, CHUNK):
-        due += _not_done_nor_claimed(chunk, now)
-    _add_streaks(due)
-    return due
+        chunk = [r for r in chunk if not r.user.in_quiet_hours(now)]
+        due = _not_done_nor_claimed(chunk, now) if chunk else []
+        _add_streaks(due)
+        if due:
+            yield due
 
 
 def _at_preferred_times(now):
@@ -365,15 +377,12 @@ def send_due_reminders(now=None, dry_run=False):
     """Send every due reminder once. With `dry_run`, only list them."""
     now = now or timezone.now()
     outcome = Outcome()
-    due = due_reminders(now)
     if dry_run:
-        outcome.would_send = due
-        return outcome
-    if not due:
+        outcome.would_send = due_reminders(now)
         return outcome
     with Run(now, outcome) as run:
-        for chunk in batched(due, CHUNK):
-            run.send(list(chunk))
+        for due in due_in_chunks(now):
+            run.send(due)
     return outcome
 
 
@@ -392,6 +401,7 @@ class Run:
         self.senders = []
         self.local = threading.local()
         self.mail = None
+        self.links = Links.make()
 
     def __enter__(self):
         return self
@@ -430,32 +440,50 @@ class Run:
             ReminderDelivery.objects.filter(
                 send_id__in=list(claimed), status=Delivery.PENDING
             )
-            .select_related("subscription")
             .order_by("send_id", "pk")
+            .values_list(
+                "pk",
+                "send_id",
+                "channel",
+                "subscription_id",
+                "subscription__endpoint",
+                "subscription__p256dh",
+                "subscription__auth",
+                named=True,
+            )
         )
         waits = {}  # send id -> seconds the push service asked us to wait
+        used = []  # devices that took a message
         pushes = [d for d in deliveries if d.channel == "push"]
-        for batch in batched(pushes, 2 * self.concurrency):
-            self._push(batch, claimed, waits)
+        for batch in batched(pushes, PUSH_BATCH):
+            self._push(batch, claimed, token, waits, used)
+        PushSubscription.objects.filter(pk__in=used).update(last_used_at=self.clock())
         for delivery in deliveries:
             if delivery.channel == "email":
-                self._email(delivery, *claimed[delivery.send_id])
+                self._email(delivery, token, *claimed[delivery.send_id])
         self._settle(claimed, waits)
         self.tokens.remove(token)
 
-    def _mark(self, deliveries):
-        """Mark `deliveries` "sending" for this run; those it got."""
-        token = uuid.uuid4()
+    def _mark(self, deliveries, claim):
+        """Mark `deliveries` "sending" for this run, while it holds their
+        reminder's `claim`; the mark and those it got."""
+        mark = uuid.uuid4()
         ids = [d.pk for d in deliveries]
-        ReminderDelivery.objects.filter(pk__in=ids, status=Delivery.PENDING).update(
-            status=Delivery.SENDING, claimed_by=token, attempts=F("attempts") + 1
-        )
+        got = ReminderDelivery.objects.filter(
+            pk__in=ids,
+            status=Delivery.PENDING,
+            send__claimed_by=claim,
+            send__status=Status.SENDING,
+        ).update(status=Delivery.SENDING, claimed_by=mark, attempts=F("attempts") + 1)
+        if got == len(ids):
+            return mark, deliveries
+        # Another run took some over (ours outlived its lease): not those.
         mine = set(
-            ReminderDelivery.objects.filter(pk__in=ids, claimed_by=token).values_list(
+            ReminderDelivery.objects.filter(pk__in=ids, claimed_by=mark).values_list(
                 "pk", flat=True
             )
         )
-        return token, [d for d in deliveries if d.pk in mine]
+        return mark, [d for d in deliveries if d.pk in mine]
 
     def _record(self, token, ids, status, **fields):
         if ids:
@@ -475,8 +503,8 @@ class Run:
         ttl = int(REMINDER_WINDOW.total_seconds())
         return self._sender().send(subscription, payload, ttl=ttl, topic="reminder")
 
-    def _push(self, batch, claimed, waits):
-        token, batch = self._mark(batch)
+    def _push(self, batch, claimed, claim, waits, used):
+        mark, batch = self._mark(batch, claim)
         if not batch:
             return
         if self.pool is None:
@@ -487,8 +515,14 @@ class Run:
         for delivery in batch:
             if delivery.send_id not in payloads:
                 reminder, send = claimed[delivery.send_id]
-                payloads[delivery.send_id] = push_payload(reminder, send)
-            subscription = delivery.subscription.as_subscription_info()
+                payloads[delivery.send_id] = push_payload(reminder, send, self.links)
+            subscription = {
+                "endpoint": delivery.subscription__endpoint,
+                "keys": {
+                    "p256dh": delivery.subscription__p256dh,
+                    "auth": delivery.subscription__auth,
+                },
+            }
             future = self.pool.submit(
                 self._post, subscription, payloads[delivery.send_id]
             )
@@ -506,12 +540,9 @@ class Run:
                 waits[delivery.send_id] = max(
                     waits.get(delivery.send_id, 0), result.retry_after or 0
                 )
-        at = self.clock()
         sent = [d.pk for d, _ in results[push.SENT]]
-        self._record(token, sent, Delivery.SENT, sent_at=at, error="")
-        PushSubscription.objects.filter(
-            pk__in=[d.subscription_id for d, _ in results[push.SENT]]
-        ).update(last_used_at=at)
+        self._record(mark, sent, Delivery.SENT, sent_at=self.clock(), error="")
+        used += [d.subscription_id for d, _ in results[push.SENT]]
         for outcome, status in (
             (push.RETRY, Delivery.PENDING),
             (push.FAILED, Delivery.FAILED),
@@ -520,15 +551,15 @@ class Run:
             for delivery, result in results[outcome]:
                 by_error[result.error].append(delivery.pk)
             for error, ids in by_error.items():
-                self._record(token, ids, status, error=error)
+                self._record(mark, ids, status, error=error)
         gone = [d.subscription_id for d, _ in results[push.GONE]]
         if gone:
             # The push service forgot the device (unsubscribed, app removed):
             # so do we, and its deliveries with it.
             PushSubscription.objects.filter(pk__in=gone).delete()
 
-    def _email(self, delivery, reminder, send):
-        token, marked = self._mark([delivery])
+    def _email(self, delivery, claim, reminder, send):
+        token, marked = self._mark([delivery], claim)
         if not marked:
             return
         if self.mail is None:
@@ -631,20 +662,48 @@ def _streak_line(streak):
     return "Today is a good day to start a streak."
 
 
-def push_payload(reminder, send):
+@dataclass(frozen=True)
+class Links:
+    """The absolute addresses a reminder carries, worked out once per run (a
+    reverse() per message would cost more than its encryption)."""
+
+    home: str
+    icon: str
+    actions: dict  # action -> its address, with TOKEN where the token goes
+
+    TOKEN = "TOKEN"
+
+    @classmethod
+    def make(cls):
+        return cls(
+            home=settings.SITE_URL + reverse("home"),
+            icon=settings.SITE_URL + static("img/icon-192.png"),
+            actions={
+                action: settings.SITE_URL
+                + reverse("streaks:reminder_action", args=[action, cls.TOKEN])
+                for action in ACTIONS
+            },
+        )
+
+    def action(self, send, action):
+        return self.actions[action].replace(self.TOKEN, action_token(send, action))
+
+
+def push_payload(reminder, send, links=None):
     """The message a device gets (JSON, bytes): what the service worker shows,
     with the dashboard to open on a tap and an action per button."""
+    links = links or Links.make()
     label = f"{reminder.slot.label} at {reminder.start:%H:%M}"
     if reminder.round:
         label = f"Snoozed: {label}"
     data = {
         "title": "Foot massage time",
         "body": f"{label}. {_streak_line(reminder.streak)}",
-        "url": settings.SITE_URL + reverse("home"),
+        "url": links.home,
         "tag": f"reminder-{send.user_id}-{send.date.isoformat()}",
-        "icon": settings.SITE_URL + static("img/icon-192.png"),
+        "icon": links.icon,
         "actions": [
-            {"action": action, "title": title, "url": action_url(send, action)}
+            {"action": action, "title": title, "url": links.action(send, action)}
             for action, title in ACTIONS.items()
         ],
     }
@@ -652,13 +711,14 @@ def push_payload(reminder, send):
 
 
 def trial_payload():
+    links = Links.make()
     return json.dumps(
         {
             "title": "Footcare",
             "body": "Notifications work on this device.",
-            "url": settings.SITE_URL + reverse("home"),
+            "url": links.home,
             "tag": "test",
-            "icon": settings.SITE_URL + static("img/icon-192.png"),
+            "icon": links.icon,
             "actions": [],
         }
     ).encode()
@@ -729,9 +789,7 @@ def action_token(send, action):
 
 
 def action_url(send, action):
-    return settings.SITE_URL + reverse(
-        "streaks:reminder_action", args=[action, action_token(send, action)]
-    )
+    return Links.make().action(send, action)
 
 
 @dataclass(frozen=True)
