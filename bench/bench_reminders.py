@@ -259,9 +259,8 @@ def main():
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     seed(args.users, origin, devices)
-    print(
-        f"Seeded {args.users:,} users with a device in {time.perf_counter() - started:.1f} s"
-    )
+    seconds = time.perf_counter() - started
+    print(f"Seeded {args.users:,} users with a device in {seconds:.1f} s")
     due_this_minute()
     connection.close()
 
