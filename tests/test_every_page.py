@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from accounts.models import PreferredTime
+from accounts.models import PreferredTime, PushSubscription
 from sessions.models import Technique
-from streaks.models import RestDay
+from streaks import reminders
+from streaks.models import ReminderSend, RestDay
 from tests.factories import log_session
 from tests.html import text
 
@@ -38,6 +39,7 @@ SIGNED_OUT = [
     "/offline/",
     "/no-such-page/",
     "/reminders/unsubscribe/not-a-token/",
+    "/reminders/done/not-a-token/",
 ]
 SIGNED_IN = [
     *MENU.values(),
@@ -50,6 +52,7 @@ SIGNED_IN = [
     "/accounts/password_change/done/",
     "/accounts/delete/",
     "/accounts/times/",
+    "/reminders/done/{done}/",
     "/accounts/export/",
     "/accounts/import/",
 ]
@@ -65,6 +68,10 @@ FAILED_POSTS = {
         ("/accounts/times/", {}),
         ("/accounts/settings/", {"email": ""}),
         ("/sessions/techniques/", {"name": ""}),
+        (
+            "/accounts/times/reminders/",
+            {"quiet_hours": "on", "quiet_from": "22:00", "quiet_until": "22:00"},
+        ),
     ],
 }
 
@@ -89,10 +96,27 @@ def history(alice):
         )
     RestDay.objects.create(user=alice, date=dt.date(2026, 11, 19), reason="travel")
     RestDay.objects.create(user=alice, date=dt.date(2026, 11, 28), reason="skin")
-    PreferredTime.objects.create(user=alice, label="Evening", time=dt.time(21, 0))
+    slot = PreferredTime.objects.create(
+        user=alice, label="Evening", time=dt.time(21, 0)
+    )
     technique = Technique.objects.create(user=alice, name="Tennis ball roll")
     session = log_session(alice, dt.datetime(2026, 11, 25, 8, 0))
-    return {"session": session.pk, "technique": technique.pk}
+    PushSubscription.objects.create(
+        user=alice,
+        name="Chrome on Android",
+        endpoint="https://fcm.googleapis.com/fcm/send/every-page",
+        p256dh="x",
+        auth="y",
+        last_used_at=NOW,
+    )
+    reminder = ReminderSend.objects.create(
+        user=alice, slot=slot, date=dt.date(2026, 11, 25), claimed_at=NOW
+    )
+    return {
+        "session": session.pk,
+        "technique": technique.pk,
+        "done": reminders.action_token(reminder, "done"),
+    }
 
 
 def times_form(rows=1):

@@ -340,6 +340,8 @@ def test_extra_fields_never_reach_the_record(alice_client, alice, world):
         ("post", "/sessions/techniques/{}/rename/"),
         ("post", "/sessions/techniques/{}/archive/"),
         ("post", "/streaks/rest-days/{}/delete/"),
+        ("post", "/accounts/push/subscriptions/{}/delete/"),
+        ("post", "/reminders/devices/{}/test/"),
     ],
 )
 def test_ids_in_urls_that_are_nobodys_are_404(alice_client, world, method, path, pk):
@@ -354,6 +356,8 @@ def test_ids_in_urls_that_are_nobodys_are_404(alice_client, world, method, path,
     [
         "/calendar/{}.ics",
         "/reminders/unsubscribe/{}/",
+        "/reminders/done/{}/",
+        "/reminders/snooze/{}/",
     ],
 )
 @pytest.mark.parametrize("token", ["x" * 5000, "%00", "%ED%A0%80", "..%2F..%2Fetc"])
