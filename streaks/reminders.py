@@ -37,7 +37,8 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import chain, islice
+from itertools import islice
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -49,7 +50,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import localtime, schedule
+from accounts import localtime, schedule, timezones
 from accounts import push as devices
 from accounts.models import PreferredTime, PushSubscription, User
 from sessions.as_usual import DAY_DONE, log_as_usual
@@ -136,48 +137,113 @@ def batched(items, size):
 
 def due_reminders(now=None):
     """Every reminder to send at `now`, without writing anything. A fixed number
-    of queries per CHUNK reminders, however many users there are."""
+    of queries per CHUNK preferred times, however many users there are."""
     now = now or timezone.now()
     return [reminder for chunk in due_in_chunks(now) for reminder in chunk]
 
 
 def due_in_chunks(now):
-    """The due reminders, CHUNK candidates at a time, each chunk looked at just
+    """The due reminders, a page of users at a time, each page looked at just
     before it is sent: a run starts sending at once, and what another run sent
-    meanwhile is seen as claimed."""
-    candidates = chain(_snoozed(now), _at_preferred_times(now))
-    for chunk in batched(candidates, CHUNK):
-        chunk = [r for r in chunk if not r.user.in_quiet_hours(now)]
-        due = _not_done_nor_claimed(chunk, now) if chunk else []
-        _add_streaks(due)
-        if due:
+    meanwhile is seen as claimed (and costs nothing more)."""
+    for page in batched(_snoozed(now), CHUNK):
+        if due := _still_due(page, now):
+            yield due
+    for page in _slot_pages(now):
+        if due := _at_preferred_times(page, now):
             yield due
 
 
-def _at_preferred_times(now):
+def _slot_pages(now):
+    """The preferred times of users who can be reached (email reminders on and
+    an address, or a device) that may have started lately on their clock,
+    about CHUNK at a time, each user's together."""
     has_device = Exists(PushSubscription.objects.filter(user=OuterRef("user")))
     reachable = (
         PreferredTime.objects.filter(user__is_active=True)
         .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
+        .filter(_lately(now))
         .select_related("user")
         .order_by("user_id", "time", "pk")
     )
-    slots_by_user = defaultdict(list)
-    for slot in reachable:
-        slots_by_user[slot.user_id].append(slot)
-    found = []
-    for slots in slots_by_user.values():
-        user = slots[0].user
+    after = 0
+    while True:
+        page = list(reachable.filter(user_id__gt=after)[:CHUNK])
+        if len(page) < CHUNK:
+            if page:
+                yield page
+            return
+        # The last user's times may go on in the next page: leave them to it.
+        whole = [slot for slot in page if slot.user_id != page[-1].user_id]
+        yield whole
+        after = whole[-1].user_id
+
+
+def _lately(now):
+    """Preferred times whose wall-clock time may have started lately on their
+    user's clock (schedule.recent_clock): one condition per clock reading."""
+    zones = (
+        User.objects.filter(is_active=True)
+        .order_by()
+        .values_list("timezone", flat=True)
+        .distinct()
+    )
+    by_window = defaultdict(list)
+    for name in zones:
+        zone = ZoneInfo(timezones.canonical(name))
+        by_window[schedule.recent_clock(now, zone, REMINDER_WINDOW)].append(name)
+    lately = Q(pk__in=[])
+    for (start, end), names in by_window.items():
+        if start <= end:
+            clock = Q(time__gte=start, time__lte=end)
+        else:  # across midnight
+            clock = Q(time__gte=start) | Q(time__lte=end)
+        lately |= Q(user__timezone__in=names) & clock
+    return lately
+
+
+def _at_preferred_times(slots, now):
+    """Reminders due at `slots` (PreferredTime rows with their user). The cheap
+    questions first (quiet hours, a day already done, a claim already made),
+    then when each remaining slot started."""
+    by_user = defaultdict(list)
+    for slot in slots:
+        by_user[slot.user_id].append(slot)
+    today = {}
+    for user_id, user_slots in by_user.items():
+        user = user_slots[0].user
+        if not user.in_quiet_hours(now):
+            today[user_id] = user.today(now)
+    settled = _settled(today.items())
+    claims = _claims(today.keys(), set(today.values()))
+    due = []
+    for user_id, day in today.items():
+        if (user_id, day) in settled:
+            continue
+        open_slots = []
+        for slot in by_user[user_id]:
+            claim = claims.get((user_id, slot.pk, day, 0))
+            if claim is None or _claimable(*claim[1:], now):
+                open_slots.append(slot)
+        if not open_slots:
+            continue
+        user = open_slots[0].user
         started = schedule.recent_starts(
-            [slot.as_slot() for slot in slots],
+            [slot.as_slot() for slot in open_slots],
             user.local_now(now),
             user.day_start_hour,
             REMINDER_WINDOW,
         )
         for occurrence in started:
-            slot = slots[occurrence.index]
-            found.append(Reminder(user, slot, occurrence.start, occurrence.day))
-    return found
+            reminder = Reminder(
+                user, open_slots[occurrence.index], occurrence.start, occurrence.day
+            )
+            claim = claims.get(reminder.key)
+            if claim is not None:
+                reminder.retry, reminder.send_id = True, claim[0]
+            due.append(reminder)
+    _add_streaks(due)
+    return due
 
 
 def _snoozed(now):
@@ -201,48 +267,65 @@ def _snoozed(now):
     ]
 
 
-def _not_done_nor_claimed(candidates, now):
-    user_ids = {r.user.pk for r in candidates}
-    days = {r.day for r in candidates}
-    # Days already practised, or marked as rest: nothing to remind of.
-    settled = set(
-        MassageSession.objects.filter(user_id__in=user_ids, local_date__in=days)
-        .order_by()
-        .values_list("user_id", "local_date")
-    ) | set(
-        RestDay.objects.filter(user_id__in=user_ids, date__in=days)
-        .order_by()
-        .values_list("user_id", "date")
-    )
-    claims = {
-        (user_id, slot_id, day, round_): rest
-        for user_id, slot_id, day, round_, *rest in ReminderSend.objects.filter(
-            user_id__in=user_ids, date__in=days
-        ).values_list(
-            "user_id",
-            "slot_id",
-            "date",
-            "round",
-            "pk",
-            "status",
-            "attempts",
-            "retry_at",
-            "lease_until",
-        )
-    }
+def _still_due(candidates, now):
+    """Those of `candidates` (snoozes) not in quiet hours, on a day not done,
+    and claimable."""
+    candidates = [r for r in candidates if not r.user.in_quiet_hours(now)]
+    settled = _settled((r.user.pk, r.day) for r in candidates)
+    claims = _claims({r.user.pk for r in candidates}, {r.day for r in candidates})
     due = []
     for reminder in candidates:
         if (reminder.user.pk, reminder.day) in settled:
             continue
         claim = claims.get(reminder.key)
         if claim is not None:
-            pk, status, attempts, retry_at, lease_until = claim
-            if not _claimable(status, attempts, retry_at, lease_until, now):
+            if not _claimable(*claim[1:], now):
                 continue
-            reminder.retry = True
-            reminder.send_id = pk
+            reminder.retry, reminder.send_id = True, claim[0]
         due.append(reminder)
+    _add_streaks(due)
     return due
+
+
+def _settled(user_days):
+    """Which (user id, day) pairs were practised or marked as rest."""
+    user_days = set(user_days)
+    if not user_days:
+        return set()
+    user_ids = {user_id for user_id, _ in user_days}
+    days = {day for _, day in user_days}
+    return user_days & (
+        set(
+            MassageSession.objects.filter(user_id__in=user_ids, local_date__in=days)
+            .order_by()
+            .values_list("user_id", "local_date")
+        )
+        | set(
+            RestDay.objects.filter(user_id__in=user_ids, date__in=days)
+            .order_by()
+            .values_list("user_id", "date")
+        )
+    )
+
+
+def _claims(user_ids, days):
+    """{(user, slot, day, round): (pk, status, attempts, retry_at, lease_until)}"""
+    if not user_ids:
+        return {}
+    rows = ReminderSend.objects.filter(
+        user_id__in=list(user_ids), date__in=days
+    ).values_list(
+        "user_id",
+        "slot_id",
+        "date",
+        "round",
+        "pk",
+        "status",
+        "attempts",
+        "retry_at",
+        "lease_until",
+    )
+    return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
 
 def _claimable(status, attempts, retry_at, lease_until, now):

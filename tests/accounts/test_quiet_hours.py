@@ -2,9 +2,10 @@
 preferred-times page."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts import schedule
@@ -97,3 +98,42 @@ def test_a_bad_span_is_refused_and_nothing_saved(alice_client, alice, data, mess
     alice.refresh_from_db()
     assert alice.quiet_hours is False
     assert (alice.quiet_from, alice.quiet_until) == (dt.time(22), dt.time(7))
+
+
+ZONES = ["Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
+
+
+@example(  # 02:30 is skipped in New York that night: it starts at 03:00
+    zone="America/New_York",
+    slot=dt.time(2, 30),
+    day_start=0,
+    now=dt.datetime(2026, 3, 8, 7, 10),
+)
+@example(  # 01:30 happens twice in London: the first one counts
+    zone="Europe/London",
+    slot=dt.time(1, 30),
+    day_start=0,
+    now=dt.datetime(2026, 10, 25, 0, 40),
+)
+@given(
+    zone=st.sampled_from(ZONES),
+    slot=times,
+    day_start=st.integers(0, 23),
+    now=st.datetimes(
+        min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 12, 31)
+    ),
+)
+def test_a_slot_that_just_started_is_inside_the_recent_clock(
+    zone, slot, day_start, now
+):
+    """The reminder run asks the database only for slots inside recent_clock:
+    it must never leave out one that recent_starts finds (DST nights too)."""
+    tz = zoneinfo.ZoneInfo(zone)
+    now = now.replace(tzinfo=dt.UTC).astimezone(tz)
+    window = dt.timedelta(minutes=15)
+    found = schedule.recent_starts(
+        [schedule.Slot("Slot", slot, frozenset(range(7)))], now, day_start, window
+    )
+    if found:
+        start, end = schedule.recent_clock(now, tz, window)
+        assert schedule.in_quiet_hours(slot, start, end) or slot == end
