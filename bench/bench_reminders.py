@@ -6,7 +6,7 @@ device, sent by two reminder processes to a push service on loopback.
     .venv/bin/python bench/bench_reminders.py --users 10000 --workers 32
 
 It builds the PostgreSQL database --db (dropped and made again; default
-footcare_h21_bench on 127.0.0.1:5432), makes the users with bulk_create (one
+footcare_bench_reminders on 127.0.0.1:5432), makes the users with bulk_create (one
 password hash for all), a preferred time at this very minute in each user's
 zone (five zones) and one device whose endpoint is on the local push service.
 Then it starts two `manage.py send_reminders --loop` processes, and with
@@ -48,7 +48,7 @@ KEYS = 64  # distinct device key pairs, shared round robin (the cost is the same
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=100_000)
-    parser.add_argument("--db", default="footcare_h21_bench")
+    parser.add_argument("--db", default="footcare_bench_reminders")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=16, help="push threads each")
     parser.add_argument("--kill-after", type=float, default=0, help="seconds; 0: no")
