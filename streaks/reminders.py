@@ -44,7 +44,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, close_old_connections, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -156,27 +156,32 @@ def due_in_chunks(now):
 
 def _slot_pages(now):
     """The preferred times of users who can be reached (email reminders on and
-    an address, or a device) that may have started lately on their clock,
-    about CHUNK at a time, each user's together."""
+    an address, or a device) that may have started lately on their clock, and
+    were not reminded of already, CHUNK users at a time (by id range: a page
+    costs the same wherever it is)."""
     has_device = Exists(PushSubscription.objects.filter(user=OuterRef("user")))
+    # A slot reminded of in the last two hours has no other start in the
+    # window: its next one is a day later.
+    reminded = ReminderSend.objects.filter(
+        user=OuterRef("user"),
+        slot=OuterRef("pk"),
+        round=0,
+        status=Status.SENT,
+        claimed_at__gte=now - timedelta(hours=2),
+    )
     reachable = (
         PreferredTime.objects.filter(user__is_active=True)
         .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
         .filter(_lately(now))
+        .exclude(Exists(reminded))
         .select_related("user")
         .order_by("user_id", "time", "pk")
     )
-    after = 0
-    while True:
-        page = list(reachable.filter(user_id__gt=after)[:CHUNK])
-        if len(page) < CHUNK:
-            if page:
-                yield page
-            return
-        # The last user's times may go on in the next page: leave them to it.
-        whole = [slot for slot in page if slot.user_id != page[-1].user_id]
-        yield whole
-        after = whole[-1].user_id
+    last = User.objects.aggregate(last=Max("pk"))["last"] or 0
+    for first in range(0, last, CHUNK):
+        page = list(reachable.filter(user_id__gt=first, user_id__lte=first + CHUNK))
+        if page:
+            yield page
 
 
 def _lately(now):
