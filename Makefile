@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # The page scripts' own tests (tests/js) run on Node's built-in test runner.
 NODE ?= node
 
-.PHONY: run test test-js e2e migrate lint format bench bench-import load lighthouse demo clean
+.PHONY: run test test-js e2e migrate lint format bench bench-import bench-reminders load lighthouse demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ bench: $(VENV)/.dev
 
 bench-import: $(VENV)/.dev
 	$(PY) bench/bench_import.py
+
+# 100,000 reminders by two processes to a push service on loopback; needs
+# PostgreSQL on 127.0.0.1:5432 (user postgres), where it makes its own database.
+# make bench-reminders BENCH_ARGS="--kill-after 20"
+bench-reminders: $(VENV)/.dev
+	$(PY) bench/bench_reminders.py $(BENCH_ARGS)
 
 $(VENV)/.load: $(VENV)/.runtime requirements-load.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-load.txt

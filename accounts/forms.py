@@ -232,13 +232,55 @@ class PreferredTimeForm(forms.ModelForm):
 class RemindersForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("email_reminders",)
-        labels = {"email_reminders": "Email reminders"}
+        fields = ("email_reminders", "quiet_hours", "quiet_from", "quiet_until")
+        labels = {
+            "email_reminders": "Email reminders",
+            "quiet_hours": "Quiet hours",
+            "quiet_from": "From",
+            "quiet_until": "Until",
+        }
         help_texts = {
             "email_reminders": (
                 "One email at a preferred time on days you have not practised yet."
-            )
+            ),
+            "quiet_hours": (
+                "No reminder, by email or on a device, between these times "
+                "(in your time zone)."
+            ),
         }
+        widgets = {
+            "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        error_messages = {
+            "quiet_from": {"invalid": "Enter a time like 22:00."},
+            "quiet_until": {"invalid": "Enter a time like 07:00."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, a time keeps its value (and the switch alone may be sent).
+        for name in ("quiet_from", "quiet_until"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("quiet_from", "quiet_until"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = getattr(self.instance, name)
+        start, end = cleaned.get("quiet_from"), cleaned.get("quiet_until")
+        if start and end:
+            start = cleaned["quiet_from"] = start.replace(second=0, microsecond=0)
+            end = cleaned["quiet_until"] = end.replace(second=0, microsecond=0)
+            if start == end:
+                self.add_error(
+                    "quiet_until",
+                    forms.ValidationError(
+                        "Quiet hours must end at another time than they start.",
+                        code="empty_span",
+                    ),
+                )
+        return cleaned
 
     # Where the switch can be: the page to go back to after saving it.
     PAGES = {"settings": "accounts:settings", "times": "accounts:times"}

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -40,6 +41,11 @@ class User(AbstractUser):
         help_text="Active days (practice or rest days) per week you aim for.",
     )
     email_reminders = models.BooleanField("email reminders", default=False)
+    # No reminder, by email or on a device, between these local times (the span
+    # may cross midnight). Off until the user switches it on.
+    quiet_hours = models.BooleanField("quiet hours", default=False)
+    quiet_from = models.TimeField("quiet from", default=dt.time(22, 0))
+    quiet_until = models.TimeField("quiet until", default=dt.time(7, 0))
 
     class Meta:
         constraints = [
@@ -55,6 +61,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(weekly_target__gte=1, weekly_target__lte=7),
                 name="accounts_user_weekly_target_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(quiet_from=models.F("quiet_until")),
+                name="accounts_user_quiet_hours_span",
             ),
         ]
 
@@ -72,6 +82,13 @@ class User(AbstractUser):
         """The user's practice day now, in their current time zone."""
         return localtime.practice_day(
             now or timezone.now(), self.day_start_hour, self.tzinfo
+        )
+
+    def in_quiet_hours(self, now=None):
+        """Whether `now` (default: this moment) falls in the user's quiet hours,
+        on their current clock."""
+        return self.quiet_hours and schedule.in_quiet_hours(
+            self.local_now(now).time(), self.quiet_from, self.quiet_until
         )
 
     def preferred_slots(self):
@@ -172,3 +189,66 @@ class CalendarFeed(models.Model):
             .filter(token_hash=hash_token(token), user__is_active=True)
             .first()
         )
+
+
+class PushSubscriptionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class PushSubscription(models.Model):
+    """A browser or installed app that asked to be notified: the Push API's
+    PushSubscription (its push service endpoint and the keys that encrypt
+    messages for it). Like the email address, a way to reach the user, so it
+    lives with the user; sending is the streaks app's business.
+
+    One browser shared by two accounts may hold a row for each: both asked to
+    be notified there, and each removes only their own."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=1000)
+    # The browser's P-256 public key and auth secret, base64url (RFC 8291).
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    name = models.CharField("device", max_length=80)
+    created_at = models.DateTimeField("added", auto_now_add=True)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Registering the same browser again updates its row; also serves
+            # "a user's devices" (the settings pages, the reminder run).
+            models.UniqueConstraint(
+                fields=["user", "endpoint"], name="accounts_pushsubscription_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def as_subscription_info(self):
+        """The dict pywebpush takes, as the browser's PushSubscription.toJSON()."""
+        return {
+            "endpoint": self.endpoint,
+            "keys": {"p256dh": self.p256dh, "auth": self.auth},
+        }
+
+
+class VapidKey(models.Model):
+    """The server's own Web Push key pair (VAPID, RFC 8292), made once when the
+    VAPID_PRIVATE_KEY setting is empty (see accounts.push.vapid). In the
+    database, not a file, so every app server and reminder process of a site
+    signs with the same key, and a restored backup keeps its devices working.
+    One row at most (primary key 1)."""
+
+    # The raw P-256 private key, base64url: the format web-push tools print.
+    private_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return "VAPID key"

@@ -225,3 +225,25 @@ def clashes(slots: Sequence[Sequence]) -> list[tuple[int, int, dt.time, int]]:
                 found.append((other, index, time, day))
                 break
     return found
+
+
+def in_quiet_hours(time: dt.time, start: dt.time, end: dt.time) -> bool:
+    """Whether wall-clock `time` falls in quiet hours from `start` (included) to
+    `end` (excluded). A span whose end comes before its start crosses midnight:
+    22:00-07:00 holds 23:30 and 06:59, not 07:00. Equal ends hold nothing."""
+    time, start, end = (t.replace(tzinfo=None) for t in (time, start, end))
+    if start <= end:
+        return start <= time < end
+    return time >= start or time < end
+
+
+def recent_clock(
+    now: dt.datetime, tz: dt.tzinfo, window: dt.timedelta
+) -> tuple[dt.time, dt.time]:
+    """The wall-clock times, in `tz`, that a slot ``recent_starts`` finds at
+    `now` can have: from the clock `window` and an hour before now (a time the
+    clocks skip starts when they jump, up to an hour late) to the clock now. A
+    start after the end means the span crosses midnight. A superset, for a
+    database to narrow the slots down before recent_starts."""
+    start = (now - window - dt.timedelta(hours=1)).astimezone(tz).time()
+    return start.replace(tzinfo=None), now.astimezone(tz).time().replace(tzinfo=None)

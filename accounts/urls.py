@@ -12,4 +12,10 @@ urlpatterns = [
     path("times/suggested/", views.add_suggested_times, name="add_suggested_times"),
     path("times/reminders/", views.reminders, name="reminders"),
     path("times/calendar/", views.new_calendar_link, name="new_calendar_link"),
+    path("push/subscriptions/", views.push_subscriptions, name="push_subscriptions"),
+    path(
+        "push/subscriptions/<int:pk>/delete/",
+        views.remove_device,
+        name="remove_device",
+    ),
 ]

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import localtime, schedule, timezones
+from accounts import localtime, push, schedule, timezones
 from accounts.forms import (
     DeleteAccountForm,
     PreferredTimeFormSet,
@@ -17,7 +19,7 @@ from accounts.forms import (
     WeeklyTargetForm,
     slot_problems,
 )
-from accounts.models import CalendarFeed, PreferredTime, User
+from accounts.models import CalendarFeed, PreferredTime, PushSubscription, User
 
 # Where a new calendar token waits for the one page view that shows it (the way
 # Django's password reset keeps its token out of the URL).
@@ -55,6 +57,17 @@ def signup(request):
     return render(request, "accounts/signup.html", context)
 
 
+def devices_context(request):
+    """What the devices section of a page needs: the user's devices and the key
+    a browser subscribes with."""
+    return {
+        "devices": PushSubscription.objects.for_user(request.user),
+        "vapid_public_key": push.public_key(push.vapid()),
+        "max_devices": push.MAX_DEVICES,
+        "here": request.path,
+    }
+
+
 @login_required
 def settings_view(request):
     form = SettingsForm(request.POST or None, instance=request.user)
@@ -65,6 +78,7 @@ def settings_view(request):
         "form": form,
         "target_form": WeeklyTargetForm(instance=request.user),
         "reminders": RemindersForm(instance=request.user),
+        **devices_context(request),
     }
     return render(request, "accounts/settings.html", context)
 
@@ -96,11 +110,12 @@ def delete_account(request):
 
 
 @login_required
-def preferred_times(request):
+def preferred_times(request, reminders_form=None):
     user = request.user
-    formset = PreferredTimeFormSet(request.POST or None, user=user)
+    data = request.POST if reminders_form is None else None
+    formset = PreferredTimeFormSet(data or None, user=user)
     conflict = []
-    if request.method == "POST" and formset.is_valid():
+    if formset.is_bound and formset.is_valid():
         with transaction.atomic():
             # One editor per user at a time, so the check sees what another tab
             # saved meanwhile and nothing changes between the check and the save.
@@ -130,11 +145,12 @@ def preferred_times(request):
         "formset": formset,
         "suggest": not formset.initial_form_count(),
         "room_for_more": formset.total_form_count() < formset.max_num,
-        "reminders": RemindersForm(instance=user),
+        "reminders": reminders_form or RemindersForm(instance=user),
         "conflict": conflict,
         "feed": CalendarFeed.objects.filter(user=user).first(),
         # Shown once, as the streaks app's feed address (feed_links tag).
         "calendar_token": request.session.pop(NEW_CALENDAR_TOKEN, ""),
+        **devices_context(request),
     }
     return render(request, "accounts/times.html", context)
 
@@ -168,11 +184,78 @@ def add_suggested_times(request):
 @require_POST
 def reminders(request):
     form = RemindersForm(request.POST, instance=request.user)
-    form.save()  # one checkbox: absent means off, nothing to get wrong
+    if not (form.is_valid() and _saved(form, lambda: _update_user(form))):
+        return preferred_times(request, reminders_form=form)
     state = "on" if form.instance.email_reminders else "off"
-    messages.success(request, f"Email reminders are {state}.")
+    quiet = (
+        f"Quiet hours: {form.instance.quiet_from:%H:%M} to "
+        f"{form.instance.quiet_until:%H:%M}."
+        if form.instance.quiet_hours
+        else "No quiet hours."
+    )
+    messages.success(request, f"Email reminders are {state}. {quiet}")
     page = RemindersForm.PAGES.get(request.POST.get("page"), "accounts:times")
     return redirect(reverse(page) + "#reminders")
+
+
+def _json_error(message, status=400):
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_POST
+def push_subscriptions(request):
+    """Register this browser for notifications: its PushSubscription as JSON
+    (``{"endpoint": ..., "keys": {"p256dh": ..., "auth": ...}}``). 201 with the
+    device, 200 if it was registered already (its keys updated), or 400 saying
+    what is wrong, with nothing saved."""
+    if not request.user.is_authenticated:
+        return _json_error("Sign in first.", status=403)
+    user = request.user
+    try:
+        subscription = push.parse_subscription(request.body)
+    except ValidationError as error:
+        return _json_error(" ".join(error.messages))
+    name = push.device_name(request.headers.get("User-Agent", ""))
+    with transaction.atomic():
+        # One registration per user at a time, so the device limit holds.
+        if not User.objects.select_for_update().filter(pk=user.pk).exists():
+            return _json_error("This account no longer exists.", status=403)
+        mine = PushSubscription.objects.for_user(user)
+        device = mine.filter(endpoint=subscription["endpoint"]).first()
+        if device is None and mine.count() >= push.MAX_DEVICES:
+            return _json_error(
+                f"You can have up to {push.MAX_DEVICES} devices. Remove one first."
+            )
+        if device is None:
+            device = PushSubscription.objects.create(
+                user=user, name=name, **subscription
+            )
+            created = True
+        else:
+            mine.filter(pk=device.pk).update(
+                p256dh=subscription["p256dh"], auth=subscription["auth"]
+            )
+            created = False
+    return JsonResponse(
+        {"id": device.pk, "name": device.name, "created": created},
+        status=201 if created else 200,
+    )
+
+
+@login_required
+@require_POST
+def remove_device(request, pk):
+    device = get_object_or_404(PushSubscription, pk=pk, user=request.user)
+    PushSubscription.objects.filter(pk=device.pk, user=request.user).delete()
+    messages.success(
+        request, f"{device.name} was removed: it gets no more notifications."
+    )
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(reverse("accounts:times") + "#devices")
 
 
 @login_required

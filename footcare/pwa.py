@@ -61,6 +61,21 @@ def manifest(request):
                 "purpose": "maskable",
             },
         ],
+        # A long press on the installed app's icon offers these.
+        "shortcuts": [
+            {
+                "name": "Log a session",
+                "short_name": "Log",
+                "url": reverse("sessions:new"),
+                "icons": [{"src": static("img/icon-192.png"), "sizes": "192x192"}],
+            },
+            {
+                "name": "Guided session",
+                "short_name": "Guide",
+                "url": reverse("sessions:guide"),
+                "icons": [{"src": static("img/icon-192.png"), "sizes": "192x192"}],
+            },
+        ],
     }
     return JsonResponse(data, content_type="application/manifest+json")
 

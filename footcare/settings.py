@@ -239,6 +239,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails sent outside a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Web Push (accounts/push.py, streaks/push.py). Without VAPID_PRIVATE_KEY a key
+# pair is made once and kept in the database, so every process shares it.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT")
+# The only origins the server ever posts to: the push services of Google,
+# Mozilla, Apple and Microsoft (server-side request forgery: see accounts/push.py).
+FOOTCARE_PUSH_HOSTS = env_list(
+    "FOOTCARE_PUSH_HOSTS",
+    [
+        "https://fcm.googleapis.com",  # Chrome, Edge on Android, Opera, Samsung
+        "https://updates.push.services.mozilla.com",  # Firefox
+        "https://web.push.apple.com",  # Safari, and every browser on iOS
+        "https://*.notify.windows.com",  # Edge on Windows
+    ],
+)
+# Push messages in flight at once per reminder process (they wait on the network).
+FOOTCARE_PUSH_CONCURRENCY = env_int("FOOTCARE_PUSH_CONCURRENCY", 16)
+
 # Security: strict by default, relaxed only by DEBUG or explicit switches.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)

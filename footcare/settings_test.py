@@ -27,6 +27,10 @@ SITE_URL = "http://testserver"
 # servers.py) configure one for themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 SLOW_QUERY_MS = 0
+# A fixed Web Push key for tests only (never a real site's): pages need no query
+# for it. tests/accounts/test_vapid_key.py empties it to test the stored key.
+VAPID_PRIVATE_KEY = "Dr2PDztQQFqbKoYctuoe5b0bPfLPCUQmAtJX5WVuNWs"
+VAPID_SUBJECT = "mailto:tests@example.com"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the race tests run real threads, and each thread's own

@@ -3,14 +3,20 @@ from django.db import models
 
 
 class ReminderSend(models.Model):
-    """One reminder email for one user, slot and practice day.
+    """One reminder for one user, slot and practice day, by every channel the
+    user has (email and each device): the claim that makes it go out once.
 
-    The row is the claim: it is inserted before the email goes out, and the
-    unique constraint lets only one run of send_reminders own it. A failed send
-    keeps its row with status "failed", and a later run may claim it again.
+    The row is inserted before anything is sent, and the unique constraint lets
+    only one run of send_reminders own it, however many runs overlap. The run
+    holds it "sending" under a lease it keeps renewing; a run that dies leaves
+    it to be taken over once the lease runs out. Each channel's outcome is a
+    ReminderDelivery, so a retry sends only to those that did not get it.
+    "Snooze 15 min" adds a row of its own (the next `round`), "waiting" until
+    it is due.
     """
 
     class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting (snoozed)"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
@@ -22,22 +28,102 @@ class ReminderSend(models.Model):
         "accounts.PreferredTime", on_delete=models.CASCADE, related_name="+"
     )
     date = models.DateField("practice day")
+    # 0: the reminder at the slot's time; 1, 2...: each "Snooze 15 min" after it.
+    round = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=7, choices=Status, default=Status.SENDING)
+    # How many times a run claimed it (the first send and each retry).
     attempts = models.PositiveSmallIntegerField(default=1)
     error = models.TextField(blank=True)
+    due_at = models.DateTimeField("due at", null=True, blank=True)
     claimed_at = models.DateTimeField()
+    # The claim of one run (a random id per batch) and how long it holds.
+    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # A failed reminder is tried again from then on (empty: not again).
+    retry_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Set when the email's unsubscribe link is used: each link works once.
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Set when its "Done as usual" is used: each reminder logs one session.
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-claimed_at"]
         constraints = [
             # The claim; also serves "this run's reminders already claimed".
             models.UniqueConstraint(
-                fields=["user", "slot", "date"], name="streaks_remindersend_once"
+                fields=["user", "slot", "date", "round"],
+                name="streaks_remindersend_once",
+            ),
+        ]
+        indexes = [
+            # The reminder run: snoozes coming due, and claims to renew.
+            models.Index(
+                fields=["status", "due_at"], name="streaks_remsend_status_due"
+            ),
+            models.Index(fields=["claimed_by"], name="streaks_remsend_claimed_by"),
+        ]
+
+    def __str__(self):
+        snooze = f" snooze {self.round}" if self.round else ""
+        return f"reminder {self.date} slot {self.slot_id}{snooze}: {self.status}"
+
+
+class ReminderDelivery(models.Model):
+    """One channel of a reminder: its email, or one device. Marked "sending"
+    just before it goes out: one left so by a run that died may have reached
+    its device, so it is never sent again ("unknown")."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        PUSH = "push", "Device"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Unknown (its run stopped)"
+
+    send = models.ForeignKey(
+        ReminderSend, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=5, choices=Channel)
+    # The device; a device that is removed takes its deliveries with it.
+    subscription = models.ForeignKey(
+        "accounts.PushSubscription",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(max_length=7, choices=Status, default=Status.PENDING)
+    # The batch that marked it "sending": only that batch records its outcome
+    # (a run that outlived its lease finds its deliveries taken from it).
+    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Also serves "a reminder's deliveries".
+            models.UniqueConstraint(
+                fields=["send", "subscription"],
+                condition=models.Q(channel="push"),
+                name="streaks_reminderdelivery_push_once",
+            ),
+            models.UniqueConstraint(
+                fields=["send"],
+                condition=models.Q(channel="email"),
+                name="streaks_reminderdelivery_email_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel="email", subscription__isnull=True)
+                | models.Q(channel="push", subscription__isnull=False),
+                name="streaks_reminderdelivery_channel",
             ),
         ]
 
     def __str__(self):
-        return f"reminder {self.date} slot {self.slot_id}: {self.status}"
+        return f"{self.get_channel_display()} of {self.send_id}: {self.status}"

@@ -1,64 +1,116 @@
-"""Reminder emails at the users' preferred session times.
+"""Reminders at the users' preferred session times, by email and on their
+devices (Web Push), with "Done as usual" and "Snooze 15 min".
 
 ``manage.py send_reminders`` runs ``send_due_reminders`` every five minutes
 (from cron or a timer), or ``--loop`` keeps running it every minute. A
-reminder is due for a user who turned email reminders on, has an email address,
-has a preferred time of today's practice day that started in the last
-``REMINDER_WINDOW``, and has no session on today's practice day yet and has not
-marked it as a rest day (today is ``user.today()``; see accounts.schedule for how
-times and days are read).
+reminder is due for a user who can be reached (email reminders on and an email
+address, or at least one device), has a preferred time of today's practice day
+that started in the last ``REMINDER_WINDOW``, has no session on today's practice
+day yet, has not marked it as a rest day, and is not in their quiet hours now
+(today is ``user.today()``; see accounts.schedule for how times and days are
+read). A snoozed reminder is due 15 minutes after the tap, on the same terms.
 
-Exactly once: a ``ReminderSend`` row per (user, slot, practice day) is inserted
-*before* the email goes out, in its own transaction, and a unique constraint
-lets only one run own it, however many runs overlap. A failed send marks its
-row "failed"; a later run inside the window claims it back with a conditional
-UPDATE (at most ``MAX_ATTEMPTS`` in all). A run that dies between claiming and
-sending leaves its row "sending" and that reminder is skipped: never twice
-beats always.
+Exactly once, over every channel: a ``ReminderSend`` row per (user, slot,
+practice day, round) is inserted before anything goes out, and a unique
+constraint lets only one run own it, however many runs overlap. With it come
+its ``ReminderDelivery`` rows: the email and one per device. Each delivery is
+marked "sending" just before it goes out and "sent" once the mail server or
+push service took it. A run holds its reminders under a lease it keeps
+renewing; when a run dies (``kill -9``), another takes its reminders over once
+the lease has run out and sends what was still to send, but not what was
+"sending": it may have arrived, and never twice beats always.
+
+A failed delivery (mail server down, push service 429 or 5xx, network error)
+is kept "pending" and its reminder "failed"; a later run inside the window
+claims it back (at most ``MAX_ATTEMPTS`` in all) and sends only what did not
+arrive, never again to a device that got it. A push service that answers 404
+or 410 has forgotten the device: its subscription is removed. One device's
+failure never holds up another's.
 """
 
+import json
 import logging
+import threading
 import time
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, close_old_connections, transaction
-from django.db.models import F
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import schedule
-from accounts.models import PreferredTime, User
+from accounts import push as devices
+from accounts import schedule, timezones, words
+from accounts.models import PreferredTime, PushSubscription, User
+from sessions.as_usual import DAY_DONE, log_as_usual
 from sessions.models import Day, MassageSession, RestDay
-from streaks.models import ReminderSend
+from streaks import push
+from streaks.models import ReminderDelivery, ReminderSend
 
 logger = logging.getLogger(__name__)
 
 REMINDER_WINDOW = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
+# A failed reminder is tried again after this, doubled for each attempt, or
+# later if the push service asked (Retry-After).
+RETRY_AFTER = timedelta(seconds=30)
+SNOOZE = timedelta(minutes=15)
+MAX_SNOOZES = 4
+# How long a run's claim holds without being renewed: a run that died frees its
+# reminders this long after its last renewal.
+LEASE = timedelta(seconds=20)
+# Reminders claimed (and users looked up) at once.
+CHUNK = 500
+# Messages marked "sending" at once, then posted side by side. A run killed
+# mid-batch leaves those it had not posted yet "unknown": never sent, since
+# they cannot be told from those it had.
+PUSH_BATCH = 32
+# How long the links of a reminder ("Done as usual", "Snooze") work.
+ACTION_MAX_AGE = timedelta(hours=24)
+ACTIONS = {"done": "Done as usual", "snooze": "Snooze 15 min"}
 UNSUBSCRIBE_SALT = "streaks.reminders.unsubscribe"
+ACTION_SALT = "streaks.reminders.action."
+# Sessions logged by "Done as usual" take a submission token made from their
+# reminder, so a replay finds the session it made.
+DONE_NAMESPACE = uuid.UUID("6f1c1c46-58e4-4d7e-9b5b-9a59b0f5e0a1")
+
+Status = ReminderSend.Status
+Delivery = ReminderDelivery.Status
 
 
 @dataclass
 class Reminder:
     user: User
     slot: PreferredTime
-    start: datetime  # when the slot started, aware, in the user's zone
+    start: datetime  # when it became due, aware, in the user's zone
     day: date  # the user's practice day: today for them
-    retry: bool = False  # an earlier attempt failed
+    retry: bool = False  # its row exists already: a retry, a takeover, a snooze
     streak: int = 0
     last_attempt: bool = False  # failed for the last time: no run tries again
+    round: int = 0  # 0 at the slot's time, then one more per snooze
+    send_id: int | None = None
 
     def __str__(self):
+        snoozed = f", snoozed ({self.round})" if self.round else ""
         return (
             f"{self.user.username} <{self.user.email}>: {self.slot.label} "
-            f"{self.start:%H:%M} ({self.day.isoformat()})"
+            f"{self.start:%H:%M} ({self.day.isoformat()}){snoozed}"
         )
+
+    @property
+    def key(self):
+        return (self.user.pk, self.slot.pk, self.day, self.round)
 
 
 @dataclass
@@ -68,68 +120,235 @@ class Outcome:
     # Claimed by another run between our look and our claim.
     taken: list[Reminder] = field(default_factory=list)
     would_send: list[Reminder] = field(default_factory=list)
+    # Deliveries by outcome: sent, retry, failed, gone (device removed), and
+    # unknown (left "sending" by a run that died).
+    deliveries: Counter = field(default_factory=Counter)
+
+
+def batched(items, size):
+    """Lists of `size` items at most, lazily (itertools.batched is Python 3.12)."""
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+# -- what is due --------------------------------------------------------------------
 
 
 def due_reminders(now=None):
     """Every reminder to send at `now`, without writing anything. A fixed number
-    of queries, however many users there are."""
+    of queries per CHUNK preferred times, however many users there are."""
     now = now or timezone.now()
-    slots_by_user = defaultdict(list)
-    opted_in = (
-        PreferredTime.objects.filter(user__email_reminders=True, user__is_active=True)
-        .exclude(user__email="")
+    return [reminder for chunk in due_in_chunks(now) for reminder in chunk]
+
+
+def due_in_chunks(now):
+    """The due reminders, a page of users at a time, each page looked at just
+    before it is sent: a run starts sending at once, and what another run sent
+    meanwhile is seen as claimed (and costs nothing more)."""
+    for page in batched(_snoozed(now), CHUNK):
+        if due := _still_due(page, now):
+            yield due
+    for page in _slot_pages(now):
+        if due := _at_preferred_times(page, now):
+            yield due
+
+
+def _slot_pages(now):
+    """The preferred times of users who can be reached (email reminders on and
+    an address, or a device) that may have started lately on their clock, and
+    were not reminded of already, CHUNK users at a time (by id range: a page
+    costs the same wherever it is)."""
+    has_device = Exists(PushSubscription.objects.filter(user=OuterRef("user")))
+    # A slot reminded of in the last two hours has no other start in the
+    # window: its next one is a day later.
+    reminded = ReminderSend.objects.filter(
+        user=OuterRef("user"),
+        slot=OuterRef("pk"),
+        round=0,
+        status=Status.SENT,
+        claimed_at__gte=now - timedelta(hours=2),
+    )
+    reachable = (
+        PreferredTime.objects.filter(user__is_active=True)
+        .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
+        .filter(_lately(now))
+        .exclude(Exists(reminded))
         .select_related("user")
         .order_by("user_id", "time", "pk")
     )
-    for slot in opted_in:
-        slots_by_user[slot.user_id].append(slot)
+    last = User.objects.aggregate(last=Max("pk"))["last"] or 0
+    for first in range(0, last, CHUNK):
+        page = list(reachable.filter(user_id__gt=first, user_id__lte=first + CHUNK))
+        if page:
+            yield page
 
-    candidates = []
-    for slots in slots_by_user.values():
-        user = slots[0].user
+
+def _lately(now):
+    """Preferred times whose wall-clock time may have started lately on their
+    user's clock (schedule.recent_clock): one condition per clock reading."""
+    zones = (
+        User.objects.filter(is_active=True)
+        .order_by()
+        .values_list("timezone", flat=True)
+        .distinct()
+    )
+    by_window = defaultdict(list)
+    for name in zones:
+        zone = ZoneInfo(timezones.canonical(name))
+        by_window[schedule.recent_clock(now, zone, REMINDER_WINDOW)].append(name)
+    lately = Q(pk__in=[])
+    for (start, end), names in by_window.items():
+        if start <= end:
+            clock = Q(time__gte=start, time__lte=end)
+        else:  # across midnight
+            clock = Q(time__gte=start) | Q(time__lte=end)
+        lately |= Q(user__timezone__in=names) & clock
+    return lately
+
+
+def _at_preferred_times(slots, now):
+    """Reminders due at `slots` (PreferredTime rows with their user). The cheap
+    questions first (quiet hours, a day already done, a claim already made),
+    then when each remaining slot started."""
+    by_user = defaultdict(list)
+    for slot in slots:
+        by_user[slot.user_id].append(slot)
+    today = {}
+    for user_id, user_slots in by_user.items():
+        user = user_slots[0].user
+        if not user.in_quiet_hours(now):
+            today[user_id] = user.today(now)
+    settled = _settled(today.items())
+    claims = _claims(today.keys(), set(today.values()))
+    due = []
+    for user_id, day in today.items():
+        if (user_id, day) in settled:
+            continue
+        open_slots = []
+        for slot in by_user[user_id]:
+            claim = claims.get((user_id, slot.pk, day, 0))
+            if claim is None or _claimable(*claim[1:], now):
+                open_slots.append(slot)
+        if not open_slots:
+            continue
+        user = open_slots[0].user
         started = schedule.recent_starts(
-            [slot.as_slot() for slot in slots],
+            [slot.as_slot() for slot in open_slots],
             user.local_now(now),
             user.day_start_hour,
             REMINDER_WINDOW,
         )
         for occurrence in started:
-            slot = slots[occurrence.index]
-            candidates.append(Reminder(user, slot, occurrence.start, occurrence.day))
-    if not candidates:
-        return []
+            reminder = Reminder(
+                user, open_slots[occurrence.index], occurrence.start, occurrence.day
+            )
+            claim = claims.get(reminder.key)
+            if claim is not None:
+                reminder.retry, reminder.send_id = True, claim[0]
+            due.append(reminder)
+    _add_streaks(due)
+    return due
 
-    user_ids = {r.user.pk for r in candidates}
-    days = {r.day for r in candidates}
-    # Days already practised, or marked as rest: nothing to remind of.
-    settled = set(
-        MassageSession.objects.filter(user_id__in=user_ids, local_date__in=days)
-        .order_by()
-        .values_list("user_id", "local_date")
-    ) | set(
-        RestDay.objects.filter(user_id__in=user_ids, date__in=days)
-        .order_by()
-        .values_list("user_id", "date")
-    )
-    claims = {
-        (user_id, slot_id, day): (status, attempts)
-        for user_id, slot_id, day, status, attempts in ReminderSend.objects.filter(
-            user_id__in=user_ids, date__in=days
-        ).values_list("user_id", "slot_id", "date", "status", "attempts")
-    }
+
+def _snoozed(now):
+    """Snoozes that came due in the last REMINDER_WINDOW (whatever their state:
+    the claims decide)."""
+    rows = ReminderSend.objects.filter(
+        round__gt=0,
+        due_at__lte=now,
+        due_at__gt=now - REMINDER_WINDOW,
+        user__is_active=True,
+    ).select_related("user", "slot")
+    return [
+        Reminder(
+            row.user,
+            row.slot,
+            row.due_at.astimezone(row.user.tzinfo),
+            row.date,
+            round=row.round,
+        )
+        for row in rows
+    ]
+
+
+def _still_due(candidates, now):
+    """Those of `candidates` (snoozes) not in quiet hours, on a day not done,
+    and claimable."""
+    candidates = [r for r in candidates if not r.user.in_quiet_hours(now)]
+    settled = _settled((r.user.pk, r.day) for r in candidates)
+    claims = _claims({r.user.pk for r in candidates}, {r.day for r in candidates})
     due = []
     for reminder in candidates:
         if (reminder.user.pk, reminder.day) in settled:
             continue
-        claim = claims.get((reminder.user.pk, reminder.slot.pk, reminder.day))
+        claim = claims.get(reminder.key)
         if claim is not None:
-            status, attempts = claim
-            if status != ReminderSend.Status.FAILED or attempts >= MAX_ATTEMPTS:
+            if not _claimable(*claim[1:], now):
                 continue
-            reminder.retry = True
+            reminder.retry, reminder.send_id = True, claim[0]
         due.append(reminder)
     _add_streaks(due)
     return due
+
+
+def _settled(user_days):
+    """Which (user id, day) pairs were practised or marked as rest."""
+    user_days = set(user_days)
+    if not user_days:
+        return set()
+    user_ids = {user_id for user_id, _ in user_days}
+    days = {day for _, day in user_days}
+    return user_days & (
+        set(
+            MassageSession.objects.filter(user_id__in=user_ids, local_date__in=days)
+            .order_by()
+            .values_list("user_id", "local_date")
+        )
+        | set(
+            RestDay.objects.filter(user_id__in=user_ids, date__in=days)
+            .order_by()
+            .values_list("user_id", "date")
+        )
+    )
+
+
+def _claims(user_ids, days):
+    """{(user, slot, day, round): (pk, status, attempts, retry_at, lease_until)}"""
+    if not user_ids:
+        return {}
+    rows = ReminderSend.objects.filter(
+        user_id__in=list(user_ids), date__in=days
+    ).values_list(
+        "user_id",
+        "slot_id",
+        "date",
+        "round",
+        "pk",
+        "status",
+        "attempts",
+        "retry_at",
+        "lease_until",
+    )
+    return {tuple(row[:4]): tuple(row[4:]) for row in rows}
+
+
+def _claimable(status, attempts, retry_at, lease_until, now):
+    if status == Status.WAITING:
+        return True
+    if attempts >= MAX_ATTEMPTS:
+        return False
+    if status == Status.FAILED:
+        return retry_at is not None and retry_at <= now
+    # Being sent: only once its run stopped renewing the lease.
+    return status == Status.SENDING and lease_until is not None and lease_until < now
+
+
+_CLAIMABLE = (
+    Q(status=Status.WAITING)
+    | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+    | Q(status=Status.SENDING, attempts__lt=MAX_ATTEMPTS)
+)
 
 
 def _add_streaks(reminders):
@@ -148,66 +367,335 @@ def _add_streaks(reminders):
         reminder.streak = yesterday.get(key, 0)
 
 
+# -- claiming -----------------------------------------------------------------------
+
+
+def claim_many(reminders, now, token):
+    """Take the right to send `reminders` under the claim `token` (a UUID), with
+    their deliveries; those another run has are left out. Returns {send id:
+    (reminder, its ReminderSend row)}."""
+    new = [r for r in reminders if r.send_id is None]
+    known = {r.send_id: r for r in reminders if r.send_id is not None}
+    holding = {
+        "status": Status.SENDING,
+        "claimed_by": token,
+        "claimed_at": now,
+        "lease_until": now + LEASE,
+    }
+    with transaction.atomic():
+        ReminderSend.objects.bulk_create(
+            [
+                ReminderSend(
+                    user=r.user, slot=r.slot, date=r.day, due_at=r.start, **holding
+                )
+                for r in new
+            ],
+            ignore_conflicts=True,
+        )
+        was = dict(
+            ReminderSend.objects.filter(pk__in=list(known)).values_list("pk", "status")
+        )
+        if known:
+            # The same conditions the look made, now in one conditional UPDATE:
+            # of two runs that both saw them due, one gets each.
+            ReminderSend.objects.filter(pk__in=list(known)).filter(_CLAIMABLE).filter(
+                Q(status=Status.WAITING)
+                | Q(status=Status.FAILED, retry_at__lte=now)
+                | Q(status=Status.SENDING, lease_until__lt=now)
+            ).update(attempts=F("attempts") + 1, error="", **holding)
+        rows = {row.pk: row for row in ReminderSend.objects.filter(claimed_by=token)}
+        by_key = {r.key: r for r in reminders}
+        claimed = {
+            pk: (by_key[(row.user_id, row.slot_id, row.date, row.round)], row)
+            for pk, row in rows.items()
+        }
+        _add_deliveries(
+            [
+                (reminder, row)
+                for pk, (reminder, row) in claimed.items()
+                if pk not in was or was[pk] == Status.WAITING
+            ]
+        )
+        # What a run that died was sending may have arrived: not again.
+        stale = [pk for pk in claimed if was.get(pk) == Status.SENDING]
+        ReminderDelivery.objects.filter(
+            send_id__in=stale, status=Delivery.SENDING
+        ).update(status=Delivery.UNKNOWN)
+    return claimed
+
+
+def _add_deliveries(claimed):
+    """The channels of newly claimed reminders: the email (not for a snooze,
+    which answers a tap on a device) and every device."""
+    users = {reminder.user.pk for reminder, _ in claimed}
+    devices_of = defaultdict(list)
+    for pk, user_id in PushSubscription.objects.filter(user_id__in=users).values_list(
+        "pk", "user_id"
+    ):
+        devices_of[user_id].append(pk)
+    rows = []
+    for reminder, send in claimed:
+        user = reminder.user
+        if user.email_reminders and user.email and not reminder.round:
+            rows.append(ReminderDelivery(send=send, channel="email"))
+        rows += [
+            ReminderDelivery(send=send, channel="push", subscription_id=pk)
+            for pk in devices_of[user.pk]
+        ]
+    ReminderDelivery.objects.bulk_create(rows)
+
+
 def claim(reminder, now=None):
-    """Take the right to send `reminder`: its ReminderSend row, or None when
+    """Take the right to send one `reminder`: its ReminderSend row, or None when
     another run has it (or it was sent, or it failed too often)."""
-    now = now or timezone.now()
-    key = {"user": reminder.user, "slot": reminder.slot, "date": reminder.day}
-    if not reminder.retry:
-        try:
-            with transaction.atomic():
-                return ReminderSend.objects.create(**key, claimed_at=now)
-        except IntegrityError:
-            pass  # someone has the row; it may be a failure we can take over
-    retried = ReminderSend.objects.filter(
-        **key, status=ReminderSend.Status.FAILED, attempts__lt=MAX_ATTEMPTS
-    ).update(
-        status=ReminderSend.Status.SENDING,
-        attempts=F("attempts") + 1,
-        claimed_at=now,
-    )
-    if retried:
-        return ReminderSend.objects.get(**key)
-    return None
+    claimed = claim_many([reminder], now or timezone.now(), uuid.uuid4())
+    return next((row for _, row in claimed.values()), None)
+
+
+# -- sending ------------------------------------------------------------------------
 
 
 def send_due_reminders(now=None, dry_run=False):
     """Send every due reminder once. With `dry_run`, only list them."""
     now = now or timezone.now()
     outcome = Outcome()
-    due = due_reminders(now)
     if dry_run:
-        outcome.would_send = due
+        outcome.would_send = due_reminders(now)
         return outcome
-    connection = get_connection()
-    connection.open()  # one SMTP session for the whole run, not one per email
-    try:
-        for reminder in due:
-            row = claim(reminder, now)
-            if row is None:
-                outcome.taken.append(reminder)
-                continue
-            try:
-                build_message(reminder, row, connection).send()
-            except Exception as exc:
-                # Whatever the backend raised (SMTP refusal, timeout, DNS), record
-                # it for the next run and carry on with the other users.
-                logger.exception("Reminder to user %s failed", reminder.user.pk)
-                connection.close()  # the next send reconnects from scratch
-                ReminderSend.objects.filter(pk=row.pk).update(
-                    status=ReminderSend.Status.FAILED,
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
-                )
-                reminder.last_attempt = row.attempts >= MAX_ATTEMPTS
-                outcome.failed.append(reminder)
-            else:
-                ReminderSend.objects.filter(pk=row.pk).update(
-                    status=ReminderSend.Status.SENT, sent_at=timezone.now()
-                )
-                outcome.sent.append(reminder)
-    finally:
-        connection.close()
+    with Run(now, outcome) as run:
+        for due in due_in_chunks(now):
+            run.send(due)
     return outcome
+
+
+class Run:
+    """One pass of sending: the claims it holds (renewing their lease), one SMTP
+    connection, and the threads that post to push services."""
+
+    def __init__(self, now, outcome):
+        self.now = now
+        self.started = time.monotonic()
+        self.outcome = outcome
+        self.tokens = []
+        self.renewed = self.started
+        self.concurrency = max(1, settings.FOOTCARE_PUSH_CONCURRENCY)
+        self.pool = None
+        self.senders = []
+        self.local = threading.local()
+        self.mail = None
+        self.links = Links.make()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.pool is not None:
+            self.pool.shutdown()
+        for sender in self.senders:
+            sender.close()
+        if self.mail is not None:
+            self.mail.close()
+
+    def clock(self):
+        """The run's `now`, moved on by the time it has taken so far."""
+        return self.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def renew(self, force=False):
+        """Keep our claims while we work on them; others may take them over
+        once LEASE passes without a renewal."""
+        if not force and time.monotonic() - self.renewed < LEASE.total_seconds() / 4:
+            return
+        self.renewed = time.monotonic()
+        ReminderSend.objects.filter(
+            claimed_by__in=self.tokens, status=Status.SENDING
+        ).update(lease_until=self.clock() + LEASE)
+
+    def send(self, reminders):
+        token = uuid.uuid4()
+        claimed = claim_many(reminders, self.clock(), token)
+        claimed_keys = {reminder.key for reminder, _ in claimed.values()}
+        self.outcome.taken += [r for r in reminders if r.key not in claimed_keys]
+        if not claimed:
+            return
+        self.tokens.append(token)
+        deliveries = list(
+            ReminderDelivery.objects.filter(
+                send_id__in=list(claimed), status=Delivery.PENDING
+            )
+            .order_by("send_id", "pk")
+            .values_list(
+                "pk",
+                "send_id",
+                "channel",
+                "subscription_id",
+                "subscription__endpoint",
+                "subscription__p256dh",
+                "subscription__auth",
+                named=True,
+            )
+        )
+        waits = {}  # send id -> seconds the push service asked us to wait
+        used = []  # devices that took a message
+        pushes = [d for d in deliveries if d.channel == "push"]
+        for batch in batched(pushes, PUSH_BATCH):
+            self._push(batch, claimed, token, waits, used)
+        PushSubscription.objects.filter(pk__in=used).update(last_used_at=self.clock())
+        for delivery in deliveries:
+            if delivery.channel == "email":
+                self._email(delivery, token, *claimed[delivery.send_id])
+        self._settle(claimed, waits)
+        self.tokens.remove(token)
+
+    def _mark(self, deliveries, claim):
+        """Mark `deliveries` "sending" for this run, while it holds their
+        reminder's `claim`; the mark and those it got."""
+        mark = uuid.uuid4()
+        ids = [d.pk for d in deliveries]
+        got = ReminderDelivery.objects.filter(
+            pk__in=ids,
+            status=Delivery.PENDING,
+            send__claimed_by=claim,
+            send__status=Status.SENDING,
+        ).update(status=Delivery.SENDING, claimed_by=mark, attempts=F("attempts") + 1)
+        if got == len(ids):
+            return mark, deliveries
+        # Another run took some over (ours outlived its lease): not those.
+        mine = set(
+            ReminderDelivery.objects.filter(pk__in=ids, claimed_by=mark).values_list(
+                "pk", flat=True
+            )
+        )
+        return mark, [d for d in deliveries if d.pk in mine]
+
+    def _record(self, token, ids, status, **fields):
+        if ids:
+            ReminderDelivery.objects.filter(
+                pk__in=ids, claimed_by=token, status=Delivery.SENDING
+            ).update(status=status, **fields)
+
+    def _sender(self):
+        sender = getattr(self.local, "sender", None)
+        if sender is None:
+            sender = push.Sender(self.vapid, devices.vapid_subject())
+            self.local.sender = sender
+            self.senders.append(sender)
+        return sender
+
+    def _post(self, subscription, payload):
+        ttl = int(REMINDER_WINDOW.total_seconds())
+        return self._sender().send(subscription, payload, ttl=ttl, topic="reminder")
+
+    def _push(self, batch, claimed, claim, waits, used):
+        mark, batch = self._mark(batch, claim)
+        if not batch:
+            return
+        if self.pool is None:
+            self.vapid = devices.vapid()
+            self.pool = ThreadPoolExecutor(self.concurrency, "push")
+        payloads = {}
+        futures = {}
+        for delivery in batch:
+            if delivery.send_id not in payloads:
+                reminder, send = claimed[delivery.send_id]
+                payloads[delivery.send_id] = push_payload(reminder, send, self.links)
+            subscription = {
+                "endpoint": delivery.subscription__endpoint,
+                "keys": {
+                    "p256dh": delivery.subscription__p256dh,
+                    "auth": delivery.subscription__auth,
+                },
+            }
+            future = self.pool.submit(
+                self._post, subscription, payloads[delivery.send_id]
+            )
+            futures[future] = delivery
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=LEASE.total_seconds() / 4)
+            self.renew()
+        results = defaultdict(list)
+        for future, delivery in futures.items():
+            result = future.result()
+            results[result.outcome].append((delivery, result))
+            self.outcome.deliveries[result.outcome] += 1
+            if result.outcome == push.RETRY:
+                waits[delivery.send_id] = max(
+                    waits.get(delivery.send_id, 0), result.retry_after or 0
+                )
+        sent = [d.pk for d, _ in results[push.SENT]]
+        self._record(mark, sent, Delivery.SENT, sent_at=self.clock(), error="")
+        used += [d.subscription_id for d, _ in results[push.SENT]]
+        for outcome, status in (
+            (push.RETRY, Delivery.PENDING),
+            (push.FAILED, Delivery.FAILED),
+        ):
+            by_error = defaultdict(list)
+            for delivery, result in results[outcome]:
+                by_error[result.error].append(delivery.pk)
+            for error, ids in by_error.items():
+                self._record(mark, ids, status, error=error)
+        gone = [d.subscription_id for d, _ in results[push.GONE]]
+        if gone:
+            # The push service forgot the device (unsubscribed, app removed):
+            # so do we, and its deliveries with it.
+            PushSubscription.objects.filter(pk__in=gone).delete()
+
+    def _email(self, delivery, claim, reminder, send):
+        token, marked = self._mark([delivery], claim)
+        if not marked:
+            return
+        if self.mail is None:
+            self.mail = get_connection()
+            self.mail.open()  # one SMTP session for the whole run
+        self.renew()
+        try:
+            build_message(reminder, send, self.mail).send()
+        except Exception as exc:
+            # Whatever the backend raised (SMTP refusal, timeout, DNS), record
+            # it for the next run and carry on with the other users.
+            logger.exception("Reminder to user %s failed", reminder.user.pk)
+            self.mail.close()  # the next send reconnects from scratch
+            self._record(token, [delivery.pk], Delivery.PENDING, error=_error_text(exc))
+            self.outcome.deliveries[push.RETRY] += 1
+        else:
+            self._record(token, [delivery.pk], Delivery.SENT, sent_at=self.clock())
+            self.outcome.deliveries[push.SENT] += 1
+
+    def _settle(self, claimed, waits):
+        """Each reminder "sent" once every channel is settled, else "failed" (to
+        retry while a channel waits and attempts are left)."""
+        left = defaultdict(list)
+        for send_id, status, error in ReminderDelivery.objects.filter(
+            send_id__in=list(claimed), status__in=[Delivery.PENDING, Delivery.FAILED]
+        ).values_list("send_id", "status", "error"):
+            left[send_id].append((status, error))
+        at = self.clock()
+        done = [pk for pk in claimed if pk not in left]
+        ReminderSend.objects.filter(pk__in=done, claimed_by__in=self.tokens).update(
+            status=Status.SENT, sent_at=at, lease_until=None
+        )
+        self.outcome.sent += [claimed[pk][0] for pk in done]
+        for pk, channels in left.items():
+            reminder, send = claimed[pk]
+            to_retry = any(status == Delivery.PENDING for status, _ in channels)
+            retry_at = None
+            if to_retry and send.attempts < MAX_ATTEMPTS:
+                backoff = RETRY_AFTER * 2 ** (send.attempts - 1)
+                retry_at = at + max(backoff, timedelta(seconds=waits.get(pk, 0)))
+            ReminderSend.objects.filter(pk=pk, claimed_by__in=self.tokens).update(
+                status=Status.FAILED,
+                retry_at=retry_at,
+                lease_until=None,
+                error="; ".join(sorted({error for _, error in channels if error}))[
+                    :2000
+                ],
+            )
+            reminder.last_attempt = retry_at is None
+            self.outcome.failed.append(reminder)
+
+
+def _error_text(exc):
+    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def run_loop(stop, interval=60, clock=None):
@@ -234,6 +722,7 @@ def run_loop(stop, interval=60, clock=None):
                         "sent": len(outcome.sent),
                         "failed": len(outcome.failed),
                         "taken": len(outcome.taken),
+                        "deliveries": dict(outcome.deliveries),
                     },
                 )
         finally:
@@ -243,6 +732,97 @@ def run_loop(stop, interval=60, clock=None):
         passes += 1
         stop.wait(max(0.0, interval - (time.monotonic() - started)))
     return passes
+
+
+# -- what a reminder says -------------------------------------------------------------
+
+
+def _streak_line(streak):
+    if streak:
+        day = "day" if streak == 1 else "days"
+        return f"Your current streak: {streak} {day}. Today keeps it going."
+    return "Today is a good day to start a streak."
+
+
+@dataclass(frozen=True)
+class Links:
+    """The absolute addresses a reminder carries, worked out once per run (a
+    reverse() per message would cost more than its encryption)."""
+
+    home: str
+    icon: str
+    actions: dict  # action -> its address, with TOKEN where the token goes
+
+    TOKEN = "TOKEN"
+
+    @classmethod
+    def make(cls):
+        return cls(
+            home=settings.SITE_URL + reverse("home"),
+            icon=settings.SITE_URL + static("img/icon-192.png"),
+            actions={
+                action: settings.SITE_URL
+                + reverse("streaks:reminder_action", args=[action, cls.TOKEN])
+                for action in ACTIONS
+            },
+        )
+
+    def action(self, send, action):
+        return self.actions[action].replace(self.TOKEN, action_token(send, action))
+
+
+def push_payload(reminder, send, links=None):
+    """The message a device gets (JSON, bytes): what the service worker shows,
+    with the dashboard to open on a tap and an action per button."""
+    links = links or Links.make()
+    label = f"{reminder.slot.label} at {reminder.start:%H:%M}"
+    if reminder.round:
+        label = f"Snoozed: {label}"
+    data = {
+        "title": "Foot massage time",
+        "body": f"{label}. {_streak_line(reminder.streak)}",
+        "url": links.home,
+        "tag": f"reminder-{send.user_id}-{send.date.isoformat()}",
+        "icon": links.icon,
+        "actions": [
+            {"action": action, "title": title, "url": links.action(send, action)}
+            for action, title in ACTIONS.items()
+        ],
+    }
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def trial_payload():
+    links = Links.make()
+    return json.dumps(
+        {
+            "title": "Footcare",
+            "body": "Notifications work on this device.",
+            "url": links.home,
+            "tag": "test",
+            "icon": links.icon,
+            "actions": [],
+        }
+    ).encode()
+
+
+def send_test_notification(subscription):
+    """Send a test message to one device now; the push.Result. A device its
+    push service no longer knows is removed."""
+    sender = push.Sender(devices.vapid(), devices.vapid_subject())
+    try:
+        result = sender.send(
+            subscription.as_subscription_info(), trial_payload(), ttl=60, urgency="high"
+        )
+    finally:
+        sender.close()
+    if result.outcome == push.SENT:
+        PushSubscription.objects.filter(pk=subscription.pk).update(
+            last_used_at=timezone.now()
+        )
+    elif result.outcome == push.GONE:
+        PushSubscription.objects.filter(pk=subscription.pk).delete()
+    return result
 
 
 def build_message(reminder, send, connection=None):
@@ -257,6 +837,7 @@ def build_message(reminder, send, connection=None):
         "time": f"{reminder.start:%H:%M}",
         "streak": reminder.streak,
         "log_url": settings.SITE_URL + "/#log",
+        "done_url": action_url(send, "done"),
         "times_url": settings.SITE_URL + reverse("accounts:times"),
         "unsubscribe_url": unsubscribe_url,
     }
@@ -278,6 +859,186 @@ def build_message(reminder, send, connection=None):
         render_to_string("streaks/email/reminder_body.html", context), "text/html"
     )
     return message
+
+
+# -- "Done as usual" and "Snooze" ---------------------------------------------------
+
+
+def action_token(send, action):
+    """A signed, timestamped (user id, ReminderSend id) for one action of one
+    reminder: it opens that action and nothing else, for ACTION_MAX_AGE."""
+    return signing.dumps([send.user_id, send.pk], salt=ACTION_SALT + action)
+
+
+def action_url(send, action):
+    return Links.make().action(send, action)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What an action did, in words: a page, or the notification that replaces
+    the reminder. `status` is the HTTP status."""
+
+    status: int
+    title: str
+    message: str
+    usable: bool = False  # the token may still be used (a GET shows the button)
+
+
+class Refused(Exception):
+    def __init__(self, answer):
+        super().__init__(answer.message)
+        self.answer = answer
+
+
+def _refuse(status, title, message):
+    raise Refused(Answer(status, title, message))
+
+
+def read_action(action, token, now=None, signed_in=None):
+    """The ReminderSend row (with its user and slot) a token of `action` opens,
+    or Refused with the answer to give. `signed_in`: the user whose browser
+    sent it, if any."""
+    now = now or timezone.now()
+    try:
+        value = signing.loads(token, salt=ACTION_SALT + action, max_age=ACTION_MAX_AGE)
+    except signing.SignatureExpired:
+        _refuse(
+            410,
+            "This reminder has expired",
+            "Its buttons work for 24 hours. Log today's session from the dashboard.",
+        )
+    except signing.BadSignature:
+        _refuse(
+            400,
+            "This link is not valid",
+            "It may have been cut short when it was copied. Log today's session "
+            "from the dashboard.",
+        )
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(type(part) is int for part in value)
+    ):
+        _refuse(
+            400, "This link is not valid", "Log today's session from the dashboard."
+        )
+    user_id, send_id = value
+    if signed_in is not None and signed_in.is_authenticated and signed_in.pk != user_id:
+        _refuse(
+            403,
+            "This reminder is for another account",
+            "Nothing was changed. Sign out first to use it for that account.",
+        )
+    send = (
+        ReminderSend.objects.select_related("user", "slot")
+        .filter(pk=send_id, user_id=user_id, user__is_active=True)
+        .first()
+    )
+    if send is None:
+        _refuse(404, "This reminder no longer exists", "Nothing was changed.")
+    today = send.user.today(now)
+    if send.date != today:
+        _refuse(
+            410,
+            f"That reminder was for {words.day_name(send.date)}",
+            "That day is over, so nothing was changed. Log a session from the "
+            "dashboard.",
+        )
+    return send
+
+
+def describe(session):
+    minutes = session.duration_minutes
+    start = session.local_start
+    at = f" at {start:%H:%M}" if start else ""
+    length = f"{minutes} minutes" if minutes else "a session"
+    return f"{length}{at}, {words.day_name(session.local_date)}"
+
+
+def done_token(send):
+    return uuid.uuid5(DONE_NAMESPACE, f"reminder-{send.pk}")
+
+
+def done_as_usual(send, now=None):
+    """ "Done as usual" for the reminder `send`: log the session, once."""
+    now = now or timezone.now()
+    user = send.user
+    with transaction.atomic():
+        first_use = ReminderSend.objects.filter(
+            pk=send.pk, done_at__isnull=True
+        ).update(done_at=now)
+        if not first_use:
+            session = MassageSession.objects.filter(
+                user=user, submission_token=done_token(send)
+            ).first()
+            if session is None:
+                return Answer(200, "Already used", "This button was used already.")
+            return Answer(200, "Already saved", f"Saved before: {describe(session)}.")
+        result = log_as_usual(user, done_token(send), now)
+    if result.state == DAY_DONE:
+        return Answer(
+            200,
+            "Today is already logged",
+            f"{describe(result.session)}. Nothing more was added.",
+        )
+    return Answer(
+        200, "Saved. Well done!", f"Logged as usual: {describe(result.session)}."
+    )
+
+
+def snooze(send, now=None):
+    """ "Snooze 15 min": one more reminder SNOOZE from now, unless the day gets
+    done meanwhile (a ReminderSend of the next round, sent by the reminder run)."""
+    now = now or timezone.now()
+    user = send.user
+    if (
+        MassageSession.objects.filter(user=user, local_date=send.date).exists()
+        or RestDay.objects.filter(user=user, date=send.date).exists()
+    ):
+        return Answer(200, "Today is already done", "No more reminders today.")
+    if send.round >= MAX_SNOOZES:
+        return Answer(
+            200,
+            "No more snoozes",
+            f"This reminder was snoozed {MAX_SNOOZES} times already.",
+        )
+    due = now + SNOOZE
+    at = f"{due.astimezone(user.tzinfo):%H:%M}"
+    if user.in_quiet_hours(due):
+        return Answer(
+            200, "Not snoozed", f"{at} is in your quiet hours, so no reminder then."
+        )
+    try:
+        with transaction.atomic():
+            ReminderSend.objects.create(
+                user=user,
+                slot=send.slot,
+                date=send.date,
+                round=send.round + 1,
+                status=Status.WAITING,
+                attempts=0,
+                due_at=due,
+                claimed_at=now,
+            )
+    except IntegrityError:
+        later = ReminderSend.objects.get(
+            user=user, slot=send.slot, date=send.date, round=send.round + 1
+        )
+        at = f"{later.due_at.astimezone(user.tzinfo):%H:%M}"
+        return Answer(200, "Already snoozed", f"We'll remind you again at {at}.")
+    return Answer(200, "Snoozed", f"We'll remind you again at {at}.")
+
+
+def act(action, token, now=None, signed_in=None):
+    """Do `action` ("done" or "snooze") for the reminder `token` opens."""
+    try:
+        send = read_action(action, token, now, signed_in)
+    except Refused as refused:
+        return refused.answer
+    if action == "done":
+        return done_as_usual(send, now)
+    return snooze(send, now)
 
 
 # -- unsubscribe links ---------------------------------------------------------

@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from streaks import feeds, views
+from streaks import feeds, reminder_views, views
 
 app_name = "streaks"
 
@@ -18,5 +18,15 @@ urlpatterns = [
         "reminders/unsubscribe/<str:token>/",
         feeds.unsubscribe,
         name="reminder_unsubscribe",
+    ),
+    re_path(
+        r"^reminders/(?P<action>done|snooze)/(?P<token>[^/]{1,500})/$",
+        reminder_views.reminder_action,
+        name="reminder_action",
+    ),
+    path(
+        "reminders/devices/<int:pk>/test/",
+        reminder_views.device_test,
+        name="device_test",
     ),
 ]

@@ -33,3 +33,15 @@ def alice_client(client, alice):
 def csrf_client():
     """A client that enforces CSRF checks, as a browser-facing server does."""
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def push_service(settings):
+    """A push service on 127.0.0.1 (tests/push_service.py), the only origin the
+    server may post to during the test."""
+    from tests.push_service import PushService
+
+    service = PushService().start()
+    settings.FOOTCARE_PUSH_HOSTS = [service.origin]
+    yield service
+    service.stop()

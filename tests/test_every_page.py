@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from accounts.models import PreferredTime
+from accounts.models import PreferredTime, PushSubscription
 from sessions.models import Technique
+from streaks import reminders
+from streaks.models import ReminderSend
 from tests.factories import log_session, rest_day
 from tests.html import text
 
@@ -37,6 +39,7 @@ SIGNED_OUT = [
     "/offline/",
     "/no-such-page/",
     "/reminders/unsubscribe/not-a-token/",
+    "/reminders/done/not-a-token/",
 ]
 SIGNED_IN = [
     *MENU.values(),
@@ -49,6 +52,7 @@ SIGNED_IN = [
     "/accounts/password_change/done/",
     "/accounts/delete/",
     "/accounts/times/",
+    "/reminders/done/{done}/",
     "/accounts/export/",
     "/accounts/import/",
     "/accounts/apps/",
@@ -66,6 +70,10 @@ FAILED_POSTS = {
         ("/accounts/settings/", {"email": ""}),
         ("/sessions/techniques/", {"name": ""}),
         ("/accounts/apps/", {"name": ""}),
+        (
+            "/accounts/times/reminders/",
+            {"quiet_hours": "on", "quiet_from": "22:00", "quiet_until": "22:00"},
+        ),
     ],
 }
 
@@ -90,10 +98,27 @@ def history(alice):
         )
     rest_day(alice, dt.date(2026, 11, 19), "travel")
     rest_day(alice, dt.date(2026, 11, 28), "skin")
-    PreferredTime.objects.create(user=alice, label="Evening", time=dt.time(21, 0))
+    slot = PreferredTime.objects.create(
+        user=alice, label="Evening", time=dt.time(21, 0)
+    )
     technique = Technique.objects.create(user=alice, name="Tennis ball roll")
     session = log_session(alice, dt.datetime(2026, 11, 25, 8, 0))
-    return {"session": session.pk, "technique": technique.pk}
+    PushSubscription.objects.create(
+        user=alice,
+        name="Chrome on Android",
+        endpoint="https://fcm.googleapis.com/fcm/send/every-page",
+        p256dh="x",
+        auth="y",
+        last_used_at=NOW,
+    )
+    reminder = ReminderSend.objects.create(
+        user=alice, slot=slot, date=dt.date(2026, 11, 25), claimed_at=NOW
+    )
+    return {
+        "session": session.pk,
+        "technique": technique.pk,
+        "done": reminders.action_token(reminder, "done"),
+    }
 
 
 def times_form(rows=1):

@@ -617,6 +617,8 @@ def test_every_admin_change_list_survives_hostile_input(
         ("post", "/sessions/techniques/{}/rename/"),
         ("post", "/sessions/techniques/{}/archive/"),
         ("post", "/sessions/rest-days/{}/delete/"),
+        ("post", "/accounts/push/subscriptions/{}/delete/"),
+        ("post", "/reminders/devices/{}/test/"),
     ],
 )
 def test_ids_in_urls_that_are_nobodys_are_404(alice_client, world, method, path, pk):
@@ -646,6 +648,8 @@ BAD_PATH_VALUES = {
     [
         ("/calendar/{}.ics", (404,)),
         ("/reminders/unsubscribe/{}/", (400, 404)),
+        ("/reminders/done/{}/", (400, 404, 410)),
+        ("/reminders/snooze/{}/", (400, 404, 410)),
         ("/streaks/year/{}/", (404,)),
         ("/sessions/{}/edit/", (404,)),
         ("/accounts/reset/{}/set-password/", (200, 404)),  # "the link is not valid"

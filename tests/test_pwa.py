@@ -46,6 +46,20 @@ def test_the_manifest_describes_an_installable_app(client):
 
 
 @pytest.mark.django_db
+def test_the_manifest_offers_shortcuts_to_logging_and_the_guide(alice_client):
+    manifest = json.loads(alice_client.get("/manifest.webmanifest").content)
+    shortcuts = {s["name"]: s for s in manifest["shortcuts"]}
+    assert set(shortcuts) == {"Log a session", "Guided session"}
+    for shortcut in shortcuts.values():
+        assert alice_client.get(shortcut["url"]).status_code == 200
+        (icon,) = shortcut["icons"]
+        width, height = png_size(static_file(icon["src"]))
+        assert icon["sizes"] == f"{width}x{height}"
+    assert shortcuts["Log a session"]["url"] == "/sessions/new/"
+    assert shortcuts["Guided session"]["url"] == "/sessions/guide/"
+
+
+@pytest.mark.django_db
 def test_every_page_links_the_manifest_and_an_apple_touch_icon(client, alice):
     for html in (client.get("/").content.decode(), _signed_in_home(client, alice)):
         assert '<link rel="manifest" href="/manifest.webmanifest">' in html

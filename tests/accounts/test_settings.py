@@ -29,6 +29,9 @@ def test_the_page_shows_the_labelled_fields(alice_client):
         "Time zone",
         "Day starts at",
         "Email reminders",
+        "Quiet hours",
+        "From",
+        "Until",
         "Weekly target",
     ]
 
@@ -99,7 +102,7 @@ def test_email_reminders_have_their_own_save_button(alice_client, alice):
     assert alice.email_reminders is False
     html = alice_client.get(URL).content.decode()
     form = re.search(
-        r'<form method="post" action="/accounts/times/reminders/">.*?</form>',
+        r'<form method="post" action="/accounts/times/reminders/"[^>]*>.*?</form>',
         html,
         flags=re.S,
     )[0]

@@ -44,7 +44,8 @@ def test_values_are_escaped(monkeypatch):
 def test_the_settings_page_shows_the_users_zone_in_a_fixed_number_of_queries(
     alice_client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(2):  # the session and the user; no more
+    # The session, the user and their devices; no more.
+    with django_assert_max_num_queries(3):
         html = alice_client.get("/accounts/settings/").content.decode()
     select = re.search(r'<select name="timezone"[^>]*>', html).group(0)
     assert 'class="timezoneselect form-select"' in select

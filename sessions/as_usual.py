@@ -1,0 +1,70 @@
+""" "Done as usual": log today's session like the last one, in one tap.
+
+The one home of this rule: the reminder's action (streaks) calls it, and so will
+the dashboard's button. It logs through MassageSession.objects.log, like every
+other session.
+
+What "as usual" copies: the last session's duration and its techniques (those
+still offered: an archived technique is left out), or, for a first session, ten
+minutes of the basic routine, as the log form would offer. Comfort, pressure and
+notes stay empty: they describe how one session felt, and a copied comfort would
+tell the statistics (and the "ease off" advice) about a session nobody rated.
+
+Exactly once: the caller passes a `submission_token` (a UUID) of its own, which
+the logbook keeps unique per user; the same token again finds the first
+session. And a day that already has a session is left as it is.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from sessions import days
+from sessions.forms import DEFAULT_MINUTES, basic_routine
+from sessions.models import MassageSession, Technique
+
+SAVED = "saved"  # a new session, just logged
+REPLAYED = "replayed"  # this token logged it before
+DAY_DONE = "day_done"  # today already had a session; nothing logged
+
+
+@dataclass(frozen=True)
+class AsUsual:
+    state: str
+    session: MassageSession
+
+
+def log_as_usual(user, submission_token, now=None):
+    """Log a session like `user`'s last one, started `now`, on today's practice
+    day (see the module docstring); an AsUsual says what happened."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # One writer per user: two taps at once wait for each other here, and
+        # the second finds the first one's session.
+        days.lock(user)
+        mine = MassageSession.objects.for_user(user)
+        earlier = mine.filter(submission_token=submission_token).first()
+        if earlier is not None:
+            return AsUsual(REPLAYED, earlier)
+        today = mine.filter(local_date=user.today(now)).newest_first().first()
+        if today is not None:
+            return AsUsual(DAY_DONE, today)
+        last = mine.newest_first().first()
+        technique_ids = []
+        if last is not None:
+            technique_ids = list(
+                Technique.objects.available_to(user)
+                .active()
+                .filter(sessions=last)
+                .values_list("pk", flat=True)
+            )
+        session = MassageSession.objects.log(
+            user,
+            now,
+            user.tzinfo,
+            techniques=technique_ids or basic_routine(),
+            duration_minutes=(last and last.duration_minutes) or DEFAULT_MINUTES,
+            submission_token=submission_token,
+        )
+    return AsUsual(SAVED, session)

@@ -1,0 +1,196 @@
+"""Posting Web Push messages to push services, through pywebpush (encryption,
+RFC 8291) and py_vapid (the server's signature, RFC 8292).
+
+The endpoint is a URL a browser gave us, so each post is checked like a request
+to an untrusted address (accounts.push says which endpoints are allowed):
+the endpoint is checked against FOOTCARE_PUSH_HOSTS again before the post, no
+proxy, no redirect followed, short timeouts, and the
+address a host name resolved to is checked once connected, before anything is
+sent: a private, loopback or other non-public address is refused unless the
+endpoint names that very address (an allow-listed IP, as the tests use).
+"""
+
+import ipaddress
+import logging
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import urllib3
+from django.core.exceptions import ValidationError
+from pywebpush import WebPusher
+
+from accounts import push as devices
+
+logger = logging.getLogger(__name__)
+
+# (connect, read) seconds: a push service answers at once or not at all.
+TIMEOUT = (3.05, 5)
+# VAPID signatures are valid for 12 hours; sign again when less than 1 is left.
+VAPID_LIFETIME = 12 * 3600
+VAPID_RENEW = 3600
+
+SENT, GONE, RETRY, FAILED = "sent", "gone", "retry", "failed"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str  # SENT, GONE (404/410: remove the device), RETRY or FAILED
+    status: int | None = None
+    error: str = ""
+    retry_after: float | None = None  # seconds, when the push service said
+
+
+class RefusedAddress(Exception):
+    """A push service's host name resolved to an address we never post to."""
+
+
+def _peer_allowed(host, address):
+    peer = ipaddress.ip_address(address.split("%")[0])
+    if peer.version == 6 and peer.ipv4_mapped:
+        peer = peer.ipv4_mapped
+    # An endpoint that names an address passed the allow-list by that very
+    # address; only a host name must lead to a public one.
+    return peer.is_global or devices.ip_literal(host) == peer
+
+
+class _CheckPeer:
+    def _new_conn(self):
+        # urllib3 makes the socket here, before TLS and before any byte of the
+        # request: the one moment to see the address the name resolved to.
+        sock = super()._new_conn()
+        address = sock.getpeername()[0]
+        if not _peer_allowed(self.host, address):
+            sock.close()
+            raise RefusedAddress(f"{self.host} resolved to {address}, not public")
+        return sock
+
+
+class _HTTPConnection(_CheckPeer, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_CheckPeer, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Response:
+    """What pywebpush and we read of an answer (requests' names)."""
+
+    def __init__(self, response):
+        self.status_code = response.status
+        self.headers = response.headers
+        self.text = response.data[:1000].decode("utf-8", "replace")
+
+    def close(self):
+        pass
+
+
+class _Poster:
+    """The one call pywebpush makes on its `requests_session`, post(), made on
+    urllib3's connection pools with the checks above: no redirect followed, no
+    retry, no proxy. (requests itself costs twice the CPU per message.)"""
+
+    def __init__(self):
+        self.pools = urllib3.PoolManager(maxsize=4, retries=False)
+        self.pools.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+    def post(self, url, data=None, headers=None, timeout=None):
+        response = self.pools.request(
+            "POST",
+            url,
+            body=data,
+            headers=dict(headers or {}),
+            timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
+            redirect=False,
+            retries=False,
+        )
+        return _Response(response)
+
+    def close(self):
+        self.pools.clear()
+
+
+def _retry_after(response):
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return float(min(int(value), 86400))
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None or moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+class Sender:
+    """Posts messages, keeping connections open and one VAPID signature per push
+    service. Not thread-safe: give each thread its own."""
+
+    def __init__(self, vapid, subject):
+        self.vapid = vapid
+        self.subject = subject
+        self.session = _Poster()
+        self.signatures = {}  # push service origin -> (headers, expiry)
+
+    def close(self):
+        self.session.close()
+
+    def _vapid_headers(self, endpoint):
+        parts = urlsplit(endpoint)
+        audience = f"{parts.scheme}://{parts.netloc}"
+        headers, expires = self.signatures.get(audience, (None, 0))
+        now = int(time.time())
+        if expires - now < VAPID_RENEW:
+            expires = now + VAPID_LIFETIME
+            claims = {"aud": audience, "exp": expires, "sub": self.subject}
+            headers = self.vapid.sign(claims)
+            self.signatures[audience] = (headers, expires)
+        return headers
+
+    def send(self, subscription, payload, ttl, topic=None, urgency="normal"):
+        """Post `payload` (bytes) to `subscription` ({"endpoint", "keys"}); a
+        Result, never an exception."""
+        endpoint = subscription["endpoint"]
+        try:
+            devices.check_endpoint(endpoint)
+        except ValidationError:
+            return Result(FAILED, error="endpoint not allowed by FOOTCARE_PUSH_HOSTS")
+        headers = {**self._vapid_headers(endpoint), "Urgency": urgency}
+        if topic:
+            # A newer message with the same topic replaces one still waiting in
+            # the push service (a phone that was off gets one reminder).
+            headers["Topic"] = topic
+        try:
+            response = WebPusher(subscription, requests_session=self.session).send(
+                payload, headers, ttl=ttl, timeout=TIMEOUT
+            )
+        except RefusedAddress as exc:
+            logger.warning("Push endpoint refused: %s", exc)
+            return Result(FAILED, error=str(exc))
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            # Refused, reset, timed out, a bad certificate: try again later.
+            return Result(RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
+        except Exception as exc:  # a bad key pywebpush could not use
+            return Result(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+        status = response.status_code
+        response.close()
+        if 200 <= status < 300:
+            return Result(SENT, status)
+        if status in (404, 410):
+            return Result(GONE, status, "the push service no longer knows this device")
+        if status == 429 or status >= 500:
+            return Result(RETRY, status, f"HTTP {status}", _retry_after(response))
+        if 300 <= status < 400:
+            return Result(FAILED, status, f"HTTP {status}: redirects are not followed")
+        return Result(FAILED, status, f"HTTP {status}: {response.text[:200]}")

@@ -1,0 +1,316 @@
+"""Reminders on devices (Web Push): a device registered over HTTP with keys
+made here gets the reminder from a local push service, encrypted for it alone;
+once, whatever fails around it."""
+
+import datetime as dt
+import json
+import socket
+import uuid
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from accounts import push as devices
+from accounts.models import PushSubscription
+from streaks import reminders
+from streaks.models import ReminderDelivery, ReminderSend
+from tests.factories import log_session, rest_day
+from tests.push_service import vapid_signed
+from tests.streaks.test_send_reminders import EVENING, add_slot, opt_in
+
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+
+
+def run(when=EVENING):
+    with time_machine.travel(when, tick=False):
+        out, err = StringIO(), StringIO()
+        call_command("send_reminders", stdout=out, stderr=err)
+        return out.getvalue() + err.getvalue()
+
+
+def register(client, device, user_agent=PHONE_UA):
+    response = client.post(
+        "/accounts/push/subscriptions/",
+        json.dumps(device.subscription()),
+        content_type="application/json",
+        headers={"user-agent": user_agent},
+    )
+    assert response.status_code == 201, response.content
+    return PushSubscription.objects.get(pk=response.json()["id"])
+
+
+@pytest.fixture
+def evening(alice):
+    """Alice with a 21:00 slot every day and no email reminders."""
+    return add_slot(alice)
+
+
+@pytest.fixture
+def phone(alice_client, evening, push_service):
+    device = push_service.device("phone")
+    register(alice_client, device)
+    return device
+
+
+def test_a_registered_device_gets_the_reminder_encrypted_for_it(
+    alice, phone, push_service
+):
+    assert "Sent 1 reminder(s), 0 failed." in run()
+    (message,) = push_service.received(phone)
+    assert message.path == "/push/phone"
+    payload = phone.decrypt(message)
+    assert payload["title"] == "Foot massage time"
+    assert payload["body"] == (
+        "Evening at 21:00. Today is a good day to start a streak."
+    )
+    assert payload["url"] == "http://testserver/"
+    actions = {action["action"]: action for action in payload["actions"]}
+    assert actions["done"]["title"] == "Done as usual"
+    assert actions["snooze"]["title"] == "Snooze 15 min"
+    for action in actions.values():
+        assert set(action) == {"action", "title", "url"}
+        assert action["url"].startswith(
+            f"http://testserver/reminders/{action['action']}/"
+        )
+    # Signed by the server's own VAPID key, kept by the push service no longer
+    # than the reminder matters, and a newer reminder replaces a waiting one.
+    assert vapid_signed(message, devices.public_key(devices.vapid()))
+    assert message.headers["ttl"] == "900"
+    assert message.headers["topic"] == "reminder"
+    assert mail.outbox == []  # email reminders are off
+    assert ReminderSend.objects.get().status == "sent"
+    device = PushSubscription.objects.get()
+    assert dt.timedelta(0) <= device.last_used_at - EVENING < dt.timedelta(seconds=5)
+
+
+def test_another_device_cannot_read_the_message(phone, push_service):
+    run()
+    (message,) = push_service.received(phone)
+    stranger = push_service.device("other")
+    with pytest.raises(Exception):  # noqa: B017, PT011 (http_ece's own errors)
+        stranger.decrypt(message)
+
+
+def test_a_second_run_sends_nothing_more(phone, push_service):
+    run()
+    run(EVENING + dt.timedelta(minutes=5))
+    assert len(push_service.received()) == 1
+
+
+def test_email_and_every_device_under_one_claim(
+    alice, alice_client, phone, push_service
+):
+    opt_in(alice)
+    tablet = push_service.device("tablet")
+    register(alice_client, tablet)
+    assert "Sent 1 reminder(s)" in run()
+    assert len(push_service.received(phone)) == 1
+    assert len(push_service.received(tablet)) == 1
+    (email,) = mail.outbox
+    done_link = phone.decrypt(push_service.received(phone)[0])["actions"][0]["url"]
+    assert done_link in email.body  # the same "Done as usual" everywhere
+    assert ReminderSend.objects.count() == 1
+    assert sorted(ReminderDelivery.objects.values_list("channel", "status")) == [
+        ("email", "sent"),
+        ("push", "sent"),
+        ("push", "sent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "settle",
+    [
+        lambda alice: log_session(alice, dt.datetime(2026, 6, 10, 7, 30)),
+        lambda alice: rest_day(alice, dt.date(2026, 6, 10)),
+    ],
+    ids=["done day", "rest day"],
+)
+def test_a_done_day_or_rest_day_sends_nothing(alice, phone, push_service, settle):
+    settle(alice)
+    run()
+    assert push_service.messages == []
+    assert not ReminderSend.objects.exists()
+
+
+def test_quiet_hours_send_nothing_by_either_channel(alice, phone, push_service):
+    opt_in(alice)
+    alice.quiet_hours = True
+    alice.quiet_from, alice.quiet_until = dt.time(21, 0), dt.time(7, 0)
+    alice.save()
+    assert "Sent 0 reminder(s)" in run()
+    assert push_service.messages == []
+    assert mail.outbox == []
+    alice.quiet_from = dt.time(21, 30)  # the slot is before them now
+    alice.save()
+    run()
+    assert len(push_service.received()) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_quiet_hours_are_read_on_the_users_clock(alice, phone, push_service):
+    alice.quiet_hours = True
+    alice.quiet_from, alice.quiet_until = dt.time(2, 0), dt.time(3, 0)
+    alice.save()
+    run()  # 21:05 in London is 20:05 UTC: quiet hours mean London's 02:00-03:00
+    assert len(push_service.received()) == 1
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_device_the_push_service_forgot_is_removed(
+    alice, phone, push_service, status
+):
+    push_service.answer(phone, status)
+    output = run()
+    assert not PushSubscription.objects.exists()
+    assert push_service.received(phone, status=status)
+    assert "Sent 1 reminder(s)" in output  # nothing left to retry
+    run(EVENING + dt.timedelta(minutes=5))
+    assert len(push_service.messages) == 1
+
+
+def test_one_devices_failure_never_holds_up_another(
+    alice, alice_client, phone, push_service
+):
+    tablet = push_service.device("tablet")
+    register(alice_client, tablet)
+    push_service.answer(phone, 503)
+    output = run()
+    assert "Failed, will retry" in output
+    assert len(push_service.received(tablet)) == 1
+    assert push_service.received(phone, status=503)
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_busy_push_services_are_retried_and_a_device_that_got_it_is_not(
+    alice, alice_client, phone, push_service, status
+):
+    tablet = push_service.device("tablet")
+    register(alice_client, tablet)
+    push_service.answer(phone, status)
+    run()
+    row = ReminderSend.objects.get()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert f"HTTP {status}" in row.error
+    # Backing off: not retried at once, but well inside the reminder window.
+    wait = row.retry_at - EVENING
+    assert (
+        reminders.RETRY_AFTER <= wait < reminders.RETRY_AFTER + dt.timedelta(seconds=5)
+    )
+    run(EVENING + dt.timedelta(seconds=10))
+    assert len(push_service.messages) == 2
+    run(EVENING + dt.timedelta(minutes=1))
+    assert len(push_service.received(phone)) == 1
+    assert len(push_service.received(tablet)) == 1  # not sent to it again
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_a_push_service_that_stays_down_is_tried_three_times(
+    alice, phone, push_service
+):
+    push_service.answer(phone, 503, 503, 503, 503)
+    outputs = [run(EVENING + dt.timedelta(minutes=m)) for m in (0, 4, 8, 12)]
+    assert len(push_service.messages) == reminders.MAX_ATTEMPTS
+    assert "Failed for the last time" in outputs[2]
+    assert ReminderSend.objects.get().retry_at is None
+
+
+def test_a_redirect_is_not_followed(alice, phone, push_service, settings):
+    push_service.answer(phone, 307)
+    run()
+    assert len(push_service.messages) == 1  # no second post anywhere
+    delivery = ReminderDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert "redirects are not followed" in delivery.error
+
+
+def test_an_endpoint_no_longer_allowed_is_not_posted_to(
+    alice, phone, push_service, settings
+):
+    settings.FOOTCARE_PUSH_HOSTS = ["https://fcm.googleapis.com"]
+    run()
+    assert push_service.messages == []
+    assert "FOOTCARE_PUSH_HOSTS" in ReminderDelivery.objects.get().error
+    assert PushSubscription.objects.exists()  # kept: the setting may come back
+
+
+def test_a_host_name_that_resolves_to_a_private_address_is_refused(
+    alice, evening, push_service, settings, monkeypatch
+):
+    """An allowed host name whose DNS answer is a loopback or private address
+    (DNS rebinding) is refused once connected, before the request is sent."""
+    port = push_service.server.server_address[1]
+    settings.FOOTCARE_PUSH_HOSTS = [f"https://push.example.org:{port}"]
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "push.example.org":
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    device = push_service.device("phone")
+    PushSubscription.objects.create(
+        user=alice,
+        name="Phone",
+        endpoint=f"https://push.example.org:{port}/push/phone",
+        p256dh=device.p256dh,
+        auth=device.auth,
+    )
+    run()
+    assert push_service.messages == []
+    delivery = ReminderDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert "resolved to 127.0.0.1, not public" in delivery.error
+
+
+def test_a_run_that_died_is_taken_over_without_sending_twice(
+    alice, alice_client, evening, push_service
+):
+    """A run was killed after marking one device "sending" (it may have got the
+    message) and before the other: the next run, once the lease is over, sends
+    only the other."""
+    sent_maybe, waiting = push_service.device("a"), push_service.device("b")
+    first, second = register(alice_client, sent_maybe), register(alice_client, waiting)
+    row = ReminderSend.objects.create(
+        user=alice,
+        slot=evening,
+        date=dt.date(2026, 6, 10),
+        status="sending",
+        claimed_at=EVENING,
+        claimed_by=uuid.uuid4(),
+        lease_until=EVENING + reminders.LEASE,
+        due_at=EVENING,
+    )
+    ReminderDelivery.objects.create(
+        send=row, channel="push", subscription=first, status="sending"
+    )
+    ReminderDelivery.objects.create(send=row, channel="push", subscription=second)
+    run(EVENING + reminders.LEASE - dt.timedelta(seconds=1))
+    assert push_service.messages == []  # the lease still holds
+    run(EVENING + reminders.LEASE + dt.timedelta(seconds=1))
+    assert [m.path for m in push_service.messages] == ["/push/b"]
+    assert dict(
+        ReminderDelivery.objects.values_list("subscription__endpoint", "status")
+    ) == {sent_maybe.endpoint: "unknown", waiting.endpoint: "sent"}
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_a_reminder_for_a_user_in_another_zone_waits_for_their_time(
+    charlie, push_service, client
+):
+    add_slot(charlie)  # 21:00 in New York
+    device = push_service.device("charlie")
+    client.force_login(charlie)
+    register(client, device)
+    run()  # 21:05 in London
+    assert push_service.messages == []
+    run(EVENING + dt.timedelta(hours=5))  # 21:05 in New York
+    assert len(push_service.received(device)) == 1
