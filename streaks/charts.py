@@ -556,11 +556,11 @@ def weekday_chart(days, today, weeks):
 # -- best streaks on a time axis -----------------------------------------------
 
 
-def best_streaks(runs: Sequence[engine.Run], first, today, count=10):
-    """The `count` longest `runs` (those of two days or more, longest first and
-    the most recent first among equals) as bars on a shared time axis from the
-    month of `first`, the first practice day, to today."""
-    best = runs[:count]
+def best_streaks(best: Sequence[engine.Run], total, first, today):
+    """The `best` runs (the longest of two days or more, longest first and the
+    most recent first among equals; `total` such runs in all) as bars on a
+    shared time axis from the month of `first`, the first practice day, to
+    today."""
     if not best:
         return None
     first = dt.date(first.year, first.month, 1)
@@ -609,7 +609,7 @@ def best_streaks(runs: Sequence[engine.Run], first, today, count=10):
         "right": right,
         "axis_y": axis_y,
         "rows": rows,
-        "shorter": len(runs) - len(best),
+        "shorter": total - len(best),
         "ticks": [_label(x(day), text, left, right) for day, text in marks],
     }
 

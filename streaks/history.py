@@ -109,18 +109,20 @@ def recent(user, today):
     )
 
 
-def best_runs(user, today):
-    """Every run of two days or more up to today, longest first (the most
-    recent first among equals)."""
-    return [
+def best_runs(user, today, count=10):
+    """The `count` longest runs of two days or more up to today, longest first
+    (the most recent first among equals), and how many such runs there are in
+    all: each has one practice day with a streak of exactly 2 (two queries)."""
+    mine = Day.objects.for_user(user).filter(date__lte=today, sessions__gt=0)
+    best = [
         engine.Run(start, end, days)
-        for start, end, days in Day.objects.for_user(user)
-        .filter(date__lte=today, sessions__gt=0, streak__gte=2)
+        for start, end, days in mine.filter(streak__gte=2)
         .values("run_start")
         .annotate(end=Max("date"), days=Max("streak"))
         .order_by("-days", "-end")
-        .values_list("run_start", "end", "days")
+        .values_list("run_start", "end", "days")[:count]
     ]
+    return best, mine.filter(streak=2).count()
 
 
 def rest_days(user, first, last):
@@ -160,6 +162,16 @@ def years(user, today):
         .annotate(n=Sum("sessions"), total=Sum("minutes"))
         .values_list("year", "n", "total")
     ]
+
+
+def totals(user, today):
+    """(sessions, minutes) of the whole history up to today."""
+    found = (
+        Day.objects.for_user(user)
+        .filter(date__lte=today)
+        .aggregate(sessions=Sum("sessions"), minutes=Sum("minutes"))
+    )
+    return found["sessions"] or 0, found["minutes"] or 0
 
 
 def strengths_on(user, days):

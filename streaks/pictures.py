@@ -100,18 +100,10 @@ def year_page(days, rest, year, today, years):
 
 
 def statistics(
-    history, *, span, years, strengths, runs, first_practice, insights, starts, slots
+    history, *, span, years, strengths, runs, run_count, first_practice, insights
 ):
-    """Every picture on /streaks/ (no query)."""
+    """The pictures on /streaks/ (no query)."""
     today = history.today
-    practice = list(history.days)
-    grid = charts.hour_grid(
-        [(start.weekday(), start.hour) for _, start in starts],
-        charts.preferred_cells(slots),
-    )
-    grid["cells"] = hour_cells(grid)
-    recent = charts.weekday_chart(practice, today, 12)
-    year = charts.weekday_chart(practice, today, 52)
     anchor = history.stats.anchor
     return {
         "span": span,
@@ -122,12 +114,27 @@ def statistics(
             if first_practice and anchor >= first_practice
             else None
         ),
-        "best_streaks": charts.best_streaks(runs, first_practice, today),
-        "hours": grid,
-        "has_slots": bool(slots),
+        "best_streaks": charts.best_streaks(runs, run_count, first_practice, today),
         "comfort": charts.comfort_chart(history.days, today),
         "comfort_techniques": charts.comfort_bars(insights["techniques"]),
         "comfort_pressures": charts.comfort_bars(insights["pressures"]),
+    }
+
+
+def when(history, *, starts, slots):
+    """The pictures on /streaks/when/ (no query)."""
+    today = history.today
+    practice = list(history.days)
+    grid = charts.hour_grid(
+        [(start.weekday(), start.hour) for _, start in starts],
+        charts.preferred_cells(slots),
+    )
+    grid["cells"] = hour_cells(grid)
+    recent = charts.weekday_chart(practice, today, 12)
+    year = charts.weekday_chart(practice, today, 52)
+    return {
+        "hours": grid,
+        "has_slots": bool(slots),
         "weekday_12": recent,
         "weekday_52": year,
         "weekday_table": [

@@ -7,6 +7,7 @@ app_name = "streaks"
 
 urlpatterns = [
     path("streaks/", views.statistics, name="stats"),
+    path("streaks/when/", views.when, name="when"),
     path("streaks/year/<int:year>/", views.year, name="year"),
     # Rest days moved to the logbook; old bookmarks still find them.
     path(

@@ -75,10 +75,11 @@ def statistics(request):
             user, charts.strength_days(first, stats.anchor)
         )
         strengths.update((day.date, day.strength) for day in days.figures)
-    years = history.years(user, today)
+    # Every year's minutes only for their chart: the other spans need a year.
+    years = history.years(user, today) if span == "year" else ()
+    sessions, minutes = history.totals(user, today)
+    runs, run_count = history.best_runs(user, today)
     insights = presentation.comfort_insights(*history.recent_comfort(user, today))
-    slots = user.preferred_slots()
-    starts = history.session_starts(user, today)
     context = {
         "user": user,
         "today": today,
@@ -89,22 +90,36 @@ def statistics(request):
         "current_streak": stats.current_streak,
         "comfort_trend": presentation.comfort_trend(presentation.weekly_totals(days)),
         "insights": insights,
-        "on_time": _on_time(slots, starts, today, user.tzinfo),
-        "total_sessions": sum(sessions for _, sessions, _ in years),
-        "total_minutes": sum(minutes for _, _, minutes in years),
+        "total_sessions": sessions,
+        "total_minutes": minutes,
         "pictures": pictures.statistics(
             days,
             span=span,
             years=years,
             strengths=strengths,
-            runs=history.best_runs(user, today),
+            runs=runs,
+            run_count=run_count,
             first_practice=first,
             insights=insights,
-            starts=starts,
-            slots=slots,
         ),
     }
     return render(request, "streaks/stats.html", context)
+
+
+@login_required
+def when(request):
+    """When the user practises: weekday and hour, keeping their preferred
+    times, and practice by weekday."""
+    user = request.user
+    today = user.today()
+    days = history.recent(user, today)
+    slots = user.preferred_slots()
+    starts = history.session_starts(user, today)
+    context = {
+        "on_time": _on_time(slots, starts, today, user.tzinfo),
+        "pictures": pictures.when(days, starts=starts, slots=slots),
+    }
+    return render(request, "streaks/when.html", context)
 
 
 def _on_time(slots, starts, today, tz):

@@ -43,6 +43,7 @@ SIGNED_OUT = [
 ]
 SIGNED_IN = [
     *MENU.values(),
+    "/streaks/when/",
     "/sessions/new/",
     "/sessions/{session}/edit/",
     "/sessions/{session}/delete/",

@@ -424,6 +424,7 @@ PAGES = {
     "health": (False, "/healthz", {}, 200),
     "dashboard": (True, "/", {}, 200),
     "statistics": (True, "/streaks/", {"span": "month"}, 200),
+    "when": (True, "/streaks/when/", {}, 200),
     "year": (True, "/streaks/year/{year}/", {}, 200),
     "rest days": (True, MENU["Rest days"], {"all": "1"}, 200),
     "sessions of a day": (

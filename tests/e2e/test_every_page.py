@@ -39,6 +39,7 @@ SIGNED_IN = {
     "statistics": "/streaks/",
     "statistics by month": "/streaks/?span=month",
     "statistics by year": "/streaks/?span=year",
+    "when you practise": "/streaks/when/",
     "year": "/streaks/year/{year}/",
     "one day": "/sessions/?date={day}",
     "one month": "/sessions/?month={month}",

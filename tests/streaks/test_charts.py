@@ -258,7 +258,7 @@ def test_the_ten_longest_streaks_on_a_time_axis():
         for i in range(1, 15)
     ]
     runs.sort(key=lambda run: (run.days, run.end), reverse=True)  # as history gives
-    chart = charts.best_streaks(runs, d(1, 1, 2020), TODAY)
+    chart = charts.best_streaks(runs[:10], len(runs), d(1, 1, 2020), TODAY)
     assert [row["days"] for row in chart["rows"]] == [
         f"{n} days" for n in range(15, 5, -1)
     ]
@@ -270,12 +270,12 @@ def test_the_ten_longest_streaks_on_a_time_axis():
     assert all(chart["left"] <= row["x"] <= chart["right"] for row in chart["rows"])
     assert [tick["text"] for tick in chart["ticks"]] == ["2020", "2022", "2024", "2026"]
     assert chart["shorter"] == 4
-    assert charts.best_streaks([], d(11, 20), TODAY) is None
+    assert charts.best_streaks([], 0, d(11, 20), TODAY) is None
 
 
 def test_streaks_within_one_year_name_the_ends_of_the_axis():
     runs = [run(d(5, 1), d(5, 3)), run(d(1, 1), d(1, 3))]
-    chart = charts.best_streaks(runs, d(1, 1), TODAY)
+    chart = charts.best_streaks(runs, 2, d(1, 1), TODAY)
     assert [row["dates"] for row in chart["rows"]] == [
         "1 May – 3 May 2026",
         "1 Jan – 3 Jan 2026",

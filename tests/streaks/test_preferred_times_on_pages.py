@@ -58,22 +58,22 @@ def test_changing_the_times_shows_at_once(alice_client, alice, evening):
     assert "Next session: today at 20:00 (in 1 h 10 min)" in page
 
 
-def test_the_statistics_page_shows_the_on_time_rate(alice_client, alice, evening):
+def test_the_when_page_shows_the_on_time_rate(alice_client, alice, evening):
     PreferredTime.objects.create(user=alice, label="Morning", time=dt.time(7, 30))
     log_session(alice, dt.datetime(2026, 11, 20, 21, 40))  # evening, on time
     log_session(alice, dt.datetime(2026, 11, 21, 20, 15))  # evening, on time
     log_session(alice, dt.datetime(2026, 11, 22, 7, 0))  # morning, on time
     log_session(alice, dt.datetime(2026, 11, 23, 14, 0))  # neither
     with time_machine.travel(LONDON_EVENING, tick=False):
-        response = alice_client.get("/streaks/")
+        response = alice_client.get("/streaks/when/")
     found = figures(response)
     assert found["On-time rate (90 days)"] == "75%"
     assert found["Kept most often"] == "Evening"
     assert "Morning: 1 session on time" in text(response)
 
 
-def test_the_statistics_page_invites_setting_times(alice_client, alice):
+def test_the_when_page_invites_setting_times(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 20, 21, 40))
     with time_machine.travel(LONDON_EVENING, tick=False):
-        page = text(alice_client.get("/streaks/"))
+        page = text(alice_client.get("/streaks/when/"))
     assert "Set your preferred session times to see how often you keep them" in page

@@ -9,6 +9,7 @@ from tests.factories import log_session, rest_day
 from tests.html import figures, table, text
 
 URL = "/streaks/"
+WHEN = "/streaks/when/"
 NOW = dt.datetime(2026, 11, 25, 21, 0, tzinfo=dt.UTC)
 
 
@@ -112,7 +113,7 @@ def test_minutes_per_week_month_and_year_chosen_by_links(alice_client, history):
 
 
 def test_practice_by_weekday_over_12_and_52_weeks(alice_client, history):
-    rows = table(alice_client.get(URL), "Weekday", "Last 12 weeks", "Last 52 weeks")
+    rows = table(alice_client.get(WHEN), "Weekday", "Last 12 weeks", "Last 52 weeks")
     assert rows == [
         ["Mon", "1 of 12", "1 of 52"],
         ["Tue", "1 of 12", "1 of 52"],
@@ -131,7 +132,7 @@ def test_when_sessions_happen_with_preferred_times_marked(alice_client, alice, h
         time=dt.time(20, 30),
         weekdays=0b0011111,  # Monday to Friday
     )
-    response = alice_client.get(URL)
+    response = alice_client.get(WHEN)
     rows = table(response, "Hour", "Mon", "Tue")
     # The session of March 2025 is older than a year: left out.
     assert rows == [
