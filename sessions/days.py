@@ -19,10 +19,11 @@ needs a cache to be right or fast.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
-from sessions import engine
+from sessions import bulk, engine
 from sessions.models import Day, MassageSession, RestDay
 
 
@@ -89,11 +90,47 @@ def refresh(user, since=None):
     (stored.filter(date__gte=start) if start else stored).delete()
     start = start or min(logged.keys() | rested)
     last = max(logged.keys() | rested)
-    nothing = {"sessions": 0, "minutes": 0, "comfort_sum": 0, "rated": 0}
-    Day.objects.bulk_create(
-        [
-            Day.from_figures(user, day, logged.get(day.date, nothing))
-            for day in engine.days(logged, rested, start, last, weekly_target, before)
-        ],
-        batch_size=1000,
-    )
+    figures = engine.days(logged, rested, start, last, weekly_target, before)
+    with connections[Day.objects.db].cursor() as cursor:
+        bulk.insert(
+            cursor,
+            Day._meta.db_table,
+            [Day._meta.get_field(name) for name in COLUMNS],
+            _rows(user, figures, logged, cursor.db.ops.adapt_datefield_value),
+        )
+
+
+# A Day row's columns, in the order _rows gives their values.
+COLUMNS = (
+    *("user", "date", "sessions", "minutes", "comfort_sum", "rated", "rest"),
+    *("streak", "run_start", "run_end", "weekly_streak", "strength", "last_gap"),
+    *("longest_start", "longest_end", "longest_days", "first_practice"),
+)
+NOTHING_LOGGED = {"sessions": 0, "minutes": 0, "comfort_sum": 0, "rated": 0}
+
+
+def _rows(user, figures, logged, date):
+    """Each day's row: its figures (engine.Day) and what was `logged` on it, as
+    the database takes the values (`date` adapts a date)."""
+    for day in figures:
+        totals = logged.get(day.date, NOTHING_LOGGED)
+        longest = day.longest or engine.Run(None, None, 0)
+        yield (
+            user.pk,
+            date(day.date),
+            totals["sessions"],
+            totals["minutes"],
+            totals["comfort_sum"],
+            totals["rated"],
+            day.rest,
+            day.streak,
+            date(day.run_start),
+            date(day.run_end),
+            day.weekly_streak,
+            day.strength,
+            date(day.last_gap),
+            date(longest.start),
+            date(longest.end),
+            longest.days,
+            date(day.first_practice),
+        )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import localtime
 from accounts.models import validate_timezone
-from sessions import engine
+from sessions import bulk, engine
 
 
 class TechniqueQuerySet(models.QuerySet):
@@ -215,9 +215,8 @@ class MassageSessionQuerySet(models.QuerySet):
         what bulk_rows made of them. The caller runs it in its transaction,
         between ``days.lock`` and ``days.refresh``. Returns the number created.
 
-        The rows go to the database as plain values (COPY on PostgreSQL, one
-        prepared INSERT per table elsewhere), not through bulk_create, whose SQL
-        is built value by value: that costs many times the writing itself."""
+        The rows go to the database as plain values (sessions.bulk), not
+        through bulk_create."""
         prepared = (
             entries
             if isinstance(entries, SessionRows)
@@ -227,20 +226,6 @@ class MassageSessionQuerySet(models.QuerySet):
         ops = connection.ops
         meta = self.model._meta
         links = self.model.techniques.through._meta
-
-        def insert(cursor, table, fields, rows):
-            columns = ", ".join(ops.quote_name(field.column) for field in fields)
-            table = ops.quote_name(table)
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                values = ", ".join(["%s"] * len(fields))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({values})", rows
-                )
-
         fields = [meta.get_field(name) for name in SessionRows.FIELDS]
         token = SessionRows.FIELDS.index("submission_token")
         table, pk = ops.quote_name(meta.db_table), ops.quote_name(meta.pk.column)
@@ -252,7 +237,7 @@ class MassageSessionQuerySet(models.QuerySet):
             cursor.execute(f"SELECT MAX({pk}) FROM {table}")
             before = cursor.fetchone()[0] or 0
             for start in range(0, len(prepared.rows), batch_size):
-                insert(
+                bulk.insert(
                     cursor,
                     meta.db_table,
                     fields,
@@ -268,7 +253,7 @@ class MassageSessionQuerySet(models.QuerySet):
                 found if isinstance(found, str) else found.hex: pk
                 for found, pk in cursor.fetchall()
             }
-            insert(
+            bulk.insert(
                 cursor,
                 links.db_table,
                 [links.get_field("massagesession"), links.get_field("technique")],
@@ -538,26 +523,4 @@ class Day(models.Model):
                 else None
             ),
             first_practice=self.first_practice,
-        )
-
-    @classmethod
-    def from_figures(cls, user, figures, logged):
-        """The row of one day: its `figures` (engine.Day) and what was `logged`
-        on it (sessions, minutes, comfort_sum and rated)."""
-        longest = figures.longest
-        return cls(
-            user=user,
-            date=figures.date,
-            **logged,
-            rest=figures.rest,
-            streak=figures.streak,
-            run_start=figures.run_start,
-            run_end=figures.run_end,
-            weekly_streak=figures.weekly_streak,
-            strength=figures.strength,
-            last_gap=figures.last_gap,
-            longest_start=longest.start if longest else None,
-            longest_end=longest.end if longest else None,
-            longest_days=longest.days if longest else 0,
-            first_practice=figures.first_practice,
         )
