@@ -208,7 +208,7 @@ def test_postgresql_backup_during_writes_restores_every_acknowledged_row(
             days = {
                 row[0]
                 for row in restored.execute(
-                    "SELECT date FROM streaks_restday WHERE date < '2024-01-01'"
+                    "SELECT date FROM logbook_restday WHERE date < '2024-01-01'"
                 )
             }
             sessions = restored.execute(
