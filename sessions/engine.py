@@ -165,28 +165,27 @@ def days(
     m = 0.5 ** (math.sqrt(weekly_target / 7) / 13)
     step = [min(1, k / weekly_target) * (1 - m) for k in range(8)]
 
-    previous = before[-1] if before else None
+    # The day before `first`, an empty one when the history starts there.
+    previous = before[-1] if before else _empty(first - ONE_DAY)
     practised_recently = {day.date for day in before if day.practised}
     week_active = sum(
         1 for day in before if day.active and _monday(day.date) == _monday(first)
     )
-    weeks_before = 0  # weeks meeting the target, ending with the week before
-    if previous is not None:
-        if _monday(previous.date) == _monday(first):
-            met = week_active >= weekly_target
-            weeks_before = previous.weekly_streak - met
-        else:  # `first` is a Monday: last week's figure is the one to carry on
-            last_week = sum(
-                1
-                for day in before
-                if day.active and _monday(day.date) == _monday(previous.date)
-            )
-            weeks_before = previous.weekly_streak if last_week >= weekly_target else 0
+    # Weeks meeting the target in a row, ending with the week before.
+    if _monday(previous.date) == _monday(first):
+        weeks_before = previous.weekly_streak - (week_active >= weekly_target)
+    else:  # `first` is a Monday: last week's figure is the one to carry on
+        last_week = sum(
+            1
+            for day in before
+            if day.active and _monday(day.date) == _monday(previous.date)
+        )
+        weeks_before = previous.weekly_streak if last_week >= weekly_target else 0
 
     figures = []
     day = first
     while day <= last:
-        if day.weekday() == 0 and previous is not None and day != first:
+        if day.weekday() == 0 and day != first:
             weeks_before = weeks_before + 1 if week_active >= weekly_target else 0
             week_active = 0
         practised = day in practice
@@ -198,10 +197,9 @@ def days(
         practised_recently.discard(day - timedelta(days=7))
         in_window = len(practised_recently)
 
-        was_active = previous is not None and previous.active
         if not active:
             streak, run_start, run_end = 0, None, None
-        elif was_active:
+        elif previous.active:
             streak = previous.streak + practised
             run_start = previous.run_start or (day if practised else None)
             run_end = day if practised else previous.run_end
@@ -209,18 +207,18 @@ def days(
             streak = int(practised)
             run_start = run_end = day if practised else None
 
-        last_gap = previous.last_gap if previous is not None else None
-        if not active and was_active and previous.streak:
+        last_gap = previous.last_gap
+        if not active and previous.active and previous.streak:
             last_gap = day  # the run before ends here
-        longest = previous.longest if previous is not None else None
+        longest = previous.longest
         if practised and (longest is None or streak >= longest.days):
             longest = Run(run_start, day, streak)  # ">=": ties go to the latest
-        first_practice = previous.first_practice if previous is not None else None
+        first_practice = previous.first_practice
         if practised and first_practice is None:
             first_practice = day
 
         week_active += active
-        score = previous.strength if previous is not None else 0.0
+        score = previous.strength
         if rested:
             left_empty = score * m + step[in_window]
             practising = score * m + step[in_window + 1]
@@ -244,6 +242,11 @@ def days(
         figures.append(previous)
         day += ONE_DAY
     return figures
+
+
+def _empty(day: date) -> Day:
+    """A day with nothing before it and nothing logged."""
+    return Day(day, False, False, 0, None, None, 0, 0.0, None, None, None)
 
 
 def carry_on(figures: Sequence[Day], today: date, weekly_target: int) -> list[Day]:
