@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from accounts.models import User
@@ -45,3 +48,11 @@ def push_service(settings):
     settings.FOOTCARE_PUSH_HOSTS = [service.origin]
     yield service
     service.stop()
+
+
+@pytest.fixture
+def catalog(transactional_db):
+    """The built-in techniques, for a transactional test: the flush after each
+    one also removes the rows the data migration made."""
+    migration = importlib.import_module("sessions.migrations.0002_builtin_techniques")
+    migration.add_catalog(apps, None)

@@ -8,11 +8,9 @@ connections (PostgreSQL; on SQLite a test-database file with the 5 s busy
 timeout), as the issue's attack did."""
 
 import datetime as dt
-import importlib
 import threading
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test import Client
 
@@ -196,13 +194,6 @@ def test_signup_hashes_the_password_before_the_transaction_opens(
 
 
 # Threaded: real requests at the same moment, each on its own connection.
-
-
-@pytest.fixture
-def catalog(transactional_db):
-    """The built-in techniques (a transactional test's flush removes them)."""
-    migration = importlib.import_module("sessions.migrations.0002_builtin_techniques")
-    migration.add_catalog(apps, None)
 
 
 def signed_in_client(user):

@@ -2,11 +2,9 @@
 SQLite test file with its busy timeout): the same Idempotency-Key twice is one
 session, and the rate limit counts every request."""
 
-import importlib
 import json
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from api.models import ApiToken
@@ -16,13 +14,6 @@ from tests.conftest import make_user
 from tests.test_races import at_once, statuses
 
 ROUNDS = 5
-
-
-@pytest.fixture
-def catalog(transactional_db):
-    """The built-in techniques (a transactional test's flush removes them)."""
-    migration = importlib.import_module("sessions.migrations.0002_builtin_techniques")
-    migration.add_catalog(apps, None)
 
 
 def api(token):

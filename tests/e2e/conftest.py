@@ -6,13 +6,11 @@ Makefile sets for this run only: sync Playwright keeps an event loop running and
 Django's ORM would otherwise refuse to work in the test).
 """
 
-import importlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
@@ -98,14 +96,8 @@ def browser_with_bfcache(browser_type, browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
-def _builtin_techniques(transactional_db):
-    """Put back the built-in technique catalog.
-
-    Browser tests use transactional databases, whose flush after each test also
-    removes the rows the data migration made.
-    """
-    migration = importlib.import_module("sessions.migrations.0002_builtin_techniques")
-    migration.add_catalog(apps, None)
+def _builtin_techniques(catalog):
+    """Browser tests use transactional databases: the catalog goes back each time."""
 
 
 class BrowserErrors:

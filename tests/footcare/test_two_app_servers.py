@@ -64,7 +64,7 @@ class Browser:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_through_one_server_is_served_at_once_by_the_other(tmp_path):
+def test_a_write_through_one_server_is_served_at_once_by_the_other(tmp_path, catalog):
     database_url = servers.postgres_or_skip()
     redis_url = servers.redis_or_skip()
     prefix = servers.unique_cache_prefix()

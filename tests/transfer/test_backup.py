@@ -74,23 +74,6 @@ def backup_dir(tmp_path, settings, catalog):
     return tmp_path / "backups"
 
 
-@pytest.fixture
-def catalog(transactional_db):
-    """Put back the built-in techniques that an earlier transactional test's
-    flush removed (they come from a data migration)."""
-    import importlib
-
-    from django.apps import apps
-
-    from sessions.models import Technique
-
-    if not Technique.objects.filter(user=None).exists():
-        migration = importlib.import_module(
-            "sessions.migrations.0002_builtin_techniques"
-        )
-        migration.add_catalog(apps, None)
-
-
 def some_history():
     alice = make_user("alice", timezone="Europe/London")
     for day in range(1, 6):
