@@ -44,7 +44,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, close_old_connections, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -177,9 +177,11 @@ def _slot_pages(now):
         .select_related("user")
         .order_by("user_id", "time", "pk")
     )
-    last = User.objects.aggregate(last=Max("pk"))["last"] or 0
-    for first in range(0, last, CHUNK):
-        page = list(reachable.filter(user_id__gt=first, user_id__lte=first + CHUNK))
+    ids = User.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    if ids["first"] is None:
+        return
+    for first in range(ids["first"], ids["last"] + 1, CHUNK):
+        page = list(reachable.filter(user_id__gte=first, user_id__lt=first + CHUNK))
         if page:
             yield page
 
