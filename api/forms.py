@@ -41,14 +41,11 @@ class TokenForm(forms.ModelForm):
 
 class ApiSessionForm(SessionForm):
     """The log form, its fields and rules, as the API fills it in (api/logbook.py
-    turns the JSON into its data). Comfort may be left out: the session then has
-    none recorded, like a day imported from an app that keeps none."""
+    turns the JSON into its data). Comfort may be left out, as on the log form:
+    the session then has none recorded."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        comfort = self.fields["comfort"]
-        comfort.required = False
-        comfort.empty_value = None
         techniques = self.fields["techniques"]
         techniques.error_messages = {
             **techniques.error_messages,

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,11 +10,12 @@ from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import words
 from accounts.forms import WeeklyTargetForm
-from sessions import days, guide, listing
+from sessions import as_usual, days, guide, listing
 from sessions.forms import (
     EARLIEST_DATE,
     GuidePreferenceForm,
@@ -56,9 +58,10 @@ def session_new(request):
                 if existing is None:
                     raise
             else:
+                saved = "Saved" if session.comfort else "Saved unrated"
                 messages.success(
                     request,
-                    f"Saved: {session.duration_minutes} minutes, counted for "
+                    f"{saved}: {session.duration_minutes} minutes, counted for "
                     f"{words.full_date(session.local_date)}.",
                 )
                 if form.note:
@@ -79,6 +82,59 @@ def session_new(request):
         "hurt": felt == "hurt",
     }
     return render(request, "sessions/session_form.html", context)
+
+
+@login_required
+@require_POST
+def session_as_usual(request):
+    """ "Done as usual" on the dashboard: today's session like the last one, saved
+    at once (sessions.as_usual), then an Undo for a minute."""
+    try:
+        token = uuid.UUID(request.POST.get("token", "")[:64])
+    except ValueError:
+        messages.error(request, "That form was out of date: nothing was saved.")
+        return redirect("home")
+    result = as_usual.log_as_usual(request.user, token)
+    session = result.session
+    if result.state == as_usual.DAY_DONE:
+        messages.info(request, "Today already has a session: nothing was added.")
+    elif result.state == as_usual.REPLAYED:
+        messages.info(
+            request,
+            "That session was already saved for "
+            f"{words.full_date(session.local_date)}.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Done as usual: {session.duration_minutes} minutes, counted for "
+            f"{words.full_date(session.local_date)}.",
+        )
+        request.session[as_usual.UNDO_KEY] = {
+            "pk": session.pk,
+            "until": as_usual.undo_until(session).timestamp(),
+        }
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def session_undo(request, pk):
+    """Take back a session logged under a minute ago (the dashboard's Undo)."""
+    session = get_object_or_404(MassageSession, pk=pk, user=request.user)
+    request.session.pop(as_usual.UNDO_KEY, None)
+    if as_usual.undo(request.user, session, timezone.now()):
+        messages.success(
+            request,
+            f"Undone: the session of {words.full_date(session.local_date)} is gone.",
+        )
+    else:
+        messages.error(
+            request,
+            "Too late to undo: it is over a minute old. You can delete it from the "
+            "sessions list.",
+        )
+    return redirect("home")
 
 
 @login_required
