@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,13 +68,13 @@ def session_new(request):
                 if form.note:
                     messages.info(request, form.note)
                 _say_if_it_was_a_rest_day(request, session)
-                return redirect("home")
+                return redirect(_after_saving(request, session))
         messages.info(
             request,
             "That session was already saved for "
             f"{words.full_date(existing.local_date)}.",
         )
-        return redirect("home")
+        return redirect(_after_saving(request, existing))
     felt = form["felt"].value()
     context = {
         "form": form,
@@ -82,6 +83,23 @@ def session_new(request):
         "hurt": felt == "hurt",
     }
     return render(request, "sessions/session_form.html", context)
+
+
+def _after_saving(request, session):
+    """The dashboard, or with "Save and log the day before" the log form again
+    for the day before `session`'s, with its time, minutes and techniques."""
+    if request.POST.get("then") != "day_before":
+        return reverse("home")
+    day_before = session.local_date - dt.timedelta(days=1)
+    query = [("date", day_before.isoformat()), ("minutes", session.duration_minutes)]
+    start = session.local_start
+    if start is not None:
+        query.append(("start", f"{start:%H:%M}"))
+    query += [
+        ("techniques", pk) for pk in session.techniques.values_list("pk", flat=True)
+    ]
+    messages.info(request, f"Now {words.full_date(day_before)}:")
+    return f"{reverse('sessions:new')}?{urlencode(query)}"
 
 
 @login_required
