@@ -137,7 +137,10 @@ def lighthouse(url, cookie=None):
             **os.environ,
             "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
         }
-        subprocess.run(command, check=True, env=env)
+        # Lighthouse now and then fails to record a trace (NO_NAVSTART) on a
+        # busy machine: one more try before giving up.
+        if subprocess.run(command, env=env).returncode:
+            subprocess.run(command, check=True, env=env)
         result = json.loads(report.read_text())
         if os.environ.get("LIGHTHOUSE_KEEP"):  # a copy to read the details in
             name = "signed-in" if cookie else "signed-out"
