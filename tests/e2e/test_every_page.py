@@ -130,7 +130,7 @@ def test_forms_showing_errors_pass_axe(page, path, user, live_server, browser_er
     form = page.locator("main form[method=post]").first
     for day in form.locator("input[type=date]").all():
         day.fill("")
-    form.locator("[type=submit]").click()
+    form.locator("[type=submit]").first.click()
     expect(page.locator("#form-errors")).to_be_focused()
     assert axe_violations(page) == []
 
