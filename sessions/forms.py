@@ -238,7 +238,7 @@ class SessionForm(forms.ModelForm):
         # Only what the user chose to record is asked; what a session has of
         # the rest stays as it is.
         for switch, names in RECORDED_FIELDS.items():
-            if not getattr(user, switch):
+            if not self.records(user, switch):
                 for name in names:
                     del self.fields[name]
         instance = self.instance
@@ -259,6 +259,10 @@ class SessionForm(forms.ModelForm):
                 "techniques", list(instance.techniques.values_list("pk", flat=True))
             )
         self.fields["techniques"].choices = list(choosable.values_list("pk", "name"))
+
+    def records(self, user, switch):
+        """Whether the form asks the fields of What-to-record `switch`."""
+        return getattr(user, switch)
 
     @property
     def recorded_fields(self):

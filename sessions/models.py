@@ -437,6 +437,14 @@ def zones_from_mask(mask):
     return [zone for zone in Zone if mask & zone]
 
 
+def zone_names(mask):
+    """The zones in `mask` by the names exports and the API write ("heel")."""
+    return [zone.name.lower() for zone in zones_from_mask(mask)]
+
+
+ZONES_BY_NAME = {zone.name.lower(): zone for zone in Zone}
+
+
 def mask_from_zones(zones):
     """Zones (members or their values) as the integer `zones` stores."""
     mask = 0
