@@ -182,9 +182,10 @@ class MassageSessionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
-    def rows(self):
-        """Each session as a plain tuple, in this order: what the sessions list
-        and the export read (far faster than model instances on a long history)."""
+    def rows(self, *more):
+        """Each session as a plain tuple, in this order, then the fields named in
+        `more`: what the sessions list and the export read (far faster than
+        model instances on a long history)."""
         return self.values_list(
             "pk",
             "local_date",
@@ -194,6 +195,7 @@ class MassageSessionQuerySet(models.QuerySet):
             "comfort",
             "pressure",
             "notes",
+            *more,
         )
 
     def bulk_rows(self, user, entries):
