@@ -123,3 +123,44 @@ def test_what_works_for_me_passes_axe_with_a_history(make_context, user, live_se
     expect(page.locator("svg[aria-labelledby^=pain-trend]")).to_be_visible()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("size", PHONES)
+def test_the_guide_asks_pain_and_logs_each_foot_apart(
+    make_context, user, live_server, size
+):
+    User.objects.filter(pk=user.pk).update(record_pain=True, record_foot=True)
+    page = phone_page(make_context, user, live_server, size)
+    start = dt.datetime.now(dt.UTC)
+    page.clock.install(time=start)
+    page.clock.pause_at(start + dt.timedelta(seconds=1))
+    page.goto("/sessions/guide/")
+    begin = page.get_by_role("button", name="Start the guided session")
+    assert inside_first_screen(page, begin, PHONES[size])
+    page.get_by_label("Pain before").select_option("6")
+    begin.click()
+    expect(page.locator("#guide-step-count")).to_have_text("Step 1 of 10")
+    page.clock.fast_forward("15:00")
+    expect(
+        page.get_by_role("heading", name="Done. Listen to your body")
+    ).to_be_visible()
+    page.get_by_label("Pain after").select_option("2")
+    page.get_by_role("button", name="Good").click()
+    page.clock.resume()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Log this session").click()
+    expect(page.get_by_label("Pain before")).to_have_value("6")
+    expect(page.get_by_label("Pain after")).to_have_value("2")
+    expect(page.get_by_label("Each apart")).to_be_checked()
+    save = page.get_by_role("button", name="Save session")
+    with page.expect_navigation():
+        save.click()
+    expect(page.get_by_text("left and right foot apart")).to_be_visible()
+    sessions = MassageSession.objects.filter(user=user).order_by("foot")
+    assert [(s.foot, s.pain_before, s.pain_after, s.comfort) for s in sessions] == [
+        ("left", 6, 2, 4),
+        ("right", 6, 2, 4),
+    ]
+    left, right = sessions
+    assert left.duration_minutes + right.duration_minutes == 10
+    assert left.duration_minutes - right.duration_minutes in (0, 1)
