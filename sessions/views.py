@@ -147,7 +147,9 @@ def session_list(request):
         sessions = sessions.filter(
             local_date__gte=month, local_date__lt=context["month"]["next_date"]
         )
-    page = Paginator(sessions.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sessions.rows(*listing.RECORDED), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context.update(

@@ -307,3 +307,19 @@ def test_the_guide_asks_pain_before_and_after_when_pain_is_on(alice_client, alic
     assert found["Pain before"] == "guide-pain-before"
     assert found["Pain after"] == "guide-pain-after"
     assert 'data-each-foot="each"' in page.content.decode()
+
+
+def test_the_sessions_list_shows_what_was_recorded(alice_client, alice):
+    log_session(
+        alice,
+        dt.datetime(2026, 11, 24, 8, 0),
+        pain_before=6,
+        pain_after=3,
+        foot="left",
+        zones=MassageSession.Zone.HEEL | MassageSession.Zone.BALL,
+    )
+    log_session(alice, dt.datetime(2026, 11, 23, 8, 0), pain_after=2)
+    page = text(alice_client.get("/sessions/"))
+    assert "pain 6 → 3 · left foot · heel, ball of the foot" in page
+    assert "pain after 2" in page
+    assert "pain 6 → 3" in text(alice_client.get("/"))
