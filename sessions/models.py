@@ -5,6 +5,7 @@ import zoneinfo
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +92,24 @@ NEWEST_FIRST = ["-local_date", models.F("started_at").desc(nulls_last=True), "-p
 # A session's length in minutes (a database constraint, the form and its input).
 MIN_MINUTES, MAX_MINUTES = 1, 180
 
+# The 0-10 numeric rating scale of pain (a database constraint, the forms, the
+# API and the importer).
+PAIN_MIN, PAIN_MAX = 0, 10
+
+
+class Zone(models.IntegerChoices):
+    """Where on the foot a session massaged: one bit each, so several fit in one
+    integer column (MassageSession.zones), the same on every database."""
+
+    HEEL = 1, "Heel"
+    ARCH = 2, "Arch"
+    BALL = 4, "Ball of the foot"
+    TOES = 8, "Toes"
+    ANKLE = 16, "Ankle"
+
+
+ALL_ZONES = sum(Zone.values)
+
 
 class SessionRows(NamedTuple):
     """Sessions made into database rows ahead of writing them (bulk_rows)."""
@@ -102,6 +121,7 @@ class SessionRows(NamedTuple):
         *("user", "started_at", "timezone", "local_date", "duration_minutes"),
         *("comfort", "pressure", "notes", "submission_token"),
         *("created_at", "updated_at"),
+        *("pain_before", "pain_after", "foot", "zones"),
     )
 
 
@@ -162,9 +182,10 @@ class MassageSessionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
-    def rows(self):
-        """Each session as a plain tuple, in this order: what the sessions list
-        and the export read (far faster than model instances on a long history)."""
+    def rows(self, *more):
+        """Each session as a plain tuple, in this order, then the fields named in
+        `more`: what the sessions list and the export read (far faster than
+        model instances on a long history)."""
         return self.values_list(
             "pk",
             "local_date",
@@ -174,6 +195,7 @@ class MassageSessionQuerySet(models.QuerySet):
             "comfort",
             "pressure",
             "notes",
+            *more,
         )
 
     def bulk_rows(self, user, entries):
@@ -203,6 +225,10 @@ class MassageSessionQuerySet(models.QuerySet):
                 f"{first + number:032x}",
                 stamp,
                 stamp,
+                entry.get("pain_before"),
+                entry.get("pain_after"),
+                entry.get("foot") or "",
+                entry.get("zones") or 0,
             )
             for number, entry in enumerate(entries)
         ]
@@ -279,6 +305,13 @@ class MassageSession(models.Model):
         MEDIUM = "medium", "Medium"
         FIRM = "firm", "Firm"
 
+    class Foot(models.TextChoices):
+        BOTH = "both", "Both"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    Zone = Zone  # beside Comfort, Pressure and Foot
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -302,6 +335,22 @@ class MassageSession(models.Model):
     comfort = models.PositiveSmallIntegerField(choices=Comfort, null=True, blank=True)
     pressure = models.CharField(max_length=6, choices=Pressure, blank=True)
     notes = models.TextField(max_length=2000, blank=True)
+    # What the user chose to record (accounts.User.record_*); empty when not.
+    pain_before = models.PositiveSmallIntegerField(
+        "pain before",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)],
+    )
+    pain_after = models.PositiveSmallIntegerField(
+        "pain after",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)],
+    )
+    foot = models.CharField(max_length=5, choices=Foot, blank=True)
+    # The sum of the Zone bits massaged; 0 when not recorded.
+    zones = models.PositiveSmallIntegerField("where", default=0)
     # One per submitted form: a resubmitted form finds its session instead of
     # creating a second one.
     submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -324,6 +373,20 @@ class MassageSession(models.Model):
                     duration_minutes__gte=MIN_MINUTES, duration_minutes__lte=MAX_MINUTES
                 ),
                 name="logbook_session_duration_1_180",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_before__isnull=True)
+                | models.Q(pain_before__gte=PAIN_MIN, pain_before__lte=PAIN_MAX),
+                name="logbook_session_pain_before_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_after__isnull=True)
+                | models.Q(pain_after__gte=PAIN_MIN, pain_after__lte=PAIN_MAX),
+                name="logbook_session_pain_after_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(zones__gte=0, zones__lte=ALL_ZONES),
+                name="logbook_session_zones_known",
             ),
             models.UniqueConstraint(
                 fields=["user", "submission_token"],
@@ -359,12 +422,37 @@ class MassageSession(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def zone_list(self):
+        return zones_from_mask(self.zones)
+
+    @property
     def local_start(self):
         """The start as the clock on the wall showed it where it was logged, or
         None when it was not recorded."""
         if self.started_at is None:
             return None
         return self.started_at.astimezone(self.tzinfo)
+
+
+def zones_from_mask(mask):
+    """The zones in the bits of `mask`, in the order of the choices."""
+    return [zone for zone in Zone if mask & zone]
+
+
+def zone_names(mask):
+    """The zones in `mask` by the names exports and the API write ("heel")."""
+    return [zone.name.lower() for zone in zones_from_mask(mask)]
+
+
+ZONES_BY_NAME = {zone.name.lower(): zone for zone in Zone}
+
+
+def mask_from_zones(zones):
+    """Zones (members or their values) as the integer `zones` stores."""
+    mask = 0
+    for zone in zones:
+        mask |= Zone(int(zone))
+    return mask
 
 
 class GuidePreference(models.Model):

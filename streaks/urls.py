@@ -8,6 +8,7 @@ app_name = "streaks"
 urlpatterns = [
     path("streaks/", views.statistics, name="stats"),
     path("streaks/when/", views.when, name="when"),
+    path("streaks/insights/", views.what_works, name="insights"),
     path("streaks/year/<int:year>/", views.year, name="year"),
     # Rest days moved to the logbook; old bookmarks still find them.
     path(

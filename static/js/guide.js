@@ -11,6 +11,8 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var storageKey = root.dataset.storageKey;
+  // Pain before, asked before the first step (Settings › What to record).
+  var painKey = storageKey + "-pain-before";
   var mutedKey = "footcare-guide-muted";
   var sections = ["guide-setup", "guide-run", "guide-stopped", "guide-end"];
   var state = null;
@@ -18,6 +20,7 @@
   var interval = null;
   var audio = null;
   var wakeLock = null;
+  var felt = ""; // the end's check-in: "good" or "hurt"
 
   function now() { return Date.now(); }
 
@@ -35,6 +38,7 @@
   }
   function clear() {
     try { localStorage.removeItem(storageKey); } catch (error) { /* nothing kept */ }
+    try { localStorage.removeItem(painKey); } catch (error) { /* nothing kept */ }
   }
   function isMuted() {
     try { return localStorage.getItem(mutedKey) === "1"; } catch (error) { return false; }
@@ -128,6 +132,7 @@
       $("guide-next").textContent = view.next
         ? "Next: " + view.next.name + ", " + view.next.foot.toLowerCase()
         : "Next: the end, and your log";
+      $("guide-eased").textContent = ""; // a new step: nothing eased yet
       $("guide-step-name").classList.remove("guide-step-changed");
       void $("guide-step-name").offsetWidth; // restart the (motion-safe) highlight
       $("guide-step-name").classList.add("guide-step-changed");
@@ -168,6 +173,11 @@
     query.set("start", when.time);
     query.set("minutes", String(summary.minutes));
     summary.techniques.forEach(function (id) { query.append("techniques", String(id)); });
+    if (felt) query.set("felt", felt);
+    var before = painBefore();
+    if (before) query.set("pain_before", before);
+    if ($("guide-pain-after") && $("guide-pain-after").value) query.set("pain_after", $("guide-pain-after").value);
+    if (root.dataset.eachFoot) query.set("foot", root.dataset.eachFoot); // the halves, one per foot
     return { url: root.dataset.logUrl + "?" + query.toString(), summary: summary };
   }
   // Date and time as the user's account zone shows them (the log form reads them so).
@@ -219,8 +229,23 @@
   var startButton = $("guide-start");
   var embedded = JSON.parse(root.dataset.steps);
 
+  function painBefore() {
+    try { return localStorage.getItem(painKey) || ""; } catch (error) { return ""; }
+  }
+  ["guide-pain-before", "guide-pain-after"].forEach(function (id) {
+    if ($(id)) $(id + "-group").hidden = false;
+  });
+  if ($("guide-pain-after")) {
+    $("guide-pain-after").addEventListener("change", function () {
+      if (state) $("guide-log").href = logUrl().url;
+    });
+  }
+
   function begin(steps) {
     if (!steps.length) return;
+    if ($("guide-pain-before")) {
+      try { localStorage.setItem(painKey, $("guide-pain-before").value); } catch (error) { /* not kept */ }
+    }
     state = Timer.start(steps, now());
     save();
     showRun(true);
@@ -262,13 +287,11 @@
     shown.index = -1; // the same step again still gets its announcement
     act(Timer.back);
   });
+  // Easing off says on screen what it did (the status line is read out too).
   $("guide-ease").addEventListener("click", function () {
     var before = Timer.view(state, now()).index;
     act(Timer.easeOff);
-    var view = Timer.view(state, now());
-    if (!view.finished && view.index === before) {
-      announce("Eased off: " + Timer.spoken(view.stepLeft) + " left in this step. Go gently.");
-    }
+    $("guide-eased").textContent = Timer.easedWords(before, Timer.view(state, now()));
   });
   var muteButton = $("guide-mute");
   function drawMute() {
@@ -299,12 +322,16 @@
   // The session is handed to the log form: a later visit starts afresh.
   $("guide-log").addEventListener("click", clear);
   $("guide-log-partial").addEventListener("click", clear);
+  // The check-in goes into the log: comfort picked, and a note asked for after
+  // "Something hurt" (the log form reads `felt`, sessions.forms.SessionForm.fill_in).
   ["good", "hurt"].forEach(function (answer) {
     $("guide-feel-" + answer).addEventListener("click", function () {
       ["good", "hurt"].forEach(function (other) {
         $("guide-feel-" + other).setAttribute("aria-pressed", other === answer ? "true" : "false");
         $("guide-advice-" + other).hidden = other !== answer;
       });
+      felt = answer;
+      $("guide-log").href = logUrl().url;
     });
   });
 
