@@ -41,10 +41,10 @@ class TokenForm(forms.ModelForm):
 
 class ApiSessionForm(SessionForm):
     """The log form, its fields and rules, as the API fills it in (api/logbook.py
-    turns the JSON into its data). Comfort may be left out: the session then has
-    none recorded, like a day imported from an app that keeps none. Pain, foot
-    and where are taken whenever they are sent, whatever the user's What to
-    record switches (which decide what the pages ask)."""
+    turns the JSON into its data). Comfort may be left out, as on the log form:
+    the session then has none recorded. Pain, foot and where are taken whenever
+    they are sent, whatever the user's What to record switches (which decide
+    what the pages ask)."""
 
     splits_feet = False
 
@@ -53,9 +53,6 @@ class ApiSessionForm(SessionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        comfort = self.fields["comfort"]
-        comfort.required = False
-        comfort.empty_value = None
         techniques = self.fields["techniques"]
         techniques.error_messages = {
             **techniques.error_messages,

@@ -1,6 +1,8 @@
-"""Lighthouse (mobile) scores of the dashboard URL `/`, signed out and signed in,
-with the site served the way the README's Deployment section serves it:
-production settings, collectstatic, whitenoise, gunicorn with 3 workers.
+"""Lighthouse (mobile) scores of the dashboard URL `/`, signed out (the landing
+page) and signed in, both before today's session (the log form first, "Done as
+usual") and after it (progress first), with the site served the way the
+README's Deployment section serves it: production settings, collectstatic,
+whitenoise, gunicorn with 3 workers.
 
 Run with `make lighthouse` (it installs Lighthouse from bench/package.json with
 `npm ci`). Needs Node and Chromium (CHROME_PATH, default /usr/bin/chromium).
@@ -53,6 +55,28 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(settings.SESSION_COOKIE_NAME + "=" + session.session_key)
 """
+
+# The signed-in dashboard's two states, set up before each is measured.
+NOT_YET_TODAY = """
+from accounts.models import User
+from sessions.models import MassageSession
+user = User.objects.get(username="demo")
+for pk in MassageSession.objects.filter(user=user, local_date=user.today()).values_list(
+    "pk", flat=True
+):
+    MassageSession.objects.remove(user, pk)
+"""
+DONE_TODAY = """
+import uuid
+from accounts.models import User
+from sessions.as_usual import log_as_usual
+log_as_usual(User.objects.get(username="demo"), uuid.uuid4())
+"""
+STATES = (
+    ("signed out", None),
+    ("signed in, not yet today", NOT_YET_TODAY),
+    ("signed in, done today", DONE_TODAY),
+)
 
 
 def manage(*args, **kwargs):
@@ -113,11 +137,17 @@ def lighthouse(url, cookie=None):
             **os.environ,
             "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
         }
-        subprocess.run(command, check=True, env=env)
+        # Lighthouse now and then fails to record a trace (NO_NAVSTART) on a
+        # busy machine: one more try before giving up.
+        if subprocess.run(command, env=env).returncode:
+            subprocess.run(command, check=True, env=env)
         result = json.loads(report.read_text())
         if os.environ.get("LIGHTHOUSE_KEEP"):  # a copy to read the details in
             name = "signed-in" if cookie else "signed-out"
-            (ROOT / "var" / f"lighthouse-{name}.json").write_text(report.read_text())
+            stamp = time.strftime("%H%M%S")
+            (ROOT / "var" / f"lighthouse-{name}-{stamp}.json").write_text(
+                report.read_text()
+            )
     failed = [
         f"  {audit['id']}: {audit['title']}"
         for audit in result["audits"].values()
@@ -140,7 +170,11 @@ def main():
     server = serve()
     worst = 100
     try:
-        for name, session in (("signed out", None), ("signed in", cookie)):
+        for name, setup in STATES:
+            session = None
+            if setup:
+                manage("shell", "-c", setup, stdout=subprocess.DEVNULL)
+                session = cookie
             warm_up(BASE + "/", session)
             # Lighthouse varies from run to run: the median of RUNS, as its
             # documentation recommends.

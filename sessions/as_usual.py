@@ -13,8 +13,13 @@ tell the statistics (and the "ease off" advice) about a session nobody rated.
 Exactly once: the caller passes a `submission_token` (a UUID) of its own, which
 the logbook keeps unique per user; the same token again finds the first
 session. And a day that already has a session is left as it is.
+
+Undo: for a minute after it was logged, a session can be taken back (the
+dashboard's "Undo"); it goes through MassageSession.objects.remove like any
+deletion, so the stored days are refreshed with it.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -27,6 +32,9 @@ from sessions.models import MassageSession, Technique
 SAVED = "saved"  # a new session, just logged
 REPLAYED = "replayed"  # this token logged it before
 DAY_DONE = "day_done"  # today already had a session; nothing logged
+UNDO_WITHIN = dt.timedelta(minutes=1)
+# Where the dashboard finds the session it offers to undo (the login session).
+UNDO_KEY = "footcare_undo"
 
 
 @dataclass(frozen=True)
@@ -68,3 +76,17 @@ def log_as_usual(user, submission_token, now=None):
             submission_token=submission_token,
         )
     return AsUsual(SAVED, session)
+
+
+def undo_until(session):
+    """The moment `session` can no longer be undone."""
+    return session.created_at + UNDO_WITHIN
+
+
+def undo(user, session, now=None):
+    """Delete `user`'s `session` if it was logged under a minute ago; whether
+    it was (False: too late, or already gone)."""
+    now = now or timezone.now()
+    if session.user_id != user.pk or now >= undo_until(session):
+        return False
+    return MassageSession.objects.remove(user, session.pk) is not None

@@ -163,16 +163,19 @@ class SessionForm(forms.ModelForm):
             ),
         },
     )
+    # Optional: Save without it logs the session unrated (README, "Logging a
+    # session"): the session happened, and statistics leave unrated ones out.
     comfort = forms.TypedChoiceField(
         label="Comfort",
         choices=MassageSession.Comfort.choices,
         coerce=int,
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
         help_text=(
             "How did it feel? 1 = painful … 5 = very comfortable. Listen to your body: "
             "if it hurts, ease the pressure or change the technique."
         ),
-        error_messages={"required": "Choose how comfortable it felt, from 1 to 5."},
     )
     pressure = forms.ChoiceField(
         label="Pressure (optional)",

@@ -74,6 +74,7 @@ def session_rows(values, user_zone):
                 "facts": [fact for fact in facts if fact],
                 # The zone follows the time, only when it differs from the user's.
                 "zone": zone if started_at and zone != user_zone else "",
+                "minutes": minutes,
                 "techniques": ", ".join(name for _, name in techniques[pk]),
                 "technique_ids": [technique_id for technique_id, _ in techniques[pk]],
                 "note": notes.strip().split("\n", 1)[0].strip() if notes else "",

@@ -1,5 +1,7 @@
 import datetime as dt
 import json
+import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,11 +11,12 @@ from django.db.models import Count, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import words
 from accounts.forms import WeeklyTargetForm
-from sessions import days, guide, listing
+from sessions import as_usual, days, guide, listing
 from sessions.forms import (
     EACH_FOOT,
     EARLIEST_DATE,
@@ -59,23 +62,24 @@ def session_new(request):
                 if existing is None:
                     raise
             else:
+                saved = "Saved" if session.comfort else "Saved unrated"
                 minutes = form.cleaned_data["duration_minutes"]
                 messages.success(
                     request,
-                    f"Saved: {minutes} minutes, counted for "
+                    f"{saved}: {minutes} minutes, counted for "
                     f"{words.full_date(session.local_date)}"
                     + (", left and right foot apart." if form.each_foot else "."),
                 )
                 if form.note:
                     messages.info(request, form.note)
                 _say_if_it_was_a_rest_day(request, session)
-                return redirect("home")
+                return redirect(_after_saving(request, session))
         messages.info(
             request,
             "That session was already saved for "
             f"{words.full_date(existing.local_date)}.",
         )
-        return redirect("home")
+        return redirect(_after_saving(request, existing))
     felt = form["felt"].value()
     context = {
         "form": form,
@@ -84,6 +88,76 @@ def session_new(request):
         "hurt": felt == "hurt",
     }
     return render(request, "sessions/session_form.html", context)
+
+
+def _after_saving(request, session):
+    """The dashboard, or with "Save and log the day before" the log form again
+    for the day before `session`'s, with its time, minutes and techniques."""
+    if request.POST.get("then") != "day_before":
+        return reverse("home")
+    day_before = session.local_date - dt.timedelta(days=1)
+    query = [("date", day_before.isoformat()), ("minutes", session.duration_minutes)]
+    start = session.local_start
+    if start is not None:
+        query.append(("start", f"{start:%H:%M}"))
+    query += [
+        ("techniques", pk) for pk in session.techniques.values_list("pk", flat=True)
+    ]
+    messages.info(request, f"Now {words.full_date(day_before)}:")
+    return f"{reverse('sessions:new')}?{urlencode(query)}"
+
+
+@login_required
+@require_POST
+def session_as_usual(request):
+    """ "Done as usual" on the dashboard: today's session like the last one, saved
+    at once (sessions.as_usual), then an Undo for a minute."""
+    try:
+        token = uuid.UUID(request.POST.get("token", "")[:64])
+    except ValueError:
+        messages.error(request, "That form was out of date: nothing was saved.")
+        return redirect("home")
+    result = as_usual.log_as_usual(request.user, token)
+    session = result.session
+    if result.state == as_usual.DAY_DONE:
+        messages.info(request, "Today already has a session: nothing was added.")
+    elif result.state == as_usual.REPLAYED:
+        messages.info(
+            request,
+            "That session was already saved for "
+            f"{words.full_date(session.local_date)}.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Done as usual: {session.duration_minutes} minutes, counted for "
+            f"{words.full_date(session.local_date)}.",
+        )
+        request.session[as_usual.UNDO_KEY] = {
+            "pk": session.pk,
+            "until": as_usual.undo_until(session).timestamp(),
+        }
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def session_undo(request, pk):
+    """Take back a session logged under a minute ago (the dashboard's Undo)."""
+    session = get_object_or_404(MassageSession, pk=pk, user=request.user)
+    request.session.pop(as_usual.UNDO_KEY, None)
+    if as_usual.undo(request.user, session, timezone.now()):
+        messages.success(
+            request,
+            f"Undone: the session of {words.full_date(session.local_date)} is gone.",
+        )
+    else:
+        messages.error(
+            request,
+            "Too late to undo: it is over a minute old. You can delete it from the "
+            "sessions list.",
+        )
+    return redirect("home")
 
 
 @login_required

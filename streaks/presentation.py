@@ -71,7 +71,8 @@ def next_slot_text(slot):
     if slot.state == "due":
         return f"Due now ({time})"
     if slot.state == "done":
-        return f"Done today · next: {_slot_day(slot)} at {time}"
+        # "Done today" is the status line just above: said once.
+        return f"Next session: {_slot_day(slot)} at {time}"
     return f"Next session: {_slot_day(slot)} at {time} ({_slot_in(slot)})"
 
 

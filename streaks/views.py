@@ -1,11 +1,13 @@
 import datetime as dt
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts import schedule
-from sessions import listing
+from sessions import as_usual, listing
 from sessions.forms import new_session_form
 from sessions.models import MassageSession
 from streaks import charts, history, insights, pictures, presentation
@@ -38,6 +40,12 @@ def dashboard(request):
         "log_form": new_session_form(
             user, last_techniques=recent[0]["technique_ids"] if recent else None
         ),
+        # Once today is done, progress comes first and the form folds away.
+        "done_today": stats.done_today,
+        # "Done as usual": like the last session, once there is one.
+        "usual": recent[0] if recent and not stats.done_today else None,
+        "usual_token": uuid.uuid4(),
+        "undo": undo_offer(request),
         "status": status,
         "status_text": status_text,
         "figures": presentation.figures(stats, days.weekly_target),
@@ -60,6 +68,18 @@ def dashboard(request):
         ),
     }
     return render(request, "streaks/dashboard.html", context)
+
+
+def undo_offer(request):
+    """The session just logged "as usual", while it can still be undone: its id
+    (kept in the login session by sessions.views.session_as_usual), or None."""
+    offer = request.session.get(as_usual.UNDO_KEY)
+    if (
+        not isinstance(offer, dict)
+        or offer.get("until", 0) <= timezone.now().timestamp()
+    ):
+        return None
+    return offer.get("pk")
 
 
 @login_required

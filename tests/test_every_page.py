@@ -7,13 +7,14 @@ import json
 import re
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
 import time_machine
 
 from accounts.models import PreferredTime, PushSubscription, User
-from sessions.models import Technique
+from sessions.models import MassageSession, Technique
 from streaks import reminders
 from streaks.models import ReminderSend
 from tests.factories import log_session, rest_day
@@ -166,6 +167,12 @@ def pages(client, alice, history):
         "/sessions/new/", {"pain_before": "11", "foot": "middle", "zones": "3"}
     )
     client.force_login(alice)
+    # The dashboard's other states: before today's session ("Done as usual"
+    # offered), and just after "Done as usual" (progress first, with Undo).
+    MassageSession.objects.remove(alice, history["session"])
+    found["signed in / (not yet today)"] = client.get("/")
+    client.post("/sessions/as-usual/", {"token": str(uuid.uuid4())})
+    found["signed in / (done as usual, undo)"] = client.get("/")
     PreferredTime.objects.all().delete()
     found["signed in /accounts/times/ (first visit)"] = client.get("/accounts/times/")
     for name, response in found.items():

@@ -47,8 +47,8 @@ def text(now, slots=BOTH, day_start=0, done=False):
             False,
             "Next session: tomorrow at 08:00 (in 9 h 5 min)",
         ),
-        (at(2026, 6, 10, 21, 30), True, "Done today · next: tomorrow at 08:00"),
-        (at(2026, 6, 10, 6, 0), True, "Done today · next: tomorrow at 08:00"),
+        (at(2026, 6, 10, 21, 30), True, "Next session: tomorrow at 08:00"),
+        (at(2026, 6, 10, 6, 0), True, "Next session: tomorrow at 08:00"),
         (at(2026, 6, 10, 6, 0), False, "Next session: today at 08:00 (in 2 h)"),
     ],
 )
@@ -81,7 +81,7 @@ def test_the_same_weekday_a_week_ahead_says_next():
         text(monday_noon, mondays) == "Next session: next Monday at 08:00 (in 7 days)"
     )
     assert text(monday_noon, mondays, done=True) == (
-        "Done today · next: next Monday at 08:00"
+        "Next session: next Monday at 08:00"
     )
 
 
@@ -119,7 +119,7 @@ def test_with_a_day_start_of_4_a_late_slot_belongs_to_the_evening_before():
     )
     # Practised at 22:00: the next slot of a later practice day is Thursday 01:00.
     found = next_slot(late, at(2026, 6, 9, 23, 0), 4, True)
-    assert next_slot_text(found) == "Done today · next: tomorrow at 01:00"
+    assert next_slot_text(found) == "Next session: tomorrow at 01:00"
     assert found.start == at(2026, 6, 11, 1, 0)
     # At 01:30 the slot is due; it is still Tuesday's practice day.
     assert text(at(2026, 6, 10, 1, 30), late, day_start=4) == "Due now (01:00)"
@@ -128,7 +128,7 @@ def test_with_a_day_start_of_4_a_late_slot_belongs_to_the_evening_before():
 def test_with_a_day_start_of_4_done_at_one_in_the_morning_means_yesterday():
     found = next_slot(BOTH, at(2026, 6, 10, 1, 0), 4, True)
     # 01:00 Wednesday is still Tuesday: the next slot of a later day is 08:00.
-    assert next_slot_text(found) == "Done today · next: tomorrow at 08:00"
+    assert next_slot_text(found) == "Next session: tomorrow at 08:00"
     assert found.start == at(2026, 6, 10, 8, 0)
 
 

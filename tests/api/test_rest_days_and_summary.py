@@ -97,7 +97,7 @@ def test_the_summary_has_the_dashboards_figures(reader_api, alice):
         "label": "Evening",
         "start": "2026-11-26T21:00:00Z",
         "state": "done",
-        "text": "Done today · next: tomorrow at 21:00",
+        "text": "Next session: tomorrow at 21:00",
     }
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from sessions.models import Technique
+from sessions.models import MassageSession, Technique
 from tests.e2e.conftest import sign_in
 from tests.e2e.pages import axe_violations, horizontal_overflow, shift
 from tests.factories import log_session, rest_day
@@ -23,7 +23,9 @@ SIGNED_OUT = {
     "404": "/no-such-page/",
 }
 SIGNED_IN = {
-    "dashboard": "/",
+    "dashboard": "/",  # today done: progress first
+    "dashboard, not yet today": "/",
+    "dashboard, just done as usual": "/",
     "session list": "/sessions/",
     "new session": "/sessions/new/",
     "guided session": "/sessions/guide/",
@@ -96,6 +98,13 @@ def open_page(page, path, browser_errors):
 
 def signed_in_at(page, user, history, live_server, name):
     sign_in(page.context, user, live_server)
+    if name != "dashboard" and name.startswith("dashboard"):
+        MassageSession.objects.remove(user, history["session"])
+    if name == "dashboard, just done as usual":
+        # Through the page's own button, so the Undo offer is in the login session.
+        page.goto("/")
+        page.get_by_role("button", name="Done as usual").click()
+        expect(page.get_by_role("button", name="Undo")).to_be_visible()
     return SIGNED_IN[name].format(**history)
 
 

@@ -24,6 +24,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 THEMES = ["light", "dark"]
 PAGES = {
     "landing": "/",
+    "dashboard": "/",  # not yet today: Done as usual, the heatmap
+    "guided session": "/sessions/guide/",
+    "statistics": "/streaks/",
     "techniques": "/sessions/techniques/",
     "sessions": "/sessions/",
     "settings": "/accounts/settings/",
@@ -51,9 +54,9 @@ def history(user):
         )
 
 
-def open_page(make_context, theme, viewport, user, live_server, path):
+def open_page(make_context, theme, viewport, user, live_server, path, signed_in=None):
     page = make_context(viewport=viewport, color_scheme=theme).new_page()
-    if path != "/":
+    if signed_in if signed_in is not None else path != "/":
         sign_in(page.context, user, live_server)
     page.goto(path)
     expect(page.locator("html")).to_have_attribute("data-bs-theme", theme)
@@ -64,7 +67,15 @@ def open_page(make_context, theme, viewport, user, live_server, path):
 def test_the_pages_pass_axe_in_both_themes(
     make_context, theme, viewport, name, user, history, live_server
 ):
-    page = open_page(make_context, theme, viewport, user, live_server, PAGES[name])
+    page = open_page(
+        make_context,
+        theme,
+        viewport,
+        user,
+        live_server,
+        PAGES[name],
+        signed_in=name != "landing",
+    )
     assert axe_violations(page) == []
     assert horizontal_overflow(page) <= 0
 

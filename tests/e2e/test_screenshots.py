@@ -5,7 +5,9 @@ Skipped unless FOOTCARE_SCREENSHOTS=1:
     FOOTCARE_SCREENSHOTS=1 make e2e
 
 They land in screenshots/ (gitignored): `<page>-<phone|desktop>.png` shows the
-first screenful, `...-full.png` the whole page.
+first screenful, `...-full.png` the whole page. The README's come from here
+(copied by hand to docs/screenshots/): the dashboard before and after today's
+session, statistics, a step of the guided session and the techniques page.
 """
 
 import datetime as dt
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from sessions.models import MassageSession
 from tests.conftest import make_user
 from tests.e2e.conftest import BROWSER_TIMEZONE, PHONE, sign_in
 from tests.e2e.pages import shift
@@ -31,9 +34,9 @@ pytestmark = [
 
 FOLDER = Path(settings.BASE_DIR) / "screenshots"
 SIGNED_IN_PAGES = {
-    "dashboard": "/",
     "session-form": "/sessions/new/",
     "statistics": "/streaks/",
+    "techniques": "/sessions/techniques/",
     "settings": "/accounts/settings/",
 }
 ROUTINES = [
@@ -98,3 +101,22 @@ def test_save_screenshots(make_context, viewport, live_server, transactional_db)
             continue
         shoot(page, name, viewport)
     assert not missing, f"pages not there yet: {missing}"
+
+    # The dashboard before today's session, then just after "Done as usual".
+    for pk in MassageSession.objects.filter(
+        user=user, local_date=user.today()
+    ).values_list("pk", flat=True):
+        MassageSession.objects.remove(user, pk)
+    page.goto("/")
+    shoot(page, "dashboard-before", viewport)
+    page.get_by_role("button", name="Done as usual").click()
+    page.get_by_role("button", name="Undo").wait_for()
+    shoot(page, "dashboard-after", viewport)
+
+    # A step of the guided session, a few seconds in.
+    page.goto("/sessions/guide/")
+    shoot(page, "guide", viewport)
+    page.get_by_role("button", name="Start the guided session").click()
+    page.locator("#guide-step-name").filter(has_text="Warm-up").wait_for()
+    page.wait_for_timeout(2500)
+    shoot(page, "guide-step", viewport)

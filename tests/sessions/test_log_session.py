@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from sessions.models import MassageSession, Technique
@@ -141,7 +142,6 @@ def test_an_own_technique_can_be_used(alice_client, alice):
         ({"duration_minutes": "181"}, "duration_minutes"),
         ({"duration_minutes": "-5"}, "duration_minutes"),
         ({"duration_minutes": "ten"}, "duration_minutes"),
-        ({"comfort": ""}, "comfort"),
         ({"comfort": "0"}, "comfort"),
         ({"comfort": "6"}, "comfort"),
         ({"comfort": "good"}, "comfort"),
@@ -155,15 +155,24 @@ def test_an_own_technique_can_be_used(alice_client, alice):
 )
 def test_bad_input_shows_an_error_and_saves_nothing(alice_client, overrides, field):
     data = form_data()
-    if "comfort" in overrides and overrides["comfort"] == "":
-        del data["comfort"]
-        overrides = {}
     data.update(overrides)
     response = alice_client.post(URL, data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'id="form-errors"' in response.content.decode()
     assert MassageSession.objects.count() == 0
+
+
+def test_save_without_comfort_logs_it_unrated(alice_client, alice):
+    data = form_data()
+    del data["comfort"]
+    response = alice_client.post(URL, data)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    session = MassageSession.objects.get(user=alice)
+    assert session.comfort is None
+    message = next(iter(get_messages(response.wsgi_request))).message
+    assert message.startswith("Saved unrated: 10 minutes")
 
 
 def test_four_minutes_ahead_is_accepted_for_a_slow_clock(alice_client):

@@ -238,3 +238,29 @@ def test_the_heatmap_marks_today_and_only_today(alice_client, alice):
     # Drawn by the stylesheet: no inline style the CSP would refuse.
     heatmap = html.split('class="heatmap-grid"')[1].split("</section>")[0]
     assert "style=" not in heatmap
+
+
+def test_once_today_is_done_progress_comes_first_and_the_form_folds(
+    alice_client, alice
+):
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0))
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        before = dashboard(alice_client).content.decode()
+        log_session(alice, dt.datetime(2026, 11, 25, 8, 0))
+        response = dashboard(alice_client)
+    html = response.content.decode()
+    # Not yet today: the log form leads.
+    assert before.index('id="log"') < before.index('id="today-heading"')
+    # Done: today's progress first, then the form folded as "Log another session".
+    assert html.index('id="today-heading"') < html.index('id="log"')
+    assert '<details class="card dash-form log-another" id="log">' in html
+    assert "Log another session</summary>" in html
+    assert text(response).count("Done today") == 1
+    assert figures(response)["Current streak"] == "2 days"
+
+
+def test_without_a_previous_session_there_is_no_done_as_usual(alice_client):
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        html = dashboard(alice_client).content.decode()
+    assert "Done as usual" not in html
+    assert 'id="log-heading"' in html

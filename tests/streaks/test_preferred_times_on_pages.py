@@ -47,7 +47,7 @@ def test_a_slot_that_started_is_due_now(alice_client):
 def test_once_done_the_next_slot_is_tomorrows(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 25, 21, 5))
     page = dashboard_text(alice_client, LONDON_EVENING.replace(hour=21, minute=30))
-    assert "Done today · next: tomorrow at 21:00" in page
+    assert "Next session: tomorrow at 21:00" in page
 
 
 def test_changing_the_times_shows_at_once(alice_client, alice, evening):

@@ -1,6 +1,7 @@
 """Dashboard and statistics run a fixed number of queries, whatever the history."""
 
 import datetime as dt
+import uuid
 import zoneinfo
 
 import pytest
@@ -69,6 +70,26 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
             response = alice_client.get(url)
     assert response.status_code == 200
     assert figures(response)["Current streak"] == "3650 days"
+
+
+def test_the_dashboard_not_yet_done_with_undo_runs_the_same_queries(
+    alice_client, alice, charlie, django_assert_max_num_queries
+):
+    """The other state of the dashboard: not yet today, "Done as usual" offered,
+    and the Undo of the one just logged."""
+    add_daily_sessions(alice, 1)
+    tomorrow = NOW + dt.timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False):
+        with CaptureQueriesContext(connection) as small:
+            assert "Done as usual" in alice_client.get("/").content.decode()
+        count = len(small.captured_queries)  # read now: the query log rolls over
+        assert count <= QUERY_BUDGET
+        add_daily_sessions(charlie, 3650)
+        move_sessions(charlie, alice)
+        alice_client.post("/sessions/as-usual/", {"token": str(uuid.uuid4())})
+        with django_assert_max_num_queries(count):
+            response = alice_client.get("/")
+    assert "/undo/" in response.content.decode()
 
 
 @pytest.mark.parametrize(
