@@ -28,7 +28,7 @@ def dashboard(request):
         MassageSession.objects.for_user(user).newest_first().rows()[:RECENT_SESSIONS],
         user.timezone,
     )
-    status, status_text = presentation.today_status(stats)
+    status, status_text = presentation.today_status(stats, today in days.paused)
     years = pictures.year_links(days.first_practice, user.date_joined, today)
     first = pictures.heatmap_start(today)
     rest = history.rest_days(user, first, today)
