@@ -103,9 +103,13 @@ def shared(request, token):
     one revoked or expired. Never indexed, stored or passed on as a referrer."""
     link = ReportLink.objects.find(token) if TOKEN.fullmatch(token) else None
     if link is None:
-        response = render(request, "streaks/report_gone.html", {"gone": False}, 404)
+        response = render(
+            request, "streaks/report_gone.html", {"gone": False}, status=404
+        )
     elif not link.works(timezone.now()):
-        response = render(request, "streaks/report_gone.html", {"gone": True}, 410)
+        response = render(
+            request, "streaks/report_gone.html", {"gone": True}, status=410
+        )
     else:
         owner = link.user
         response = render(
