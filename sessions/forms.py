@@ -11,11 +11,14 @@ from sessions import days, guide
 from sessions.models import (
     MAX_MINUTES,
     MIN_MINUTES,
+    PAIN_MAX,
+    PAIN_MIN,
     GuidePreference,
     MassageSession,
     Pause,
     RestDay,
     Technique,
+    mask_from_zones,
 )
 
 # The largest id a BigAutoField holds. Larger numbers never reach a query:
@@ -97,6 +100,40 @@ def check_day(day, tz):
     return day
 
 
+PAIN_ENDS = {PAIN_MIN: "no pain", PAIN_MAX: "worst imaginable"}
+PAIN_HELP = f"{PAIN_MIN} = {PAIN_ENDS[PAIN_MIN]}, {PAIN_MAX} = {PAIN_ENDS[PAIN_MAX]}."
+PAIN_CHOICES = [
+    ("", "Not noted"),
+    *(
+        (level, f"{level} = {PAIN_ENDS[level]}" if level in PAIN_ENDS else str(level))
+        for level in range(PAIN_MIN, PAIN_MAX + 1)
+    ),
+]
+
+
+def pain_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=PAIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=PAIN_HELP,
+        error_messages={
+            "invalid_choice": f"Choose the pain from {PAIN_MIN} (no pain) to "
+            f"{PAIN_MAX} (worst imaginable), or Not noted."
+        },
+    )
+
+
+# What each of the user's "What to record" switches adds to the session forms.
+RECORDED_FIELDS = {
+    "record_pain": ("pain_before", "pain_after"),
+    "record_foot": ("foot",),
+    "record_where": ("zones",),
+}
+
+
 class SessionForm(forms.ModelForm):
     date = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -139,6 +176,25 @@ class SessionForm(forms.ModelForm):
         widget=forms.RadioSelect,
         required=False,
     )
+    pain_before = pain_field("Pain before")
+    pain_after = pain_field("Pain after")
+    foot = forms.ChoiceField(
+        label="Foot",
+        choices=[("", "Not noted"), *MassageSession.Foot.choices],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose both feet, left or right."},
+    )
+    zones = forms.TypedMultipleChoiceField(
+        label="Where",
+        choices=MassageSession.Zone.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Tick heel, arch, ball of the foot, toes or ankle."
+        },
+    )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)",
         min_value=MIN_MINUTES,
@@ -151,7 +207,10 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = MassageSession
-        fields = ("duration_minutes", "comfort", "pressure", "notes")
+        fields = (
+            *("duration_minutes", "comfort", "pressure", "notes"),
+            *("pain_before", "pain_after", "foot", "zones"),
+        )
         labels = {"notes": "Notes (optional)"}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -161,6 +220,10 @@ class SessionForm(forms.ModelForm):
         "duration_minutes",
         "techniques",
         "comfort",
+        "pain_before",
+        "pain_after",
+        "foot",
+        "zones",
         "pressure",
         "notes",
         "token",
@@ -173,6 +236,12 @@ class SessionForm(forms.ModelForm):
         self.user = user
         self.tz = tz or user.tzinfo
         self.note = ""
+        # Only what the user chose to record is asked; what a session has of
+        # the rest stays as it is.
+        for switch, names in RECORDED_FIELDS.items():
+            if not self.records(user, switch):
+                for name in names:
+                    del self.fields[name]
         instance = self.instance
         choosable = Technique.objects.available_to(user).active()
         if instance.pk:
@@ -186,10 +255,28 @@ class SessionForm(forms.ModelForm):
             else:
                 self.initial.update(date=start.date(), start_time=start.time())
             self.initial.setdefault("token", instance.submission_token)
+            self.initial["zones"] = [zone.value for zone in instance.zone_list]
             self.initial.setdefault(
                 "techniques", list(instance.techniques.values_list("pk", flat=True))
             )
         self.fields["techniques"].choices = list(choosable.values_list("pk", "name"))
+
+    def records(self, user, switch):
+        """Whether the form asks the fields of What-to-record `switch`."""
+        return getattr(user, switch)
+
+    @property
+    def recorded_fields(self):
+        """The names of the What-to-record fields this form asks."""
+        return [
+            name
+            for names in RECORDED_FIELDS.values()
+            for name in names
+            if name in self.fields
+        ]
+
+    def pain_fields(self):
+        return [self["pain_before"], self["pain_after"]]
 
     def fill_in(self, query):
         """Initial values from a new page's query parameters, each read by its
@@ -224,6 +311,9 @@ class SessionForm(forms.ModelForm):
 
     def clean_date(self):
         return check_day(self.cleaned_data["date"], self.tz)
+
+    def clean_zones(self):
+        return mask_from_zones(self.cleaned_data["zones"])
 
     def clean(self):
         cleaned = super().clean()
@@ -262,7 +352,7 @@ class SessionForm(forms.ModelForm):
         """Log a new session, or update the one being edited (with its day);
         None when the session was deleted meanwhile (nothing is written then)."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in self._meta.fields}
+        fields = {name: data[name] for name in self._meta.fields if name in data}
         if self.instance.pk is None:
             self.instance = MassageSession.objects.log(
                 self.user,

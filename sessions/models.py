@@ -183,9 +183,10 @@ class MassageSessionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
-    def rows(self):
-        """Each session as a plain tuple, in this order: what the sessions list
-        and the export read (far faster than model instances on a long history)."""
+    def rows(self, *more):
+        """Each session as a plain tuple, in this order, then the fields named in
+        `more`: what the sessions list and the export read (far faster than
+        model instances on a long history)."""
         return self.values_list(
             "pk",
             "local_date",
@@ -195,6 +196,7 @@ class MassageSessionQuerySet(models.QuerySet):
             "comfort",
             "pressure",
             "notes",
+            *more,
         )
 
     def bulk_rows(self, user, entries):
@@ -436,6 +438,14 @@ class MassageSession(models.Model):
 def zones_from_mask(mask):
     """The zones in the bits of `mask`, in the order of the choices."""
     return [zone for zone in Zone if mask & zone]
+
+
+def zone_names(mask):
+    """The zones in `mask` by the names exports and the API write ("heel")."""
+    return [zone.name.lower() for zone in zones_from_mask(mask)]
+
+
+ZONES_BY_NAME = {zone.name.lower(): zone for zone in Zone}
 
 
 def mask_from_zones(zones):

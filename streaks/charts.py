@@ -682,3 +682,56 @@ def preferred_cells(slots):
     return frozenset(
         (weekday, slot.time.hour) for slot in slots for weekday in slot.weekdays
     )
+
+
+# -- pain before, per foot, week by week (What works for me) --------------------
+
+FEET_ORDER = ("Left", "Right", "Both", "")
+
+
+def pain_trend_chart(starts, averages, counts):
+    """One line per foot through the weekly average pain before (0-10), with a
+    legend and the table's rows; None when no week has a rating."""
+    feet = [foot for foot in FEET_ORDER if foot in averages]
+    if not feet:
+        return None
+    labels = [
+        (i, f"{start.day} {MONTH_SHORT[start.month - 1]}")
+        for i, start in enumerate(starts)
+        if i % 3 == 0
+    ]
+    series = []
+    chart = None
+    for number, foot in enumerate(feet, start=1):
+        chart = line_chart(
+            list(zip(starts, _rounded(averages[foot]), strict=True)),
+            10,
+            ticks(10, 5),
+            x_labels=labels,
+        )
+        series.append(
+            {
+                "name": foot or "Foot not noted",
+                "style": f"series-{number}",
+                "lines": chart["lines"],
+                "dots": chart["dots"],
+                "legend_y": 14 + 14 * (number - 1),
+            }
+        )
+    chart["series"] = series
+    chart["legend_x"] = chart["plot"]["right"] - 90
+    chart["feet"] = [s["name"] for s in series]
+    chart["rows"] = [
+        {
+            "label": f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
+            "cells": [
+                (_rounded([averages[foot][i]])[0], counts[foot][i]) for foot in feet
+            ],
+        }
+        for i, start in enumerate(starts)
+    ]
+    return chart
+
+
+def _rounded(values):
+    return [None if value is None else round(float(value), 1) for value in values]

@@ -10,8 +10,10 @@ from typing import NamedTuple
 from django.db.models import Avg, CharField, Count, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 
+from accounts import localtime
 from sessions import engine
-from sessions.models import Day, MassageSession, RestDay, Technique
+from sessions.models import Day, MassageSession, RestDay, Technique, zones_from_mask
+from streaks import insights
 
 INSIGHT_DAYS = 90
 # What a Day row holds of engine.Day, in its order.
@@ -223,3 +225,61 @@ def session_starts(user, today, days=365):
         .exclude(started_at__isnull=True)  # imported days with no time
         .values_list("local_date", "started_at", "timezone")
     ]
+
+
+def insight_entries(user):
+    """Every session of `user` as a streaks.insights.Entry, with labels (two
+    queries: the sessions, then their techniques' names)."""
+    names = {}
+    links = MassageSession.techniques.through.objects.filter(massagesession__user=user)
+    for session_id, name in links.values_list(
+        "massagesession_id", "technique__name"
+    ).iterator(chunk_size=2000):
+        names.setdefault(session_id, []).append(name)
+    pressures = dict(MassageSession.Pressure.choices)
+    feet = dict(MassageSession.Foot.choices)
+    halves = {localtime.MORNING: "Morning", localtime.EVENING: "Evening"}
+    rows = (
+        MassageSession.objects.for_user(user)
+        .order_by("local_date", "pk")
+        .values_list(
+            *("pk", "local_date", "started_at", "timezone", "comfort", "pressure"),
+            *("foot", "zones", "pain_before", "pain_after"),
+        )
+    )
+    zones, clocks = {}, {}
+    entries = []
+    for (
+        pk,
+        day,
+        started_at,
+        tz,
+        comfort,
+        pressure,
+        foot,
+        mask,
+        before,
+        after,
+    ) in rows.iterator(chunk_size=2000):
+        half = ""
+        if started_at is not None:
+            if tz not in clocks:
+                clocks[tz] = zoneinfo.ZoneInfo(tz)
+            local = started_at.astimezone(clocks[tz])
+            half = halves[localtime.half_of_day(local, user.day_start_hour)]
+        if mask not in zones:
+            zones[mask] = [zone.label for zone in zones_from_mask(mask)]
+        entries.append(
+            insights.Entry(
+                day=day,
+                techniques=names.get(pk, ()),
+                zones=zones[mask],
+                pressure=pressures.get(pressure, ""),
+                foot=feet.get(foot, ""),
+                half=half,
+                comfort=comfort,
+                pain_before=before,
+                pain_after=after,
+            )
+        )
+    return entries

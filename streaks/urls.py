@@ -8,6 +8,7 @@ app_name = "streaks"
 urlpatterns = [
     path("streaks/", views.statistics, name="stats"),
     path("streaks/when/", views.when, name="when"),
+    path("streaks/insights/", views.what_works, name="insights"),
     path("streaks/year/<int:year>/", views.year, name="year"),
     path("streaks/report/", report_views.report_page, name="report"),
     path("streaks/report/share/", report_views.share, name="share_report"),

@@ -8,7 +8,7 @@ from accounts import schedule
 from sessions import listing
 from sessions.forms import new_session_form
 from sessions.models import MassageSession
-from streaks import charts, history, pictures, presentation
+from streaks import charts, history, insights, pictures, presentation
 
 RECENT_SESSIONS = 5
 
@@ -146,3 +146,42 @@ def year(request, year):
     return render(
         request, "streaks/year.html", pictures.year_page(days, rest, year, today, years)
     )
+
+
+@login_required
+def what_works(request):
+    """What works for me: comfort and pain change by technique, zone, pressure,
+    foot and time of day, ranked, and pain per foot over the last 12 weeks."""
+    user = request.user
+    entries = history.insight_entries(user)
+    groups, by = insights.what_works(entries)
+    context = {
+        "sections": [
+            {
+                "key": key,
+                "title": section["title"],
+                "ranked": [_group_row(g) for g in section["ranked"]],
+                "unranked": [_group_row(g) for g in section["unranked"]],
+            }
+            for key, section in groups.items()
+        ],
+        "by_pain": by == insights.PAIN,
+        "min_sessions": insights.MIN_SESSIONS,
+        "has_sessions": bool(entries),
+        "trend": charts.pain_trend_chart(*insights.pain_by_week(entries, user.today())),
+        "trend_weeks": insights.TREND_WEEKS,
+    }
+    return render(request, "streaks/what_works.html", context)
+
+
+def _group_row(group):
+    comfort, change = group.comfort, group.change
+    return {
+        "rank": group.rank,
+        "label": group.label,
+        "sessions": group.sessions,
+        "comfort": None if comfort is None else f"{float(comfort):.1f}",
+        "rated": group.rated,
+        "change": None if change is None else f"{float(change):+.1f}",
+        "changed": group.changed,
+    }

@@ -47,6 +47,7 @@ SIGNED_OUT = [
 SIGNED_IN = [
     *MENU.values(),
     "/streaks/when/",
+    "/streaks/insights/",
     "/sessions/new/",
     "/sessions/{session}/edit/",
     "/sessions/{session}/delete/",

@@ -477,6 +477,7 @@ PAGES = {
     "dashboard": (True, "/", {}, 200),
     "statistics": (True, "/streaks/", {"span": "month"}, 200),
     "when": (True, "/streaks/when/", {}, 200),
+    "what works for me": (True, "/streaks/insights/", {}, 200),
     "year": (True, "/streaks/year/{year}/", {}, 200),
     "rest days": (True, MENU["Rest days"], {"all": "1"}, 200),
     "report": (

@@ -1,5 +1,7 @@
-"""Footcare's own export format ("format": "footcare", "version": 1; described in
-the README): writing it as a stream, and checking an uploaded one entry by entry."""
+"""Footcare's own export format ("format": "footcare", "version": 2; described in
+the README): writing it as a stream, and checking an uploaded one entry by entry.
+Version 2 added pain, foot and where to sessions; version 1 files still import
+(they have none of them)."""
 
 import datetime as dt
 import functools
@@ -11,11 +13,20 @@ from django.utils import timezone
 
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
-from sessions.models import MassageSession, RestDay, Technique
+from sessions.models import (
+    PAIN_MAX,
+    PAIN_MIN,
+    ZONES_BY_NAME,
+    MassageSession,
+    RestDay,
+    Technique,
+    zone_names,
+)
 from transfer.formats import BadFile, check_count, clean_text, shown
 
 FORMAT = "footcare"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions an import reads
 CHUNK = 2000
 SETTINGS = ("timezone", "day_start_hour", "weekly_target", "email_reminders")
 
@@ -43,10 +54,12 @@ def session_entries(user):
     rows = (
         MassageSession.objects.for_user(user)
         .order_by("local_date", F("started_at").asc(nulls_first=True), "pk")
-        .rows()
+        .rows("pain_before", "pain_after", "foot", "zones")
         .iterator(chunk_size=CHUNK)
     )
-    for pk, day, started_at, zone, minutes, comfort, pressure, notes in rows:
+    for row in rows:
+        pk, day, started_at, zone, minutes, comfort, pressure, notes = row[:8]
+        pain_before, pain_after, foot, zones = row[8:]
         yield {
             "date": day.isoformat(),
             "start": local_start(started_at, zone),
@@ -56,6 +69,10 @@ def session_entries(user):
             "pressure": pressure,
             "techniques": links.get(pk, []),
             "notes": notes,
+            "pain_before": pain_before,
+            "pain_after": pain_after,
+            "foot": foot,
+            "where": zone_names(zones),
         }
 
 
@@ -115,6 +132,7 @@ def stream_export(user):
 # put a list, an object, a huge number or nothing where text belongs.
 
 PRESSURES = {"", *MassageSession.Pressure.values}
+FEET = {"", *MassageSession.Foot.values}
 REASONS = {"", *RestDay.Reason.values}
 # Own techniques an export may bring, whether listed or only named by sessions.
 MAX_TECHNIQUES = 1_000
@@ -133,10 +151,11 @@ def validate(document, limits):
     """Check a decoded Footcare export and return it as plain Python values
     (dates as dates, starts as UTC datetimes, text as it can be stored). Raises
     BadFile naming the entry."""
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version not in READS:
         raise BadFile(
-            f"This Footcare export has version “{shown(document.get('version'))}”; "
-            f"this server reads version {VERSION}."
+            f"This Footcare export has version “{shown(version)}”; "
+            f"this server reads versions {READS[0]} to {READS[-1]}."
         )
     sessions = _list(document, "sessions")
     rest_days = _list(document, "rest_days")
@@ -338,4 +357,27 @@ def _session(raw, where, limits):
         "pressure": _choice(raw.get("pressure"), PRESSURES, where, "a pressure"),
         "notes": _text(raw.get("notes"), where, "notes", NOTES_LENGTH),
         "techniques": [_name(name, where, "techniques") for name in techniques],
+        "pain_before": _whole(
+            raw.get("pain_before"), where, "pain_before", PAIN_MIN, PAIN_MAX, True
+        ),
+        "pain_after": _whole(
+            raw.get("pain_after"), where, "pain_after", PAIN_MIN, PAIN_MAX, True
+        ),
+        "foot": _choice(raw.get("foot"), FEET, where, "a foot"),
+        "zones": _zones(raw.get("where"), where),
     }
+
+
+def _zones(value, where):
+    """Zone names (heel, arch, ball, toes, ankle) as the bits the session keeps."""
+    value = [] if value is None else value
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and name in ZONES_BY_NAME for name in value
+    ):
+        raise BadFile(
+            f"Entry {where}: “where” must list zones: {', '.join(ZONES_BY_NAME)}."
+        )
+    mask = 0
+    for name in value:
+        mask |= ZONES_BY_NAME[name]
+    return mask

@@ -15,6 +15,10 @@ HEADER = (
     "comfort",
     "pressure",
     "notes",
+    "pain_before",
+    "pain_after",
+    "foot",
+    "where",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,5 +49,9 @@ def stream_rows(user):
             "" if entry["comfort"] is None else entry["comfort"],
             entry["pressure"],
             entry["notes"],
+            "" if entry["pain_before"] is None else entry["pain_before"],
+            "" if entry["pain_after"] is None else entry["pain_after"],
+            entry["foot"],
+            "; ".join(entry["where"]),
         )
         yield writer.writerow([neutralise(cell) for cell in row])

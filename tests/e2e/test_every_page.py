@@ -40,6 +40,7 @@ SIGNED_IN = {
     "statistics by month": "/streaks/?span=month",
     "statistics by year": "/streaks/?span=year",
     "when you practise": "/streaks/when/",
+    "what works for me": "/streaks/insights/",
     "year": "/streaks/year/{year}/",
     "one day": "/sessions/?date={day}",
     "one month": "/sessions/?month={month}",
@@ -62,6 +63,9 @@ def history(user):
             comfort=1 + days_ago % 5,
             techniques=("warm-up", "arch", "toes"),
             notes="Felt good; the arch was a little tight.",
+            pain_before=3 + days_ago % 4,
+            pain_after=1 + days_ago % 3,
+            foot=("left", "right", "both")[days_ago % 3],
         )
     rest_day(user, shift(today, -7), "travel")
     rest_day(user, shift(today, 3), "skin")

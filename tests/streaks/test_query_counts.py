@@ -77,6 +77,7 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
         "/streaks/?span=month",
         "/streaks/?span=year",
         "/streaks/when/",
+        "/streaks/insights/",
         "/streaks/year/2026/",
         "/sessions/",
         "/sessions/?page=100",

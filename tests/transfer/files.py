@@ -214,6 +214,18 @@ def footcare_json(**parts):
     return json.dumps(document)
 
 
+def footcare_v2_json(**parts):
+    """A small Footcare export of version 2: its sessions record pain, foot and
+    where (one all of them, one none); `parts` replace its top-level entries."""
+    document = json.loads(footcare_json())
+    document["version"] = 2
+    first, second = document["sessions"]
+    first.update(pain_before=6, pain_after=3, foot="left", where=["heel", "arch"])
+    second.update(pain_before=None, pain_after=None, foot="", where=[])
+    document.update(parts)
+    return json.dumps(document)
+
+
 def session_entry(**fields):
     """One entry of a Footcare export's "sessions", with `fields` changed."""
     return {**json.loads(footcare_json())["sessions"][0], **fields}

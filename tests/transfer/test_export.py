@@ -43,7 +43,16 @@ def rich_history(user):
     own = Technique.objects.create(user=user, name="Golf ball roll", how_to="Roll")
     Technique.objects.create(user=user, name="Old trick", archived=True)
     log_session(user, dt.datetime(2024, 3, 30, 23, 30), notes='=HYPERLINK("x")')
-    log_session(user, dt.datetime(2024, 3, 31, 3, 15), pressure="firm", comfort=2)
+    log_session(
+        user,
+        dt.datetime(2024, 3, 31, 3, 15),
+        pressure="firm",
+        comfort=2,
+        pain_before=7,
+        pain_after=0,
+        foot="right",
+        zones=MassageSession.Zone.HEEL | MassageSession.Zone.ANKLE,
+    )
     log_session(
         user,
         dt.datetime(2024, 10, 27, 1, 30),
@@ -72,6 +81,10 @@ def test_csv_has_one_row_per_session_with_the_documented_columns(alice_client, a
         "comfort",
         "pressure",
         "notes",
+        "pain_before",
+        "pain_after",
+        "foot",
+        "where",
     ]
     assert len(rows) == 5
     first = rows[0]
@@ -82,6 +95,9 @@ def test_csv_has_one_row_per_session_with_the_documented_columns(alice_client, a
     assert after_change["start"] == "2024-03-31T03:15:00+01:00"
     assert after_change["pressure"] == "firm"
     assert after_change["comfort"] == "2"
+    assert (after_change["pain_before"], after_change["pain_after"]) == ("7", "0")
+    assert (after_change["foot"], after_change["where"]) == ("right", "heel; ankle")
+    assert (first["pain_before"], first["foot"], first["where"]) == ("", "", "")
     rich = rows[2]
     assert rich["notes"] == 'Commas, "quotes"\nand a new line'
     assert rich["techniques"] == "Arch thumb pressure; Golf ball roll; Warm-up strokes"
@@ -162,7 +178,16 @@ def test_exports_run_a_fixed_number_of_queries(
 def test_json_has_format_and_version(alice_client):
     document = export_json(alice_client)
     assert document["format"] == "footcare"
-    assert document["version"] == 1
+    assert document["version"] == 2
+
+
+def test_json_sessions_carry_pain_foot_and_where(alice_client, alice):
+    rich_history(alice)
+    first, second = export_json(alice_client)["sessions"][:2]
+    assert (second["pain_before"], second["pain_after"]) == (7, 0)
+    assert (second["foot"], second["where"]) == ("right", ["heel", "ankle"])
+    assert (first["pain_before"], first["pain_after"]) == (None, None)
+    assert (first["foot"], first["where"]) == ("", [])
 
 
 def comparable(document):
