@@ -195,6 +195,13 @@ class SessionForm(forms.ModelForm):
             "invalid_choice": "Tick heel, arch, ball of the foot, toes or ankle."
         },
     )
+    # The guided session's check-in ("good" or "hurt"), carried through the form
+    # so a page shown again after an error keeps its layout (the note prompt).
+    felt = forms.ChoiceField(
+        choices=[(answer, answer) for answer in guide.CHECK_IN],
+        required=False,
+        widget=forms.HiddenInput,
+    )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)",
         min_value=MIN_MINUTES,
@@ -227,6 +234,7 @@ class SessionForm(forms.ModelForm):
         "pressure",
         "notes",
         "token",
+        "felt",
     )
 
     def __init__(self, *args, user, tz=None, **kwargs):
@@ -287,8 +295,14 @@ class SessionForm(forms.ModelForm):
             minutes     whole minutes, within the form's range
             techniques  a technique id, repeated for each; ids not on the form
                         (not the user's own or built-in, or archived) are dropped
+            felt        the guided session's check-in, "good" or "hurt": picks
+                        the comfort it stands for (sessions.guide.CHECK_IN)
 
         The guided session ends there, and any link can open the form filled in."""
+        felt = query.get("felt")
+        if felt in guide.CHECK_IN:
+            self.initial["felt"] = felt
+            self.initial["comfort"] = guide.CHECK_IN[felt]
         fields = {"date": "date", "start": "start_time", "minutes": "duration_minutes"}
         for name, field in fields.items():
             value = query.get(name)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from sessions.models import GuidePreference, Technique
+from sessions.models import GuidePreference, MassageSession, Technique
 
 BOTH_FEET = ("both",)
 EACH_FOOT = ("left", "right")
@@ -41,6 +41,11 @@ STEPS = (
     StepSpec("heel", "Heel press", 45, EACH_FOOT),
     StepSpec("tool", "Roller or ball", 60, EACH_FOOT, switch="tool"),
 )
+# The end's check-in and the comfort it picks on the log form (still changeable).
+CHECK_IN = {
+    "good": MassageSession.Comfort.COMFORTABLE,
+    "hurt": MassageSession.Comfort.UNCOMFORTABLE,
+}
 TECHNIQUE_KEYS = ("soak", "oil", "warm-up", "arch", "toes", "ankle", "heel")
 
 

@@ -79,7 +79,14 @@ def session_new(request):
             f"{words.full_date(existing.local_date)}.",
         )
         return redirect("home")
-    return render(request, "sessions/session_form.html", {"form": form, "is_new": True})
+    felt = form["felt"].value()
+    context = {
+        "form": form,
+        "is_new": True,
+        "guided": felt in guide.CHECK_IN,
+        "hurt": felt == "hurt",
+    }
+    return render(request, "sessions/session_form.html", context)
 
 
 @login_required

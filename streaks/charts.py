@@ -30,11 +30,8 @@ WIDTH = 360  # every chart's width, in px
 FONT = 12  # text size in charts, in px (at least 11 px on a phone)
 AXIS_ROOM = 36  # below a plot: the x labels, then the x axis title
 
-# Heatmap: one column a week, Monday at the top.
-CELL = 16
-PITCH = 19
-HEATMAP_TOP = 18  # room for the month labels
-WEEKDAY_LABELS = ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun"))
+# Heatmap: one column a week, Monday at the top (drawn by CSS grid, app.css).
+WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 
 def level(minutes):
@@ -61,22 +58,30 @@ def describe_day(day, practice, rest_reason):
     return f"{day_name(day)}: {what}"
 
 
-def heatmap(days, rest, first, last, reasons=None):
+def heatmap(days, rest, first, last, reasons=None, today=None):
     """Every day from `first` to `last` (inclusive) as a cell, in week columns.
 
     `days` maps a date to its practice (``.sessions``, ``.minutes``), `rest` maps
     a rest date to ``(reason, id)``; `reasons` names the reason codes. A cell
     knows its shade (``"0"`` to ``"4"``, or ``"rest"``), its ISO date for the
-    day's link and its accessible name."""
+    day's link, its accessible name and whether it is `today`.
+
+    ``weeks`` lists the columns, Monday first: each has its month's name (over
+    the week holding the month's first day, else "") and seven places, None
+    before `first`; the last week stops at `last`. ``cells`` is every day in
+    order."""
     reasons = reasons or {}
     monday = first - dt.timedelta(days=first.weekday())
     cells = []
-    month_labels = []
-    x = weeks = 0
+    weeks = []
     while monday <= last:
+        places = []
         for weekday in range(7):
             day = monday + dt.timedelta(days=weekday)
-            if day < first or day > last:
+            if day > last:
+                break
+            if day < first:
+                places.append(None)
                 continue
             practice = days.get(day)
             if practice:
@@ -87,40 +92,27 @@ def heatmap(days, rest, first, last, reasons=None):
                 reason = reasons.get(rest[day][0], "")
             else:
                 shade, reason = "0", None
-            cells.append(
-                {
-                    "x": x,
-                    "y": HEATMAP_TOP + weekday * PITCH,
-                    "iso": day.isoformat(),
-                    "level": shade,
-                    "label": describe_day(day, practice, reason),
-                }
-            )
-        # A month's name over the week holding its first day.
+            cell = {
+                "iso": day.isoformat(),
+                "level": shade,
+                "label": describe_day(day, practice, reason),
+                "today": day == today,
+            }
+            cells.append(cell)
+            places.append(cell)
         firsts = [
             day
             for day in (monday + dt.timedelta(days=i) for i in range(7))
             if day.day == 1 and first <= day <= last
         ]
-        if firsts:
-            month_labels.append({"x": x, "text": MONTH_SHORT[firsts[0].month - 1]})
-        weeks += 1
-        x += PITCH
+        month = MONTH_SHORT[firsts[0].month - 1] if firsts else ""
+        weeks.append({"month": month, "days": places})
         monday += dt.timedelta(weeks=1)
     # The first column's month too, when the next name leaves room for it.
-    if not month_labels or month_labels[0]["x"] >= 2 * PITCH:
-        month_labels.insert(0, {"x": 0, "text": MONTH_SHORT[first.month - 1]})
-    return {
-        "cells": cells,
-        "months": month_labels,
-        "weekdays": [
-            {"y": HEATMAP_TOP + i * PITCH + CELL - 4, "text": name}
-            for i, name in WEEKDAY_LABELS
-        ],
-        "cell": CELL,
-        "width": max(weeks * PITCH - (PITCH - CELL), CELL),
-        "height": HEATMAP_TOP + 7 * PITCH - (PITCH - CELL),
-    }
+    named = [i for i, week in enumerate(weeks) if week["month"]]
+    if not named or named[0] >= 2:
+        weeks[0]["month"] = MONTH_SHORT[first.month - 1]
+    return {"cells": cells, "weeks": weeks, "weekdays": WEEKDAY_LABELS}
 
 
 def year_totals(days, rest, year):

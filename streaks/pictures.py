@@ -6,7 +6,7 @@ several times as long). No queries."""
 import datetime as dt
 
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from sessions.models import RestDay
 from streaks import charts
@@ -20,10 +20,12 @@ def year_links(first_practice, joined, today):
     return list(range(first.year, today.year + 1))
 
 
-def heatmap(days, rest, first, last, heading, years, current_year=None):
+def heatmap(days, rest, first, last, heading, years, current_year=None, today=None):
     """Context for templates/streaks/heatmap.html: `days` and `rest` as in
-    streaks.history.History."""
-    grid = charts.heatmap(days, rest, first, last, dict(RestDay.Reason.choices))
+    streaks.history.History; `today`'s cell is marked, when it is shown."""
+    grid = charts.heatmap(
+        days, rest, first, last, dict(RestDay.Reason.choices), today=today
+    )
     return {
         "grid": grid,
         "cells": day_cells(grid),
@@ -35,9 +37,12 @@ def heatmap(days, rest, first, last, heading, years, current_year=None):
     }
 
 
-DAY = (
-    '<a href="{0}?date={1}" aria-label="{2}"><rect x="{3}" y="{4}" width="{5}" '
-    'height="{5}" rx="3" class="level-{6}"><title>{2}</title></rect></a>'
+MONTH = '<span class="heatmap-month" aria-hidden="true">{}</span>'
+BLANK = '<span class="heatmap-blank">{}</span>'  # a place before the first day
+DAY = '<a href="{}?date={}" aria-label="{}" title="{}" class="level-{}"></a>'
+TODAY = (
+    '<a href="{}?date={}" aria-label="{}" title="{}" class="level-{}" '
+    'aria-current="date"></a>'
 )
 HOUR = (
     '<rect class="cell level-{}" x="{}" y="{}" width="{}" height="{}" rx="2">'
@@ -46,16 +51,23 @@ HOUR = (
 
 
 def day_cells(grid):
-    """The grid's days as SVG links, each to its day's sessions."""
-    url, size = reverse("sessions:list"), grid["cell"]
-    return format_html_join(
-        "",
-        DAY,
-        (
-            (url, c["iso"], c["label"], c["x"], c["y"], size, c["level"])
-            for c in grid["cells"]
-        ),
-    )
+    """The grid's weeks in the order a column-first CSS grid places them: each
+    week's month name, then its days as links to their sessions."""
+    url = reverse("sessions:list")
+    parts = []
+    for week in grid["weeks"]:
+        parts.append(format_html(MONTH, week["month"]))
+        for cell in week["days"]:
+            if cell is None:
+                parts.append(format_html(BLANK, ""))
+                continue
+            link = TODAY if cell["today"] else DAY
+            parts.append(
+                format_html(
+                    link, url, cell["iso"], cell["label"], cell["label"], cell["level"]
+                )
+            )
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def hour_cells(grid):
@@ -93,7 +105,9 @@ def year_page(days, rest, year, today, years):
     first = dt.date(year, 1, 1)
     last = min(dt.date(year, 12, 31), today)
     return {
-        "map": heatmap(days, rest, first, last, f"Days of {year}", years, year),
+        "map": heatmap(
+            days, rest, first, last, f"Days of {year}", years, year, today=today
+        ),
         "year": year,
         "totals": charts.year_totals(days, rest, year),
     }

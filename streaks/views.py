@@ -44,7 +44,9 @@ def dashboard(request):
         else presentation.break_reason(stats),
         "rest_today_id": rest.get(today, (None, None))[1],
         "history_today": today,
-        "heatmap": pictures.heatmap(days.days, rest, first, today, "Your year", years),
+        "heatmap": pictures.heatmap(
+            days.days, rest, first, today, "Your year", years, today=today
+        ),
         "recent": recent,
         "next_slot": presentation.next_slot_text(
             schedule.next_slot(

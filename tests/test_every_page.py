@@ -49,6 +49,8 @@ SIGNED_IN = [
     "/streaks/when/",
     "/streaks/insights/",
     "/sessions/new/",
+    "/sessions/new/?felt=hurt&minutes=9",  # the guide ended on "Something hurt"
+    "/sessions/guide/",
     "/sessions/{session}/edit/",
     "/sessions/{session}/delete/",
     "/sessions/?month=2026-11",
@@ -72,6 +74,7 @@ FAILED_POSTS = {
     ],
     "signed in": [
         ("/sessions/new/", {"date": ""}),
+        ("/sessions/new/", {"felt": "hurt", "notes": "heel"}),
         ("/sessions/rest-days/", {"date": ""}),
         ("/accounts/times/", {}),
         ("/accounts/settings/", {"email": ""}),
@@ -182,7 +185,7 @@ def test_every_signed_in_page_has_the_menu(pages):
             ), f"{label} missing from the menu of {name}"
         current = re.findall(r'href="([^"]+)" aria-current="page"', nav)
         path = name.removeprefix("signed in ").split(" ")[0].split("?")[0]
-        if path in MENU.values():
+        if path in re.findall(r'href="([^"]+)"', nav):
             assert current == [path], name
         else:
             assert current == [], name

@@ -206,6 +206,16 @@
     };
   }
 
+  // What "Too much? Ease off" did, in words for the screen: `before` is the step
+  // it was pressed on, `view` the view after it; "" once the session is over.
+  function easedWords(before, view) {
+    if (view.finished) return "";
+    if (view.index === before) {
+      return "Eased off: this step now ends in " + clock(view.stepLeft) + ". Go gently.";
+    }
+    return "Eased off: on to the next step. Go gently.";
+  }
+
   // "1:05" for 65,000 ms; a started second counts as a whole one.
   function clock(ms) {
     var seconds = Math.ceil(Math.max(0, ms) / 1000);
@@ -238,6 +248,7 @@
     skip: skip,
     back: back,
     easeOff: easeOff,
+    easedWords: easedWords,
     view: view,
     summary: summary,
     clock: clock,

@@ -18,6 +18,7 @@
   var interval = null;
   var audio = null;
   var wakeLock = null;
+  var felt = ""; // the end's check-in: "good" or "hurt"
 
   function now() { return Date.now(); }
 
@@ -128,6 +129,7 @@
       $("guide-next").textContent = view.next
         ? "Next: " + view.next.name + ", " + view.next.foot.toLowerCase()
         : "Next: the end, and your log";
+      $("guide-eased").textContent = ""; // a new step: nothing eased yet
       $("guide-step-name").classList.remove("guide-step-changed");
       void $("guide-step-name").offsetWidth; // restart the (motion-safe) highlight
       $("guide-step-name").classList.add("guide-step-changed");
@@ -168,6 +170,7 @@
     query.set("start", when.time);
     query.set("minutes", String(summary.minutes));
     summary.techniques.forEach(function (id) { query.append("techniques", String(id)); });
+    if (felt) query.set("felt", felt);
     return { url: root.dataset.logUrl + "?" + query.toString(), summary: summary };
   }
   // Date and time as the user's account zone shows them (the log form reads them so).
@@ -262,13 +265,11 @@
     shown.index = -1; // the same step again still gets its announcement
     act(Timer.back);
   });
+  // Easing off says on screen what it did (the status line is read out too).
   $("guide-ease").addEventListener("click", function () {
     var before = Timer.view(state, now()).index;
     act(Timer.easeOff);
-    var view = Timer.view(state, now());
-    if (!view.finished && view.index === before) {
-      announce("Eased off: " + Timer.spoken(view.stepLeft) + " left in this step. Go gently.");
-    }
+    $("guide-eased").textContent = Timer.easedWords(before, Timer.view(state, now()));
   });
   var muteButton = $("guide-mute");
   function drawMute() {
@@ -299,12 +300,16 @@
   // The session is handed to the log form: a later visit starts afresh.
   $("guide-log").addEventListener("click", clear);
   $("guide-log-partial").addEventListener("click", clear);
+  // The check-in goes into the log: comfort picked, and a note asked for after
+  // "Something hurt" (the log form reads `felt`, sessions.forms.SessionForm.fill_in).
   ["good", "hurt"].forEach(function (answer) {
     $("guide-feel-" + answer).addEventListener("click", function () {
       ["good", "hurt"].forEach(function (other) {
         $("guide-feel-" + other).setAttribute("aria-pressed", other === answer ? "true" : "false");
         $("guide-advice-" + other).hidden = other !== answer;
       });
+      felt = answer;
+      $("guide-log").href = logUrl().url;
     });
   });
 

@@ -36,6 +36,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
 # Chromium reports this zone as its legacy name Asia/Calcutta; the sign-up page
 # maps it (static/js/timezone.js).

@@ -27,6 +27,7 @@ SIGNED_IN = {
     "session list": "/sessions/",
     "new session": "/sessions/new/",
     "guided session": "/sessions/guide/",
+    "log from the guide": "/sessions/new/?felt=hurt&minutes=9",
     "edit session": "/sessions/{session}/edit/",
     "delete session": "/sessions/{session}/delete/",
     "techniques": "/sessions/techniques/",

@@ -8,13 +8,20 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions.models import GuidePreference, MassageSession
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, SMALL_PHONE, sign_in
 from tests.e2e.pages import axe_violations, choose, horizontal_overflow, save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 URL = "/sessions/guide/"
 ROUTINE = ("warm-up", "arch", "toes", "ankle", "heel")
+
+
+@pytest.fixture(
+    params=[PHONE, SMALL_PHONE, DESKTOP], ids=["390x844", "360x640", "desktop"]
+)
+def viewport(request):
+    return request.param
 
 
 @pytest.fixture
@@ -48,6 +55,13 @@ def expect_axe_clean(page):
     assert violations == []
 
 
+def assert_in_first_screen(page, locator):
+    """Wholly within the first screen, before any scrolling."""
+    page.evaluate("window.scrollTo(0, 0)")
+    box = locator.bounding_box()
+    assert box["y"] + box["height"] <= page.viewport_size["height"], box
+
+
 def logged_keys(session):
     return sorted(session.techniques.values_list("key", flat=True))
 
@@ -65,6 +79,9 @@ def test_a_whole_guided_session_ends_in_a_filled_in_log(guide_page, user):
     page.emulate_media(reduced_motion="reduce")
     expect(page.get_by_role("heading", name="Your routine: 10 min")).to_be_visible()
     expect(page.locator("ol.guide-steps > li")).to_have_count(5)
+    assert_in_first_screen(
+        page, page.get_by_role("button", name="Start the guided session")
+    )
     expect_axe_clean(page)
 
     page.get_by_role("button", name="Start the guided session").click()
@@ -98,6 +115,8 @@ def test_a_whole_guided_session_ends_in_a_filled_in_log(guide_page, user):
 
     page.get_by_role("button", name="Too much? Ease off").click()
     expect(step_left(page)).to_have_text("0:20")
+    # Said on screen, not only to screen readers.
+    expect(page.get_by_text("Eased off: this step now ends in 0:20.")).to_be_visible()
     page.clock.fast_forward("00:05")
     expect(step_left(page)).to_have_text("0:15")
 
@@ -121,6 +140,14 @@ def test_a_whole_guided_session_ends_in_a_filled_in_log(guide_page, user):
 
     page.get_by_role("link", name="Log this session").click()
     expect(page).to_have_url(re.compile(r"/sessions/new/\?date="))
+    # The check-in came along: comfort picked (changeable), and a note asked for.
+    expect(page.get_by_role("heading", name="Log your guided session")).to_be_visible()
+    expect(page.get_by_label("2 · Uncomfortable")).to_be_checked()
+    page.get_by_label("What hurt? (optional)").fill("Right heel")
+    # Save in the first screen.
+    expect(page.get_by_role("button", name="Save session")).to_be_in_viewport()
+    assert_in_first_screen(page, page.get_by_role("button", name="Save session"))
+    page.get_by_text("More details", exact=True).click()
     # 30 s + 20 s of warm-up, then arch, toes, ankle and heel in full: 530 s.
     expect(page.get_by_label("Duration (minutes)")).to_have_value("9")
     for technique in ("Warm-up strokes", "Arch thumb pressure", "Heel press"):
@@ -132,6 +159,7 @@ def test_a_whole_guided_session_ends_in_a_filled_in_log(guide_page, user):
     expect(page.get_by_text("Saved: 9 minutes")).to_be_visible()
     session = MassageSession.objects.get(user=user)
     assert (session.duration_minutes, session.comfort) == (9, 4)
+    assert session.notes == "Right heel"
     assert logged_keys(session) == sorted(ROUTINE)
     assert session.local_date == user.today()
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts import words
-from tests.e2e.conftest import PHONE, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, SMALL_PHONE, sign_in
 from tests.e2e.pages import axe_violations, shift
 from tests.factories import log_session, rest_day
 
@@ -29,9 +29,9 @@ def months_of_history(user):
     return today
 
 
-@pytest.fixture
-def phone(make_context, user, live_server):
-    page = make_context(viewport=PHONE).new_page()
+@pytest.fixture(params=[PHONE, SMALL_PHONE], ids=["390x844", "360x640"])
+def phone(make_context, user, live_server, request):
+    page = make_context(viewport=request.param).new_page()
     sign_in(page.context, user, live_server)
     return page
 
@@ -46,13 +46,14 @@ def test_the_heatmap_on_a_phone_has_big_days_and_opens_on_the_newest(
     today = months_of_history
     phone.goto("/")
     grid = phone.locator(".heatmap-grid")
-    cells = grid.locator("a rect")
+    cells = grid.locator("a")
     expect(cells).to_have_count(52 * 7 + today.weekday() + 1)
+    # Tap targets of at least 24 x 24 px.
     box = cells.first.bounding_box()
-    assert box["width"] >= 14
-    assert box["height"] >= 14
-    labels = phone.locator(".heatmap-month, .heatmap-weekdays text")
-    assert labels.count() >= 12 + 4
+    assert box["width"] >= 24
+    assert box["height"] >= 24
+    labels = phone.locator(".heatmap-month:not(:empty), .heatmap-weekdays span")
+    assert labels.count() >= 12 + 7
     sizes = labels.evaluate_all(
         "all => all.map(e => parseFloat(getComputedStyle(e).fontSize))"
     )
@@ -67,13 +68,54 @@ def test_the_heatmap_on_a_phone_has_big_days_and_opens_on_the_newest(
     expect(newest).to_be_in_viewport()
     day = newest.bounding_box()
     assert frame["x"] <= day["x"]
-    assert day["x"] + day["width"] <= frame["x"] + 390
+    assert day["x"] + day["width"] <= frame["x"] + frame["width"]
     oldest = grid.locator("a").first.bounding_box()
     assert oldest["x"] + oldest["width"] < frame["x"]
+    # Today is marked, for the eye and for screen readers.
+    marked = grid.locator('a[aria-current="date"]')
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_attribute("href", f"/sessions/?date={today.isoformat()}")
+    expect(marked).to_be_in_viewport()
+    ring = marked.evaluate("e => getComputedStyle(e).boxShadow")
+    assert "inset" in ring
+    assert_month_names_whole(phone)
     # Rest days are striped, not just another colour.
     rest = phone.get_by_role("link", name=name(shift(today, -5), "rest day (travel)"))
-    fill = rest.locator("rect").evaluate("e => getComputedStyle(e).fill")
-    assert "url(" in fill
+    image = rest.evaluate("e => getComputedStyle(e).backgroundImage")
+    assert "repeating-linear-gradient" in image
+
+
+def assert_month_names_whole(page):
+    """No month name is cut: each fits inside the grid's scrollable width."""
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.heatmap-month'))
+          .filter(e => e.textContent)
+          .filter(e => {
+            const grid = e.closest('.heatmap-grid').getBoundingClientRect();
+            const range = document.createRange();
+            range.selectNodeContents(e);
+            return range.getBoundingClientRect().right > grid.right;
+          }).map(e => e.textContent)"""
+    )
+    assert cut == []
+
+
+def test_the_heatmap_takes_the_whole_width_of_a_desktop(
+    make_context, user, live_server, months_of_history
+):
+    page = make_context(viewport=DESKTOP).new_page()
+    sign_in(page.context, user, live_server)
+    page.goto("/")
+    heatmap = page.locator(".dash-heatmap").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert heatmap["width"] >= main["width"] - 40
+    scroll = page.locator(".heatmap-scroll")
+    # The whole year in view: nothing to scroll sideways.
+    assert scroll.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    first = page.locator(".heatmap-grid a").first
+    expect(first).to_be_in_viewport()
+    assert_month_names_whole(page)
+    assert axe_violations(page) == []
 
 
 def test_a_day_link_opens_that_days_sessions(phone, months_of_history):

@@ -204,3 +204,28 @@ test("clock and spoken times", () => {
   assert.equal(Timer.spoken(s(120)), "2 minutes");
   assert.equal(Timer.spoken(s(1)), "1 second");
 });
+
+test("easing off says how long the step has left now", () => {
+  const started = Timer.start(steps(), T0);
+  const eased = Timer.easeOff(started, T0 + s(10));
+  const view = Timer.view(eased, T0 + s(10));
+  assert.equal(view.index, 0);
+  assert.equal(
+    Timer.easedWords(0, view),
+    "Eased off: this step now ends in 0:20. Go gently."
+  );
+});
+
+test("easing off near a step's end says it moved on", () => {
+  const started = Timer.start(steps(), T0);
+  const eased = Timer.easeOff(started, T0 + s(50));
+  const view = Timer.view(eased, T0 + s(50));
+  assert.equal(view.index, 1);
+  assert.equal(Timer.easedWords(0, view), "Eased off: on to the next step. Go gently.");
+});
+
+test("easing off on the last step's end says nothing more", () => {
+  const started = Timer.start(steps().slice(4), T0);
+  const eased = Timer.easeOff(started, T0 + s(44));
+  assert.equal(Timer.easedWords(0, Timer.view(eased, T0 + s(44))), "");
+});

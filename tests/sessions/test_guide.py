@@ -218,3 +218,16 @@ def test_the_page_has_no_inline_script(alice_client):
     assert scripts
     assert all(" src=" in tag for tag in scripts)
     assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
+
+
+def test_start_and_log_come_before_the_routine_list(alice_client):
+    # In the first screen of a phone: the buttons above the list of steps.
+    html = alice_client.get(URL).content.decode()
+    assert html.index('id="guide-start"') < html.index('<ol class="guide-steps">')
+    assert html.index(">Log this routine</a>") < html.index('<ol class="guide-steps">')
+
+
+def test_easing_off_has_a_line_on_screen_to_say_what_it_did(alice_client):
+    html = alice_client.get(URL).content.decode()
+    assert '<p id="guide-eased" class="guide-eased mt-2 mb-0" role="status">' in html
+    assert 'class="visually-hidden"' not in html.split('id="guide-eased"')[1][:80]

@@ -42,17 +42,28 @@ def test_the_heatmap_has_a_cell_per_day_in_week_columns():
     assert cells["2026-11-20"]["level"] == "rest"
     assert cells["2026-11-22"]["label"] == "Sun 22 Nov 2026: no session"
     # Sunday 1 Nov is the last row of the first column; Monday 2 Nov starts the next.
-    assert (cells["2026-11-01"]["x"], cells["2026-11-01"]["y"]) == (0, 18 + 6 * 19)
-    assert (cells["2026-11-02"]["x"], cells["2026-11-02"]["y"]) == (19, 18)
-    assert cells["2026-11-25"]["x"] == 4 * 19
-    assert grid["width"] == 5 * 19 - 3
-    assert grid["cell"] >= 14
-    assert grid["months"] == [{"x": 0, "text": "Nov"}]
+    weeks = [[c and c["iso"] for c in week["days"]] for week in grid["weeks"]]
+    assert weeks[0] == [None] * 6 + ["2026-11-01"]
+    assert weeks[1][0] == "2026-11-02"
+    # The last week stops at the last day (Wednesday 25 Nov).
+    assert weeks[-1] == ["2026-11-23", "2026-11-24", "2026-11-25"]
+    assert [week["month"] for week in grid["weeks"]] == ["Nov", "", "", "", ""]
+
+
+def test_today_is_marked_and_only_today():
+    grid = charts.heatmap({}, {}, d(11, 1), TODAY, today=TODAY)
+    marked = [cell["iso"] for cell in grid["cells"] if cell["today"]]
+    assert marked == [TODAY.isoformat()]
+    # A year page of a past year has no today in it.
+    past = charts.heatmap({}, {}, d(1, 1, 2025), d(12, 31, 2025), today=TODAY)
+    assert not any(cell["today"] for cell in past["cells"])
 
 
 def test_month_names_sit_over_the_week_of_each_first_day():
     grid = charts.heatmap({}, {}, d(8, 1), TODAY)
-    names = [(label["x"] // 19, label["text"]) for label in grid["months"]]
+    names = [
+        (i, week["month"]) for i, week in enumerate(grid["weeks"]) if week["month"]
+    ]
     # 1 Aug is a Saturday (column 0); 1 Sep a Tuesday in column 5.
     assert names == [(0, "Aug"), (5, "Sep"), (9, "Oct"), (13, "Nov")]
 

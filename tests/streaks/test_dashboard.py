@@ -226,3 +226,15 @@ def test_the_dashboard_shows_the_five_most_recent_sessions(alice_client, alice):
     shown = [day for day in range(1, 9) if f"note {day}" in recent]
     assert shown == [4, 5, 6, 7, 8]
     assert recent.index("note 8") < recent.index("note 4")  # newest first
+
+
+def test_the_heatmap_marks_today_and_only_today(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0), minutes=15)
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        html = dashboard(alice_client).content.decode()
+    assert html.count('aria-current="date"') == 1
+    today = html.split('aria-current="date"')[0].rsplit("<a ", 1)[1]
+    assert 'href="/sessions/?date=2026-11-25"' in today
+    # Drawn by the stylesheet: no inline style the CSP would refuse.
+    heatmap = html.split('class="heatmap-grid"')[1].split("</section>")[0]
+    assert "style=" not in heatmap
