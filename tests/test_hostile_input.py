@@ -520,6 +520,7 @@ PAGES = {
     "delete account": (True, "/accounts/delete/", {}, 200),
     "export": (True, "/accounts/export/", {}, 200),
     "export CSV": (True, "/accounts/export/sessions.csv", {}, 200),
+    "export pauses CSV": (True, "/accounts/export/pauses.csv", {}, 200),
     "export JSON": (True, "/accounts/export/footcare.json", {}, 200),
     "import": (True, "/accounts/import/", {}, 200),
     # With a file of three habits waiting (query_world), so ?habit= is read.
