@@ -142,15 +142,21 @@ def rest_days(user, first, last):
 
 
 def year(user, year, today):
-    """The practice days and rest days of one calendar year, up to today."""
+    """The practice days, rest days and paused days of one calendar year, up to
+    today."""
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
-    days = {
-        row[0]: Totals(*row)
-        for row in Day.objects.for_user(user)
-        .filter(date__gte=first, date__lte=last, sessions__gt=0)
+    days, paused = {}, set()
+    for row in (
+        Day.objects.for_user(user)
+        .filter(date__gte=first, date__lte=last)
+        .filter(Q(sessions__gt=0) | Q(paused=True))
         .values_list("date", "sessions", "minutes", "comfort_sum", "rated")
-    }
-    return days, rest_days(user, first, last)
+    ):
+        if row[1]:
+            days[row[0]] = Totals(*row)
+        else:
+            paused.add(row[0])
+    return days, rest_days(user, first, last), paused
 
 
 def years(user, today):

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sessions.models import Day, Pause
 from streaks import history
 from tests.conftest import make_user
-from tests.factories import builtin, log_session, pause
-from tests.html import figures, text
+from tests.factories import builtin, log_session, pause, rest_day
+from tests.html import day_links, figures, text
 
 URL = "/sessions/rest-days/"
 NEW = "/sessions/pauses/new/"
@@ -258,3 +258,39 @@ def test_pauses_bridge_the_streak_but_never_add_to_it(practised, pauses):
     assert practised_days == len(days)
     stored = Day.objects.for_user(user).filter(paused=True)
     assert set(stored.values_list("date", flat=True)) == paused
+
+
+def test_the_heatmap_and_the_year_page_show_paused_days(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 20, 20))
+    rest_day(alice, dt.date(2026, 11, 21))
+    pause(alice, dt.date(2026, 11, 22), dt.date(2026, 11, 24), "injury")
+    for page in ("/", "/streaks/year/2026/"):
+        response = alice_client.get(page)
+        links = day_links(response)
+        assert links["/sessions/?date=2026-11-21"] == "Sat 21 Nov 2026: rest day"
+        for day in (22, 23, 24):
+            assert links[f"/sessions/?date=2026-11-{day}"] == (
+                f"{dt.date(2026, 11, day):%a} {day} Nov 2026: paused"
+            )
+        html = response.content.decode()
+        assert 'href="/sessions/?date=2026-11-23" aria-label' in html
+        assert 'class="level-paused"' in html
+        assert "Paused (dotted)" in text(response)
+    year = text(alice_client.get("/streaks/year/2026/"))
+    assert "1 rest day, 3 paused days." in year
+
+
+def test_no_reminder_on_a_paused_day_but_again_once_it_ended(alice_client, alice):
+    from django.core import mail
+
+    from tests.streaks.test_send_reminders import add_slot, opt_in, run
+
+    opt_in(alice)
+    add_slot(alice)
+    evening = dt.datetime(2026, 11, 25, 21, 5, tzinfo=dt.UTC)
+    made = pause(alice, dt.date(2026, 11, 20), dt.date(2026, 11, 28))
+    run(evening)
+    assert mail.outbox == []
+    alice_client.post(f"/sessions/pauses/{made.pk}/end/")
+    run(evening)
+    assert len(mail.outbox) == 1
