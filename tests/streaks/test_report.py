@@ -219,12 +219,13 @@ def test_the_same_queries_for_1_or_3650_sessions(
     else:
         ten_years(alice)
     address = share(alice_client, first="2016-11-28", notes="on")
-    # Session, user, days, sessions, techniques, pauses, links.
-    with django_assert_max_num_queries(7):
+    # Session, user; the days; sessions, pain, zones and notes by period;
+    # techniques and their names; pauses; links.
+    with django_assert_max_num_queries(11):
         response = alice_client.get(f"{URL}?from=2016-11-28&to=2026-11-25&notes=on")
     assert response.status_code == 200
-    # The link, days, sessions, techniques, pauses.
-    with django_assert_max_num_queries(5):
+    # The link, and the same report.
+    with django_assert_max_num_queries(9):
         assert Client().get(address).status_code == 200
 
 
