@@ -350,3 +350,10 @@ def test_a_bad_share_makes_no_link(alice_client, alice, data):
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     assert not ReportLink.objects.exists()
+
+
+def test_a_deactivated_accounts_link_opens_nothing(alice_client, alice):
+    address = share(alice_client)
+    alice.is_active = False
+    alice.save()
+    assert Client().get(address).status_code == 404
