@@ -141,8 +141,13 @@ class ReportLinkQuerySet(models.QuerySet):
 
     def find(self, token):
         """The link a token opens (revoked and expired ones included: they
-        answer "gone", not "unknown"), or None."""
-        return self.select_related("user").filter(token_hash=hash_token(token)).first()
+        answer "gone", not "unknown"), with its user, or None (a deactivated
+        account's links open nothing, as its API tokens do)."""
+        return (
+            self.select_related("user")
+            .filter(token_hash=hash_token(token), user__is_active=True)
+            .first()
+        )
 
 
 class ReportLink(models.Model):
