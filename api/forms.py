@@ -46,6 +46,8 @@ class ApiSessionForm(SessionForm):
     and where are taken whenever they are sent, whatever the user's What to
     record switches (which decide what the pages ask)."""
 
+    splits_feet = False
+
     def records(self, user, switch):
         return True
 

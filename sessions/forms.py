@@ -126,6 +126,11 @@ def pain_field(label):
     )
 
 
+# The foot choice of a new session that logs each foot apart: two sessions.
+EACH_FOOT = "each"
+EACH_FOOT_LABEL = "Each apart"
+EACH_FOOT_HELP = "Each apart: a session for each foot, the minutes shared."
+
 # What each of the user's "What to record" switches adds to the session forms.
 RECORDED_FIELDS = {
     "record_pain": ("pain_before", "pain_after"),
@@ -216,7 +221,8 @@ class SessionForm(forms.ModelForm):
         model = MassageSession
         fields = (
             *("duration_minutes", "comfort", "pressure", "notes"),
-            *("pain_before", "pain_after", "foot", "zones"),
+            # Not foot: it may be "each apart" on a new session (see save).
+            *("pain_before", "pain_after", "zones"),
         )
         labels = {"notes": "Notes (optional)"}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
@@ -251,6 +257,11 @@ class SessionForm(forms.ModelForm):
                 for name in names:
                     del self.fields[name]
         instance = self.instance
+        if "foot" in self.fields and instance.pk is None and self.splits_feet:
+            # A new session may be two: the guide's halves, one per foot.
+            foot = self.fields["foot"]
+            foot.choices = [*foot.choices, (EACH_FOOT, EACH_FOOT_LABEL)]
+            foot.help_text = EACH_FOOT_HELP
         choosable = Technique.objects.available_to(user).active()
         if instance.pk:
             # Archived techniques stay ticked on the sessions that used them.
@@ -264,10 +275,15 @@ class SessionForm(forms.ModelForm):
                 self.initial.update(date=start.date(), start_time=start.time())
             self.initial.setdefault("token", instance.submission_token)
             self.initial["zones"] = [zone.value for zone in instance.zone_list]
+            self.initial.setdefault("foot", instance.foot)
             self.initial.setdefault(
                 "techniques", list(instance.techniques.values_list("pk", flat=True))
             )
         self.fields["techniques"].choices = list(choosable.values_list("pk", "name"))
+
+    # Whether a new session's foot may be "each apart" (not through the API,
+    # which answers with one session).
+    splits_feet = True
 
     def records(self, user, switch):
         """Whether the form asks the fields of What-to-record `switch`."""
@@ -295,6 +311,8 @@ class SessionForm(forms.ModelForm):
             minutes     whole minutes, within the form's range
             techniques  a technique id, repeated for each; ids not on the form
                         (not the user's own or built-in, or archived) are dropped
+            pain_before, pain_after, foot
+                        as the form takes them, when the user records them
             felt        the guided session's check-in, "good" or "hurt": picks
                         the comfort it stands for (sessions.guide.CHECK_IN)
 
@@ -304,6 +322,12 @@ class SessionForm(forms.ModelForm):
             self.initial["felt"] = felt
             self.initial["comfort"] = guide.CHECK_IN[felt]
         fields = {"date": "date", "start": "start_time", "minutes": "duration_minutes"}
+        # What to record, when the form asks it (the guide sends them).
+        fields.update(
+            (name, name)
+            for name in ("pain_before", "pain_after", "foot")
+            if name in self.fields
+        )
         for name, field in fields.items():
             value = query.get(name)
             if not value:
@@ -351,6 +375,15 @@ class SessionForm(forms.ModelForm):
                 ),
             )
             return cleaned
+        minutes = cleaned.get("duration_minutes")
+        if cleaned.get("foot") == EACH_FOOT and minutes is not None and minutes < 2:
+            self.add_error(
+                "duration_minutes",
+                forms.ValidationError(
+                    "Logging each foot apart takes at least 2 minutes, one for each.",
+                    code="too_short_for_each_foot",
+                ),
+            )
         if started_at > timezone.now() + FUTURE_TOLERANCE:
             self.add_error("start_time", forms.ValidationError(FUTURE, code="future"))
             return cleaned
@@ -366,7 +399,11 @@ class SessionForm(forms.ModelForm):
         """Log a new session, or update the one being edited (with its day);
         None when the session was deleted meanwhile (nothing is written then)."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in self._meta.fields if name in data}
+        fields = {
+            name: data[name] for name in (*self._meta.fields, "foot") if name in data
+        }
+        if self.instance.pk is None and data.get("foot") == EACH_FOOT:
+            return self._log_each_foot(data, fields)
         if self.instance.pk is None:
             self.instance = MassageSession.objects.log(
                 self.user,
@@ -390,6 +427,8 @@ class SessionForm(forms.ModelForm):
             )
             if before is None:
                 return None
+            if "foot" in data:
+                session.foot = data["foot"]
             session.started_at = data["started_at"].astimezone(dt.UTC)
             session.timezone = self.tz.key
             session.local_date = localtime.practice_day(
@@ -399,6 +438,35 @@ class SessionForm(forms.ModelForm):
             session.techniques.set(data["techniques"])
             days.refresh(self.user, since=min(before, session.local_date))
         return session
+
+    @property
+    def each_foot(self):
+        """Whether the saved form logged each foot apart."""
+        return self.cleaned_data.get("foot") == EACH_FOOT
+
+    def _log_each_foot(self, data, fields):
+        """The left foot and the right as two sessions, the minutes shared
+        (the left takes an odd one). The right one's token comes from the
+        form's, so a form sent twice finds both."""
+        minutes = data["duration_minutes"]
+        token = data["token"]
+        with transaction.atomic():
+            left, _right = (
+                MassageSession.objects.log(
+                    self.user,
+                    data["started_at"],
+                    self.tz,
+                    techniques=data["techniques"],
+                    submission_token=submission_token,
+                    **{**fields, "foot": foot, "duration_minutes": share},
+                )
+                for foot, share, submission_token in (
+                    ("left", minutes - minutes // 2, token),
+                    ("right", minutes // 2, uuid.uuid5(token, "right")),
+                )
+            )
+        self.instance = left
+        return self.instance
 
 
 class RestDayForm(forms.ModelForm):

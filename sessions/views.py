@@ -16,7 +16,10 @@ from accounts import words
 from accounts.forms import WeeklyTargetForm
 from sessions import days, guide, listing
 from sessions.forms import (
+    EACH_FOOT,
     EARLIEST_DATE,
+    PAIN_CHOICES,
+    PAIN_HELP,
     GuidePreferenceForm,
     PauseForm,
     RestDayForm,
@@ -64,10 +67,12 @@ def session_new(request):
                 if existing is None:
                     raise
             else:
+                minutes = form.cleaned_data["duration_minutes"]
                 messages.success(
                     request,
-                    f"Saved: {session.duration_minutes} minutes, counted for "
-                    f"{words.full_date(session.local_date)}.",
+                    f"Saved: {minutes} minutes, counted for "
+                    f"{words.full_date(session.local_date)}"
+                    + (", left and right foot apart." if form.each_foot else "."),
                 )
                 if form.note:
                     messages.info(request, form.note)
@@ -150,7 +155,9 @@ def session_list(request):
         sessions = sessions.filter(
             local_date__gte=month, local_date__lt=context["month"]["next_date"]
         )
-    page = Paginator(sessions.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sessions.rows(*listing.RECORDED), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
@@ -288,6 +295,10 @@ def guide_session(request):
         "steps_json": json.dumps(steps),
         "total_text": guide.format_seconds(total),
         "log_url": guide.log_url(routine),
+        # What to record: pain asked before the first step and after the last.
+        "pain_choices": PAIN_CHOICES if request.user.record_pain else None,
+        "pain_help": PAIN_HELP,
+        "each_foot": EACH_FOOT if request.user.record_foot else "",
     }
     return render(request, "sessions/guide.html", context)
 

@@ -48,13 +48,13 @@ class Group:
     changed: int = 0
     rank: int | None = None
 
-    def add(self, entry):
+    def add(self, comfort, change):
         self.sessions += 1
-        if entry.comfort is not None:
-            self.comfort_sum += entry.comfort
+        if comfort is not None:
+            self.comfort_sum += comfort
             self.rated += 1
-        if entry.change is not None:
-            self.change_sum += entry.change
+        if change is not None:
+            self.change_sum += change
             self.changed += 1
 
     @property
@@ -99,8 +99,11 @@ def what_works(entries: Sequence[Entry], order=None):
     for name, title, labels in DIMENSIONS:
         groups = {}
         for entry in entries:
+            comfort, change = entry.comfort, entry.change
             for label in labels(entry):
-                groups.setdefault(label, Group(label)).add(entry)
+                if label not in groups:
+                    groups[label] = Group(label)
+                groups[label].add(comfort, change)
         ranked = sorted(
             (g for g in groups.values() if g.ranked_by(by) >= MIN_SESSIONS),
             key=lambda g: _key(g, by),

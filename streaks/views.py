@@ -25,7 +25,9 @@ def dashboard(request):
     days = history.recent(user, today)
     stats = days.stats
     recent = listing.session_rows(
-        MassageSession.objects.for_user(user).newest_first().rows()[:RECENT_SESSIONS],
+        MassageSession.objects.for_user(user)
+        .newest_first()
+        .rows(*listing.RECORDED)[:RECENT_SESSIONS],
         user.timezone,
     )
     status, status_text = presentation.today_status(stats, today in days.paused)

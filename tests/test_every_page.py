@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from accounts.models import PreferredTime, PushSubscription
+from accounts.models import PreferredTime, PushSubscription, User
 from sessions.models import Technique
 from streaks import reminders
 from streaks.models import ReminderSend, ReportLink
@@ -107,6 +107,10 @@ def history(alice):
             comfort=1 + day % 5,
             techniques=("warm-up", "arch", "toes"),
             notes="Felt good; the arch was a little tight.",
+            pain_before=day % 11,
+            pain_after=day % 7,
+            foot=("left", "right", "both")[day % 3],
+            zones=day % 32,
         )
     rest_day(alice, dt.date(2026, 11, 19), "travel")
     rest_day(alice, dt.date(2026, 11, 28), "skin")
@@ -166,6 +170,17 @@ def pages(client, alice, history):
         if url == "/accounts/times/":
             data = times_form()
         found[f"signed in {url} (errors)"] = client.post(url, data)
+    # Everything under What to record switched on: the forms ask more.
+    User.objects.filter(pk=alice.pk).update(
+        record_pain=True, record_foot=True, record_where=True
+    )
+    for url in ("/", "/sessions/new/", "/sessions/{session}/edit/", "/sessions/guide/"):
+        found[f"signed in {url} (recording everything)"] = client.get(
+            url.format(**history)
+        )
+    found["signed in /sessions/new/ (recording everything, errors)"] = client.post(
+        "/sessions/new/", {"pain_before": "11", "foot": "middle", "zones": "3"}
+    )
     client.force_login(alice)
     PreferredTime.objects.all().delete()
     found["signed in /accounts/times/ (first visit)"] = client.get("/accounts/times/")

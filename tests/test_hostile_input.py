@@ -133,6 +133,21 @@ def session_data(w):
     }
 
 
+def recording_session_data(w):
+    """A session with pain, foot and where, from an account that records them
+    all (switched on here, before the form is sent)."""
+    User.objects.filter(username="alice").update(
+        record_pain=True, record_foot=True, record_where=True
+    )
+    return {
+        **session_data(w),
+        "pain_before": "6",
+        "pain_after": "2",
+        "foot": "each",
+        "zones": ["1", "16"],
+    }
+
+
 GUIDE_SLOTS = ("soak", "oil", "warm_up", "arch", "toes", "ankle", "heel", "tool")
 
 # Each form: (signed in?, method, url, its valid data).
@@ -206,6 +221,24 @@ FORMS = {
         },
     ),
     "new session": (True, "post", lambda w: "/sessions/new/", session_data),
+    "new session, recording everything": (
+        True,
+        "post",
+        lambda w: "/sessions/new/",
+        recording_session_data,
+    ),
+    "edit session, recording everything": (
+        True,
+        "post",
+        lambda w: f"/sessions/{w['session'].pk}/edit/",
+        lambda w: {**recording_session_data(w), "foot": "left"},
+    ),
+    "what to record": (
+        True,
+        "post",
+        lambda w: "/accounts/record/",
+        lambda w: {"record_pain": "on", "record_foot": "on", "record_where": "on"},
+    ),
     "edit session": (
         True,
         "post",

@@ -247,3 +247,79 @@ class TestAnyInput(TestCase):
             assert response.status_code == 200
             assert not sessions.exists()
         user.delete()
+
+
+def test_a_link_fills_in_pain_and_foot_by_the_forms_rules(alice_client, everything_on):
+    form = alice_client.get(
+        URL + "?pain_before=7&pain_after=11&foot=each&felt=hurt"
+    ).context["form"]
+    assert form.initial["pain_before"] == 7
+    assert "pain_after" not in form.initial  # 11 is off the scale: ignored
+    assert form.initial["foot"] == "each"
+
+
+def test_a_link_fills_in_nothing_the_user_does_not_record(alice_client, alice):
+    form = alice_client.get(URL + "?pain_before=7&foot=left").context["form"]
+    assert "pain_before" not in form.initial
+    assert "foot" not in form.initial
+
+
+def test_each_foot_apart_logs_two_sessions_sharing_the_minutes(
+    alice_client, alice, everything_on
+):
+    data = form_data(duration_minutes="11", foot="each", pain_before="6")
+    response = alice_client.post(URL, data)
+    assert response.status_code == 302
+    sessions = MassageSession.objects.filter(user=alice).order_by("foot")
+    assert [(s.foot, s.duration_minutes, s.pain_before) for s in sessions] == [
+        ("left", 6, 6),
+        ("right", 5, 6),
+    ]
+    assert Day.objects.get(user=alice, date=dt.date(2026, 11, 25)).sessions == 2
+    # The same form sent again adds nothing.
+    alice_client.post(URL, data)
+    assert MassageSession.objects.filter(user=alice).count() == 2
+
+
+def test_each_foot_apart_needs_two_minutes(alice_client, alice, everything_on):
+    response = alice_client.post(URL, form_data(duration_minutes="1", foot="each"))
+    assert response.status_code == 200
+    assert "duration_minutes" in response.context["form"].errors
+    assert not MassageSession.objects.filter(user=alice).exists()
+
+
+def test_an_edited_session_stays_one_foot(alice_client, alice, everything_on):
+    session = log_session(alice, dt.datetime(2026, 11, 24, 8, 0), foot="left")
+    data = form_data(
+        date="2026-11-24", token=str(session.submission_token), foot="each"
+    )
+    response = alice_client.post(f"/sessions/{session.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "foot" in response.context["form"].errors
+
+
+def test_the_guide_asks_pain_before_and_after_when_pain_is_on(alice_client, alice):
+    page = alice_client.get("/sessions/guide/")
+    assert "Pain before" not in labels(page)
+    switch_on(alice, record_pain=True, record_foot=True)
+    page = alice_client.get("/sessions/guide/")
+    found = labels(page)
+    assert found["Pain before"] == "guide-pain-before"
+    assert found["Pain after"] == "guide-pain-after"
+    assert 'data-each-foot="each"' in page.content.decode()
+
+
+def test_the_sessions_list_shows_what_was_recorded(alice_client, alice):
+    log_session(
+        alice,
+        dt.datetime(2026, 11, 24, 8, 0),
+        pain_before=6,
+        pain_after=3,
+        foot="left",
+        zones=MassageSession.Zone.HEEL | MassageSession.Zone.BALL,
+    )
+    log_session(alice, dt.datetime(2026, 11, 23, 8, 0), pain_after=2)
+    page = text(alice_client.get("/sessions/"))
+    assert "pain 6 → 3 · left foot · heel, ball of the foot" in page
+    assert "pain after 2" in page
+    assert "pain 6 → 3" in text(alice_client.get("/"))
