@@ -170,16 +170,18 @@ def session_list(request):
 
 
 def _day_summary(user, day, sessions):
-    """The day's totals, whether it is a rest day, and links to the days around
-    it (two queries)."""
+    """The day's totals, whether it is a rest day or in a pause, and links to
+    the days around it (three queries)."""
     totals = sessions.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
     rest_day = RestDay.objects.for_user(user).filter(date=day).first()
+    pause = Pause.objects.for_user(user).overlapping(day, day).first()
     one = dt.timedelta(days=1)
     return {
         "date": day,
         "sessions": totals["n"],
         "minutes": totals["minutes"] or 0,
         "rest_day": rest_day,
+        "pause": pause,
         "previous": (day - one).isoformat() if day > EARLIEST_DATE else None,
         "next": (day + one).isoformat() if day < user.today() else None,
     }

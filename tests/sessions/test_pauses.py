@@ -294,3 +294,10 @@ def test_no_reminder_on_a_paused_day_but_again_once_it_ended(alice_client, alice
     alice_client.post(f"/sessions/pauses/{made.pk}/end/")
     run(evening)
     assert len(mail.outbox) == 1
+
+
+def test_a_paused_day_says_so_on_its_sessions_page(alice_client, alice):
+    pause(alice, dt.date(2026, 11, 20), dt.date(2026, 11, 24), "travel")
+    page = text(alice_client.get("/sessions/?date=2026-11-22"))
+    assert "Paused (travel): Fri 20 Nov 2026 to Tue 24 Nov 2026" in page
+    assert "Paused" not in text(alice_client.get("/sessions/?date=2026-11-25"))

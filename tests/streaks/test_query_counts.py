@@ -83,6 +83,7 @@ def test_the_same_number_of_queries_for_1_or_3650_sessions(
         "/sessions/?page=100",
         "/sessions/?date=2026-11-25",
         "/sessions/?month=2026-11",
+        "/streaks/report/?from=2016-11-28&to=2026-11-25&notes=on",
         # The pages with forms.
         "/sessions/new/",
         "edit",
