@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import words
 from sessions.forms import is_id
 from streaks import report
 from streaks.forms import ReportForm, ShareReportForm
@@ -72,10 +73,11 @@ def share(request):
     if share_form.is_valid():
         link, token = share_form.save()
         request.session[NEW_LINK] = {"id": link.pk, "token": token}
+        until = link.expires_at.astimezone(user.tzinfo)
         messages.success(
             request,
             "Made a read-only link to this report, valid until "
-            f"{link.expires_at.astimezone(user.tzinfo):%d %B %Y, %H:%M}.",
+            f"{words.long_date(until.date())}, {until:%H:%M}.",
         )
         url = reverse("streaks:report")
         notes = share_form.cleaned_data["notes"]
