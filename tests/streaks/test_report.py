@@ -5,12 +5,13 @@ revoked, expired, unknown, out of range, with or without the name)."""
 import datetime as dt
 import itertools
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
 from django.db import transaction
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sessions import days
@@ -25,6 +26,7 @@ SHARE = "/streaks/report/share/"
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 25)
 users = itertools.count()
+TENTH = Decimal("0.1")
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +143,7 @@ def test_pain_per_foot_and_zones(alice_client, alice):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@example(logged=[(0, 1, 1), (0, 1, 1), (0, 1, 3), (0, 1, 4)], start_back=0, length=1)
 @given(
     logged=st.lists(
         st.tuples(
@@ -178,8 +181,10 @@ def test_the_figures_are_those_of_the_range(logged, start_back, length):
     assert figure(response, "Sessions") == str(len(inside))
     assert figure(response, "Minutes") == str(sum(m for _, m, _ in inside))
     rated = [c for _, _, c in inside if c is not None]
+    # One decimal, rounded half up (2.25 shows as 2.3).
     assert figure(response, "Average comfort") == (
-        f"{sum(rated) / len(rated):.1f} of 5 ({len(rated)} rated)"
+        f"{(Decimal(sum(rated)) / len(rated)).quantize(TENTH, ROUND_HALF_UP)} of 5 "
+        f"({len(rated)} rated)"
         if rated
         else "Not rated"
     )
