@@ -15,6 +15,7 @@ from sessions.models import (
     PAIN_MIN,
     GuidePreference,
     MassageSession,
+    Pause,
     RestDay,
     Technique,
     mask_from_zones,
@@ -515,6 +516,62 @@ class RestDayForm(forms.ModelForm):
         """Mark the day as rest (IntegrityError when another request just did)."""
         data = self.cleaned_data
         self.instance = RestDay.objects.mark(self.user, data["date"], data["reason"])
+        return self.instance
+
+
+class PauseForm(forms.ModelForm):
+    """A pause from a first to a last day; its rules are Pause.problem's."""
+
+    prefix = "pause"  # beside the rest-day form on one page
+
+    class Meta:
+        model = Pause
+        fields = ("start", "end", "reason", "note")
+        labels = {
+            "start": "First day",
+            "end": "Last day",
+            "reason": "Reason",
+            "note": "Note (optional)",
+        }
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start < EARLIEST_DATE:
+            raise forms.ValidationError("Pick a date from 2000 on.", code="too_early")
+        return start
+
+    def clean_end(self):
+        end = self.cleaned_data["end"]
+        if end > self.user.today() + MAX_REST_AHEAD:
+            raise forms.ValidationError(
+                "A pause can be planned up to a year ahead.", code="too_late"
+            )
+        return end
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        problem = Pause.problem(self.user, data["start"], data["end"])
+        if problem:
+            raise forms.ValidationError(problem, code="clash")
+        return data
+
+    def save(self):
+        """Make the pause: ValidationError when another request just made a
+        clashing one or logged a session on its days."""
+        data = self.cleaned_data
+        self.instance = Pause.objects.add(
+            self.user, data["start"], data["end"], data["reason"], data["note"]
+        )
         return self.instance
 
 

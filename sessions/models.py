@@ -5,12 +5,13 @@ import zoneinfo
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import localtime
+from accounts import localtime, words
 from accounts.models import validate_timezone
 from sessions import bulk, engine
 
@@ -544,6 +545,152 @@ class RestDay(models.Model):
         return f"{self.date} (rest)"
 
 
+class PauseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def overlapping(self, first, last):
+        """Pauses with at least one day from `first` to `last`."""
+        return self.filter(start__lte=last, end__gte=first)
+
+    def add(self, user, start, end, reason, note=""):
+        """Pause `user`'s habit from `start` to `end` (both included) and
+        refresh the figures from its first day. The rules are checked again
+        under the user's lock (Pause.problem), so two tabs never make a pause
+        over a session or another pause: ValidationError then, nothing written."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            problem = Pause.problem(user, start, end)
+            if problem:
+                raise ValidationError(problem)
+            pause = self.create(
+                user=user, start=start, end=end, reason=reason, note=note
+            )
+            days.refresh(user, since=start)
+        return pause
+
+    def end_early(self, user, pk, today):
+        """End pause `pk` of `user` with yesterday, so today is an ordinary
+        day again, and refresh the figures: the pause, or None when there is
+        no such pause or it has not started yet (delete that one instead) or
+        is over already."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            pause = (
+                self.filter(user=user, pk=pk, start__lt=today, end__gte=today)
+                .select_for_update()
+                .first()
+            )
+            if pause is None:
+                return None
+            pause.end = today - dt.timedelta(days=1)
+            self.filter(pk=pk).update(end=pause.end)
+            days.refresh(user, since=today)
+        return pause
+
+    def remove(self, user, pk):
+        """Delete pause `pk` of `user` and refresh the figures from its first
+        day: that day, or None when there is no such pause."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            pause = self.filter(user=user, pk=pk)
+            start = pause.values_list("start", flat=True).first()
+            if start is not None:
+                pause.delete()
+                days.refresh(user, since=start)
+        return start
+
+    def dates(self, first=None):
+        """Every paused date of these pauses (from `first` on, if given)."""
+        found = set()
+        for start, end in self.values_list("start", "end"):
+            day = max(start, first) if first else start
+            while day <= end:
+                found.add(day)
+                day += dt.timedelta(days=1)
+        return found
+
+
+class Pause(models.Model):
+    """Days away from the habit (illness, injury, travel): like rest days they
+    bridge a streak without adding to it, and no reminder is sent for them. A
+    pause never covers a day with a session."""
+
+    class Reason(models.TextChoices):
+        ILLNESS = "illness", "Illness"
+        INJURY = "injury", "Injury"
+        TRAVEL = "travel", "Travel"
+        OTHER = "other", "Other"
+
+    MAX_DAYS = 366  # the longest pause
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses"
+    )
+    start = models.DateField("first day")
+    end = models.DateField("last day")
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.CharField("note", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="logbook_pause_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "start"], name="logbook_pause_user_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.start} to {self.end} (paused)"
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @classmethod
+    def problem(cls, user, start, end):
+        """Why `user` cannot pause from `start` to `end`, in words, or "": the
+        one home of a pause's rules (the form and ``add`` ask it; the form
+        also limits how early and how far ahead)."""
+        if end < start:
+            return "The last day must be on or after the first day."
+        if (end - start).days + 1 > cls.MAX_DAYS:
+            return f"A pause lasts at most {cls.MAX_DAYS} days."
+        practised = (
+            MassageSession.objects.for_user(user)
+            .filter(local_date__gte=start, local_date__lte=end)
+            .order_by("local_date")
+            .values_list("local_date", flat=True)
+            .first()
+        )
+        if practised is not None:
+            return (
+                f"You practised on {words.full_date(practised)}: a pause cannot "
+                "cover a day with a session. End it the day before, or start it "
+                "the day after."
+            )
+        other = cls.objects.for_user(user).overlapping(start, end).first()
+        if other is not None:
+            return (
+                f"Those days overlap your pause from {words.long_date(other.start)} "
+                f"to {words.long_date(other.end)}."
+            )
+        return ""
+
+
 class DayQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -565,7 +712,9 @@ class Day(models.Model):
     minutes = models.PositiveIntegerField(default=0)
     comfort_sum = models.PositiveIntegerField(default=0)
     rated = models.PositiveIntegerField(default=0)  # sessions with a comfort rating
-    rest = models.BooleanField(default=False)  # a rest day without a session
+    # A day without a session that bridges a streak: a rest day or a paused day.
+    rest = models.BooleanField(default=False)
+    paused = models.BooleanField(default=False)  # of those, a day in a pause
     # The figures at the end of the day (see engine.Day).
     streak = models.PositiveIntegerField(default=0)
     run_start = models.DateField(null=True, blank=True)

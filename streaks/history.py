@@ -52,7 +52,8 @@ class History:
     today: dt.date
     weekly_target: int
     days: dict[dt.date, Totals]  # the practice days
-    rested: set[dt.date]  # the rest days
+    rested: set[dt.date]  # the rest days and paused days
+    paused: set[dt.date]  # of those, the paused days
     figures: list[engine.Day]  # the last week's figures, the last of them today's
     stats: engine.Stats
 
@@ -89,23 +90,26 @@ def recent(user, today):
     """Today's figures and the days of the last engine.WINDOW days (two
     queries)."""
     first = today - dt.timedelta(days=engine.WINDOW - 1)
-    days, rested = {}, set()
+    days, rested, paused = {}, set(), set()
     for row in (
         Day.objects.for_user(user)
         .filter(date__gte=first, date__lte=today)
         .filter(Q(sessions__gt=0) | Q(rest=True))
-        .values_list("date", "sessions", "minutes", "comfort_sum", "rated", "rest")
+        .values_list("date", "sessions", "minutes", "comfort_sum", "rated", "paused")
     ):
         if row[1]:
             days[row[0]] = Totals(*row[:5])
         else:
             rested.add(row[0])
+            if row[5]:
+                paused.add(row[0])
     last = engine.carry_on(figures(user, today), today, user.weekly_target)
     return History(
         today=today,
         weekly_target=user.weekly_target,
         days=days,
         rested=rested,
+        paused=paused,
         figures=last,
         stats=engine.stats(last, days, rested, today, user.weekly_target),
     )
@@ -138,15 +142,21 @@ def rest_days(user, first, last):
 
 
 def year(user, year, today):
-    """The practice days and rest days of one calendar year, up to today."""
+    """The practice days, rest days and paused days of one calendar year, up to
+    today."""
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
-    days = {
-        row[0]: Totals(*row)
-        for row in Day.objects.for_user(user)
-        .filter(date__gte=first, date__lte=last, sessions__gt=0)
+    days, paused = {}, set()
+    for row in (
+        Day.objects.for_user(user)
+        .filter(date__gte=first, date__lte=last)
+        .filter(Q(sessions__gt=0) | Q(paused=True))
         .values_list("date", "sessions", "minutes", "comfort_sum", "rated")
-    }
-    return days, rest_days(user, first, last)
+    ):
+        if row[1]:
+            days[row[0]] = Totals(*row)
+        else:
+            paused.add(row[0])
+    return days, rest_days(user, first, last), paused
 
 
 def years(user, today):

@@ -32,7 +32,7 @@ def dashboard(request):
         .rows(*listing.RECORDED)[:RECENT_SESSIONS],
         user.timezone,
     )
-    status, status_text = presentation.today_status(stats)
+    status, status_text = presentation.today_status(stats, today in days.paused)
     years = pictures.year_links(days.first_practice, user.date_joined, today)
     first = pictures.heatmap_start(today)
     rest = history.rest_days(user, first, today)
@@ -55,7 +55,14 @@ def dashboard(request):
         "rest_today_id": rest.get(today, (None, None))[1],
         "history_today": today,
         "heatmap": pictures.heatmap(
-            days.days, rest, first, today, "Your year", years, today=today
+            days.days,
+            rest,
+            first,
+            today,
+            "Your year",
+            years,
+            today=today,
+            paused=days.paused,
         ),
         "recent": recent,
         "next_slot": presentation.next_slot_text(
@@ -166,9 +173,11 @@ def year(request, year):
     years = pictures.year_links(began, user.date_joined, today)
     if year not in years:
         raise Http404("Nothing logged that year.")
-    days, rest = history.year(user, year, today)
+    days, rest, paused = history.year(user, year, today)
     return render(
-        request, "streaks/year.html", pictures.year_page(days, rest, year, today, years)
+        request,
+        "streaks/year.html",
+        pictures.year_page(days, rest, year, today, years, paused),
     )
 
 

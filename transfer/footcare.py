@@ -1,7 +1,7 @@
 """Footcare's own export format ("format": "footcare", "version": 2; described in
 the README): writing it as a stream, and checking an uploaded one entry by entry.
-Version 2 added pain, foot and where to sessions; version 1 files still import
-(they have none of them)."""
+Version 2 added pain, foot and where to sessions, and the pauses; version 1
+files still import (they have none of them)."""
 
 import datetime as dt
 import functools
@@ -18,6 +18,7 @@ from sessions.models import (
     PAIN_MIN,
     ZONES_BY_NAME,
     MassageSession,
+    Pause,
     RestDay,
     Technique,
     zone_names,
@@ -118,6 +119,17 @@ def stream_export(user):
             .order_by("date")
             .values_list("date", "reason")
         ],
+        "pauses": [
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "reason": reason,
+                "note": note,
+            }
+            for start, end, reason, note in Pause.objects.for_user(user)
+            .order_by("start")
+            .values_list("start", "end", "reason", "note")
+        ],
     }
     opening = json.dumps(head, ensure_ascii=False, indent=1)
     yield opening[:-2] + ',\n "sessions": ['
@@ -134,6 +146,10 @@ def stream_export(user):
 PRESSURES = {"", *MassageSession.Pressure.values}
 FEET = {"", *MassageSession.Foot.values}
 REASONS = {"", *RestDay.Reason.values}
+PAUSE_REASONS = set(Pause.Reason.values)
+PAUSE_NOTE_LENGTH = Pause._meta.get_field("note").max_length
+# How far ahead a planned pause may end (the pause form's limit).
+PAUSE_AHEAD = dt.timedelta(days=366)
 # Own techniques an export may bring, whether listed or only named by sessions.
 MAX_TECHNIQUES = 1_000
 # Techniques ticked on the sessions of one file, all counted.
@@ -159,9 +175,17 @@ def validate(document, limits):
         )
     sessions = _list(document, "sessions")
     rest_days = _list(document, "rest_days")
+    pauses = _list(document, "pauses")
     techniques = _list(document, "techniques")
     times = _list(document, "preferred_times")
-    check_count(len(sessions) + len(rest_days))
+    check_count(len(sessions) + len(rest_days) + len(pauses))
+    pauses = [_pause(p, f"pauses[{i}]", limits) for i, p in enumerate(pauses)]
+    # Each pause's days count as entries: they become rows of days.
+    check_count(
+        len(sessions)
+        + len(rest_days)
+        + sum((p["end"] - p["start"]).days for p in pauses)
+    )
     if len(techniques) > MAX_TECHNIQUES:
         raise BadFile(
             f"This export lists more than {MAX_TECHNIQUES:,} techniques; Footcare "
@@ -181,6 +205,7 @@ def validate(document, limits):
         "sessions": [
             _session(s, f"sessions[{i}]", limits) for i, s in enumerate(sessions)
         ],
+        "pauses": pauses,
     }
     ticks = sum(len(session["techniques"]) for session in result["sessions"])
     if ticks > MAX_TECHNIQUE_TICKS:
@@ -317,6 +342,28 @@ def _rest_day(raw, where, limits):
     return {
         "date": limits.day(raw.get("date"), f"Entry {where}"),
         "reason": _choice(raw.get("reason"), REASONS, where, "a rest-day reason"),
+    }
+
+
+def _pause(raw, where, limits):
+    raw = _object(raw, where)
+    start = limits.day(raw.get("start"), f"Entry {where}", ahead=PAUSE_AHEAD)
+    end = limits.day(raw.get("end"), f"Entry {where}", ahead=PAUSE_AHEAD)
+    if end < start:
+        raise BadFile(f"Entry {where}: “end” is before “start”.")
+    if (end - start).days + 1 > Pause.MAX_DAYS:
+        raise BadFile(f"Entry {where}: a pause lasts at most {Pause.MAX_DAYS} days.")
+    reason = raw.get("reason")
+    return {
+        "start": start,
+        "end": end,
+        "reason": _choice(
+            "other" if reason is None else reason,
+            PAUSE_REASONS,
+            where,
+            "a pause reason",
+        ),
+        "note": _text(raw.get("note"), where, "note", PAUSE_NOTE_LENGTH),
     }
 
 

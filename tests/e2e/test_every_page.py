@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sessions.models import MassageSession, Technique
 from tests.e2e.conftest import sign_in
 from tests.e2e.pages import axe_violations, horizontal_overflow, shift
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,7 @@ SIGNED_IN = {
     "a day that is not a date": "/sessions/?date=2026-02-30",
     "rest days": "/sessions/rest-days/",
     "apps and shortcuts": "/accounts/apps/",
+    "report to share": "/streaks/report/?notes=on",
 }
 PHONE_320 = {"width": 320, "height": 640}
 
@@ -72,6 +73,7 @@ def history(user):
         )
     rest_day(user, shift(today, -7), "travel")
     rest_day(user, shift(today, 3), "skin")
+    pause(user, shift(today, 5), shift(today, 9), "travel", "Conference")
     technique = Technique.objects.create(user=user, name="Tennis ball roll")
     session = log_session(user, dt.datetime.combine(today, dt.time(0, 0)))
     return {

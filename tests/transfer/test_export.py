@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import PreferredTime
-from sessions.models import MassageSession, Technique
+from sessions.models import Day, MassageSession, Pause, Technique
 from tests.conftest import make_user
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
+from tests.transfer import files
 from tests.transfer.files import upload
 from tests.transfer.pages import press_import
 from transfer import footcare, formats
@@ -64,6 +65,8 @@ def rich_history(user):
         user, [{"local_date": dt.date(2024, 11, 2), "timezone": "Europe/London"}]
     )
     rest_day(user, dt.date(2024, 11, 3), "travel")
+    pause(user, dt.date(2024, 11, 5), dt.date(2024, 11, 8), "illness", "Flu")
+    pause(user, dt.date(2025, 1, 20), dt.date(2025, 1, 22), "travel")  # planned
     PreferredTime.objects.create(
         user=user, label="Evening", time=dt.time(21, 0), weekdays=0b0011111
     )
@@ -188,6 +191,72 @@ def test_json_sessions_carry_pain_foot_and_where(alice_client, alice):
     assert (second["foot"], second["where"]) == ("right", ["heel", "ankle"])
     assert (first["pain_before"], first["pain_after"]) == (None, None)
     assert (first["foot"], first["where"]) == ("", [])
+
+
+def test_json_carries_the_pauses(alice_client, alice):
+    rich_history(alice)
+    assert export_json(alice_client)["pauses"] == [
+        {
+            "start": "2024-11-05",
+            "end": "2024-11-08",
+            "reason": "illness",
+            "note": "Flu",
+        },
+        {"start": "2025-01-20", "end": "2025-01-22", "reason": "travel", "note": ""},
+    ]
+
+
+def test_pauses_as_csv(alice_client, alice, charlie):
+    rich_history(alice)
+    pause(alice, dt.date(2024, 12, 1), dt.date(2024, 12, 2), "other", "=cmd()")
+    pause(charlie, dt.date(2024, 12, 1), dt.date(2024, 12, 2), "other", "Theirs")
+    text = body(alice_client.get("/accounts/export/pauses.csv"))
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert rows == [
+        {
+            "start": "2024-11-05",
+            "end": "2024-11-08",
+            "reason": "illness",
+            "note": "Flu",
+        },
+        {
+            "start": "2024-12-01",
+            "end": "2024-12-02",
+            "reason": "other",
+            "note": "'=cmd()",
+        },
+        {"start": "2025-01-20", "end": "2025-01-22", "reason": "travel", "note": ""},
+    ]
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_pause_over_a_practised_day_or_another_pause_is_left_out(
+    client, alice, settings, tmp_path
+):
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    log_session(alice, dt.datetime(2024, 5, 1, 8, 0))
+    pause(alice, dt.date(2024, 6, 2), dt.date(2024, 6, 4))
+    document = json.loads(files.footcare_pauses_json())
+    document["pauses"].append(
+        {"start": "2024-06-01", "end": "2024-06-02", "reason": "other", "note": ""}
+    )
+    client.force_login(alice)
+    response = client.post(
+        "/accounts/import/", {"file": upload(json.dumps(document), "f.json")}
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "2 (2 left out: over a practised day or another pause)" in preview
+    press_import(client)
+    assert sorted(
+        Pause.objects.for_user(alice).values_list("start", "end", "reason", "note")
+    ) == [
+        (dt.date(2024, 4, 20), dt.date(2024, 4, 25), "illness", "Flu"),
+        (dt.date(2024, 6, 2), dt.date(2024, 6, 4), "illness", ""),
+        (dt.date(2025, 1, 20), dt.date(2025, 1, 22), "travel", ""),
+    ]
+    # The stored days know them all, the planned ones too.
+    assert Day.objects.for_user(alice).filter(paused=True).count() == 6 + 3 + 3
 
 
 def comparable(document):
