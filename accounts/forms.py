@@ -136,6 +136,24 @@ class WeeklyTargetForm(forms.ModelForm):
         fields = ("weekly_target",)
 
 
+class WhatToRecordForm(forms.ModelForm):
+    """What the log, edit and guided-session forms ask beyond the two taps."""
+
+    class Meta:
+        model = User
+        fields = ("record_pain", "record_foot", "record_where")
+        labels = {
+            "record_pain": "Pain before and after",
+            "record_foot": "Which foot",
+            "record_where": "Where on the foot",
+        }
+        help_texts = {
+            "record_pain": "0 = no pain … 10 = worst imaginable, before and after.",
+            "record_foot": "Both, left or right.",
+            "record_where": "Heel, arch, ball of the foot, toes, ankle.",
+        }
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Password",

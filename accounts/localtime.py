@@ -12,6 +12,9 @@ weekdays as a bit mask. Pure Python: no ORM, no settings, no clock.
 - The practice day of an instant is its local date after stepping back the
   user's day-start hour: with a day start of 4, 00:40 on a Tuesday counts for
   Monday.
+- Its half of that day: morning from the day's start until noon, evening from
+  noon until the next day starts (so 00:40 with a day start of 4 is Monday
+  evening).
 """
 
 import datetime as dt
@@ -79,6 +82,15 @@ def practice_day(
     # Wall-clock arithmetic on the aware local time: an hour before 04:00 is
     # 03:00 on the same clock, whatever DST does that night.
     return (local - dt.timedelta(hours=day_start_hour)).date()
+
+
+MORNING, EVENING = "morning", "evening"
+
+
+def half_of_day(local: dt.datetime | dt.time, day_start_hour: int) -> str:
+    """MORNING or EVENING of the practice day, for a wall-clock time (a local
+    datetime on the clock where it happened, or its time)."""
+    return MORNING if day_start_hour <= local.hour < 12 else EVENING
 
 
 def mask_from_days(days: Iterable[int]) -> int:

@@ -46,6 +46,11 @@ class User(AbstractUser):
     quiet_hours = models.BooleanField("quiet hours", default=False)
     quiet_from = models.TimeField("quiet from", default=dt.time(22, 0))
     quiet_until = models.TimeField("quiet until", default=dt.time(7, 0))
+    # What to record with each session, beyond the two taps; all off until the
+    # user switches them on.
+    record_pain = models.BooleanField("pain before and after", default=False)
+    record_foot = models.BooleanField("which foot", default=False)
+    record_where = models.BooleanField("where on the foot", default=False)
 
     class Meta:
         constraints = [

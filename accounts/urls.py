@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("settings/", views.settings_view, name="settings"),
+    path("record/", views.what_to_record, name="what_to_record"),
     path("delete/", views.delete_account, name="delete"),
     path("times/", views.preferred_times, name="times"),
     path("times/suggested/", views.add_suggested_times, name="add_suggested_times"),

@@ -17,6 +17,7 @@ from accounts.forms import (
     SettingsForm,
     SignupForm,
     WeeklyTargetForm,
+    WhatToRecordForm,
     slot_problems,
 )
 from accounts.models import CalendarFeed, PreferredTime, PushSubscription, User
@@ -78,9 +79,30 @@ def settings_view(request):
         "form": form,
         "target_form": WeeklyTargetForm(instance=request.user),
         "reminders": RemindersForm(instance=request.user),
+        "record_form": WhatToRecordForm(instance=request.user),
         **devices_context(request),
     }
     return render(request, "accounts/settings.html", context)
+
+
+@login_required
+@require_POST
+def what_to_record(request):
+    form = WhatToRecordForm(request.POST, instance=request.user)
+    # Check boxes only: any POST is valid (an unticked box is off).
+    if form.is_valid() and _saved(form, lambda: _update_user(form)):
+        chosen = [
+            str(form.fields[name].label).lower()
+            for name in form.Meta.fields
+            if form.cleaned_data[name]
+        ]
+        messages.success(
+            request,
+            "The log form now also asks: " + ", ".join(chosen) + "."
+            if chosen
+            else "The log form asks nothing more than comfort and the details.",
+        )
+    return redirect(reverse("accounts:settings") + "#record")
 
 
 def _update_user(form):

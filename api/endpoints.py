@@ -30,7 +30,7 @@ from api.forms import ApiSessionForm
 from api.logbook import Refused, form_data, submission_token
 from api.models import ApiToken
 from sessions.forms import RestDayForm, is_id
-from sessions.models import MassageSession
+from sessions.models import MassageSession, zone_names
 
 PAGE_SIZE = 50
 # Longer bearer strings are not tokens of ours: refused without hashing them.
@@ -240,11 +240,20 @@ def _session_json(session, techniques):
         "comfort": session.comfort,
         "pressure": session.pressure,
         "notes": session.notes,
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "foot": session.foot,
+        "where": zone_names(session.zones),
     }
 
 
 # The form's start fields are one field here.
-SESSION_FIELDS = {"date": "start", "start_time": "start", "token": "Idempotency-Key"}
+SESSION_FIELDS = {
+    "date": "start",
+    "start_time": "start",
+    "token": "Idempotency-Key",
+    "zones": "where",
+}
 
 
 @api.post(

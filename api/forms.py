@@ -42,7 +42,14 @@ class TokenForm(forms.ModelForm):
 class ApiSessionForm(SessionForm):
     """The log form, its fields and rules, as the API fills it in (api/logbook.py
     turns the JSON into its data). Comfort may be left out, as on the log form:
-    the session then has none recorded."""
+    the session then has none recorded. Pain, foot and where are taken whenever
+    they are sent, whatever the user's What to record switches (which decide
+    what the pages ask)."""
+
+    splits_feet = False
+
+    def records(self, user, switch):
+        return True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

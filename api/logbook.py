@@ -6,7 +6,7 @@ import uuid
 from django.utils import timezone
 
 from sessions.forms import DEFAULT_MINUTES, default_techniques
-from sessions.models import Technique
+from sessions.models import ZONES_BY_NAME, Technique
 
 # Idempotency keys that are not UUIDs name a submission token through this.
 KEY_NAMESPACE = uuid.UUID("1f5b2a0e-8c1d-4c53-9b7e-6a3f0c2d9e41")
@@ -61,8 +61,33 @@ def form_data(user, payload, token):
         "comfort": "" if payload.comfort is None else payload.comfort,
         "pressure": payload.pressure or "",
         "notes": payload.notes or "",
+        "pain_before": "" if payload.pain_before is None else payload.pain_before,
+        "pain_after": "" if payload.pain_after is None else payload.pain_after,
+        "foot": payload.foot or "",
+        "zones": zone_values(payload.where or ()),
         "token": token,
     }
+
+
+def zone_values(names):
+    """The log form's values for zone names, any case; an unknown one is refused."""
+    values, unknown = [], []
+    for name in names:
+        zone = ZONES_BY_NAME.get(name.strip().casefold())
+        if zone is None:
+            unknown.append(f"“{name[:40]}”")
+        else:
+            values.append(zone.value)
+    if unknown:
+        raise Refused(
+            {
+                "where": [
+                    f"Not a zone: {', '.join(unknown)}. Zones are "
+                    f"{', '.join(ZONES_BY_NAME)}."
+                ]
+            }
+        )
+    return values
 
 
 def _key(name):

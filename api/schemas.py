@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, StrictInt
 # Input-size guards only: longer lists and strings are refused before any query.
 MAX_TECHNIQUES = 50
 MAX_TEXT = 10_000
+MAX_ZONES = 20
 
 
 class Error(Schema):
@@ -52,6 +53,24 @@ class SessionIn(Schema):
     notes: str | None = Field(
         None, max_length=MAX_TEXT, description="Up to 2000 characters."
     )
+    pain_before: StrictInt | None = Field(
+        None,
+        description="Pain before, 0 (no pain) to 10 (worst imaginable). "
+        "Default: not recorded.",
+        examples=[6],
+    )
+    pain_after: StrictInt | None = Field(
+        None, description="Pain after, 0 to 10. Default: not recorded.", examples=[3]
+    )
+    foot: str | None = Field(
+        None, max_length=MAX_TEXT, description="both, left, right, or empty."
+    )
+    where: list[str] | None = Field(
+        None,
+        max_length=MAX_ZONES,
+        description="Zones massaged: heel, arch, ball, toes, ankle.",
+        examples=[["heel", "arch"]],
+    )
 
 
 class TechniqueOut(Schema):
@@ -71,6 +90,10 @@ class SessionOut(Schema):
     comfort: int | None
     pressure: str
     notes: str
+    pain_before: int | None
+    pain_after: int | None
+    foot: str
+    where: list[str]
 
 
 class SessionLogged(Schema):

@@ -1,15 +1,16 @@
-"""Benchmark: streak engine and page server time on 10 years of daily sessions.
+"""Benchmark: the stored days and page server time on 10 years of daily sessions.
 
 Run with `make bench` (or `.venv/bin/python bench/bench_pages.py`). It builds a
 fresh SQLite database under var/ (or uses DATABASE_URL), seeds one user with a
 session every day for ten years, then measures in this one process:
 
-- the engine on the whole history (target: under 5 ms);
+- `days.refresh` over the whole history (an import, a zone change) and from
+  today only (logging a session);
 - server time of the dashboard, /streaks/, a year page and the sessions list
-  through the full middleware stack, median and p95: warm (from the cache),
-  the first view after logging a session, and cold (nothing cached), against a
-  baseline: a real signed-in page with a small form and no history (the
-  password change page).
+  through the full middleware stack, median and p95, and the first view after
+  logging a session, against a baseline: a real signed-in page with a small
+  form and no history (the password change page). Tests run with DummyCache
+  and so does this: no page needs a cache.
 """
 
 import datetime as dt
@@ -31,28 +32,24 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts import localtime  # noqa: E402
 from accounts.models import User  # noqa: E402
-from sessions.models import (  # noqa: E402
-    MassageSession,
-    RestDay,  # noqa: E402
-    Technique,
-)
-from streaks import engine, history, pictures  # noqa: E402
+from sessions import days  # noqa: E402
+from sessions.models import MassageSession, Technique  # noqa: E402
 
 YEARS = 10
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))
 
 
 def seed(user, today):
-    days = round(365.25 * YEARS)
-    first = today - dt.timedelta(days=days - 1)
+    count = round(365.25 * YEARS)
+    first = today - dt.timedelta(days=count - 1)
     tz = user.tzinfo
     sessions = MassageSession.objects.bulk_create(
         (
@@ -64,7 +61,7 @@ def seed(user, today):
                 comfort=1 + i % 5,
                 pressure=["", "light", "medium", "firm"][i % 4],
             )
-            for i in range(days)
+            for i in range(count)
         ),
         batch_size=1000,
     )
@@ -78,6 +75,8 @@ def seed(user, today):
         ),
         batch_size=3000,
     )
+    with transaction.atomic():
+        days.refresh(user)
     return len(sessions)
 
 
@@ -102,13 +101,12 @@ def main():
     today = user.today()
     count = seed(user, today)
 
-    dates = list(history.load(user, today).days)
-    rest = list(RestDay.objects.for_user(user).values_list("date", flat=True))
-    for _ in range(50):
-        engine.compute(dates, rest, today, 7)
-    engine_median, engine_p95 = timed(
-        lambda: engine.compute(dates, rest, today, 7), 500
-    )
+    def refresh(since):
+        with transaction.atomic():
+            days.refresh(user, since)
+
+    refresh_all = timed(lambda: refresh(None), 20)
+    refresh_today = timed(lambda: refresh(today), 200)
 
     client = Client()
     client.force_login(user)
@@ -129,8 +127,7 @@ def main():
                 assert client.get(url).status_code == 200
             results[name] = timed(lambda url=url: client.get(url), REQUESTS)
 
-        # The first view after logging a session (the daily loop), and cold: with
-        # nothing cached (a restart, or an edit of an old day).
+        # The first view after logging a session (the daily loop).
         techniques = list(Technique.objects.filter(user=None)[:3])
 
         def log_now():
@@ -139,16 +136,9 @@ def main():
                 user, now, user.tzinfo, techniques, duration_minutes=10, comfort=4
             )
 
-        def forget():  # as after a restart
-            cache.clear()
-            pictures.remembered_html.cache_clear()
-
         for name, url, before in [
             ("dashboard, after a log", "/", log_now),
             ("statistics, after a log", "/streaks/", log_now),
-            ("dashboard, cold", "/", forget),
-            ("statistics, cold", "/streaks/", forget),
-            ("year page, cold", f"/streaks/year/{today.year - 1}/", forget),
         ]:
             results[name] = timed(
                 lambda url=url: client.get(url), REQUESTS // 4, before
@@ -159,10 +149,11 @@ def main():
         f"History: {count} daily sessions over {YEARS} years "
         f"({settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})."
     )
-    print(
-        f"Engine on the whole history: median {engine_median:.2f} ms, "
-        f"p95 {engine_p95:.2f} ms (target < 5 ms)"
-    )
+    for name, (median, p95) in [
+        ("days.refresh, whole history", refresh_all),
+        ("days.refresh, from today", refresh_today),
+    ]:
+        print(f"{name}: median {median:.2f} ms, p95 {p95:.2f} ms")
     print(f"{'page':<26}{'median ms':>10}{'p95 ms':>10}{'x baseline':>12}")
     for name, (median, p95) in results.items():
         print(f"{name:<26}{median:>10.2f}{p95:>10.2f}{median / base:>12.2f}")

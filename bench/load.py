@@ -25,6 +25,7 @@ Loopback only; everything it starts is stopped at the end.
 
 import argparse
 import csv
+import datetime as dt
 import json
 import math
 import os
@@ -240,6 +241,8 @@ def page_costs(base, account, runs):
 
     user = User.objects.get(username=account["username"])
     one = MassageSession.objects.filter(user=user).latest("started_at")
+    today = user.today()
+    ten_years = f"from={today - dt.timedelta(days=3652)}&to={today}"
     pages = [
         ("baseline: password change", "/accounts/password_change/"),
         ("dashboard /", "/"),
@@ -252,6 +255,9 @@ def page_costs(base, account, runs):
         ("preferred times", "/accounts/times/"),
         ("techniques", "/sessions/techniques/"),
         ("settings /accounts/settings/", "/accounts/settings/"),
+        ("report to share, last 30 days", "/streaks/report/"),
+        ("report to share, ten years", f"/streaks/report/?{ten_years}"),
+        ("report, ten years with notes", f"/streaks/report/?{ten_years}&notes=on"),
     ]
 
     techniques = list(Technique.objects.filter(user=None)[:3])

@@ -1,7 +1,8 @@
 """The user's days (models.Day), kept in step with the logbook.
 
 Every write to a user's logbook (a session logged, edited or deleted, a rest
-day marked or removed, an import, a new weekly target) runs like this:
+day or a pause marked, ended or removed, an import, a new weekly target) runs
+like this:
 
     with transaction.atomic():
         days.lock(user)
@@ -24,7 +25,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from sessions import bulk, engine
-from sessions.models import Day, MassageSession, RestDay
+from sessions.models import Day, MassageSession, Pause, RestDay
 
 
 def lock(user):
@@ -59,9 +60,11 @@ def refresh(user, since=None):
 
     sessions = MassageSession.objects.for_user(user)
     rest_days = RestDay.objects.for_user(user)
+    pauses = Pause.objects.for_user(user)
     if start is not None:
         sessions = sessions.filter(local_date__gte=start)
         rest_days = rest_days.filter(date__gte=start)
+        pauses = pauses.filter(end__gte=start)
     logged = {
         day: {"sessions": n, "minutes": minutes, "comfort_sum": comfort, "rated": rated}
         for day, n, minutes, comfort, rated in sessions.order_by()
@@ -74,7 +77,9 @@ def refresh(user, since=None):
         )
         .values_list("local_date", "n", "total", "comfort_total", "rated")
     }
-    rested = set(rest_days.values_list("date", flat=True))
+    # Paused days bridge a streak as rest days do: the engine takes them as rest.
+    paused = pauses.dates(first=start)
+    rested = set(rest_days.values_list("date", flat=True)) | paused
 
     if not logged and not rested:
         # The latest activity went: the days now end with the last active one.
@@ -96,22 +101,23 @@ def refresh(user, since=None):
             cursor,
             Day._meta.db_table,
             [Day._meta.get_field(name) for name in COLUMNS],
-            _rows(user, figures, logged, cursor.db.ops.adapt_datefield_value),
+            _rows(user, figures, logged, paused, cursor.db.ops.adapt_datefield_value),
         )
 
 
 # A Day row's columns, in the order _rows gives their values.
 COLUMNS = (
-    *("user", "date", "sessions", "minutes", "comfort_sum", "rated", "rest"),
+    *("user", "date", "sessions", "minutes", "comfort_sum", "rated", "rest", "paused"),
     *("streak", "run_start", "run_end", "weekly_streak", "strength", "last_gap"),
     *("longest_start", "longest_end", "longest_days", "first_practice"),
 )
 NOTHING_LOGGED = {"sessions": 0, "minutes": 0, "comfort_sum": 0, "rated": 0}
 
 
-def _rows(user, figures, logged, date):
-    """Each day's row: its figures (engine.Day) and what was `logged` on it, as
-    the database takes the values (`date` adapts a date)."""
+def _rows(user, figures, logged, paused, date):
+    """Each day's row: its figures (engine.Day), what was `logged` on it and
+    whether it is `paused`, as the database takes the values (`date` adapts a
+    date)."""
     for day in figures:
         totals = logged.get(day.date, NOTHING_LOGGED)
         longest = day.longest or engine.Run(None, None, 0)
@@ -123,6 +129,7 @@ def _rows(user, figures, logged, date):
             totals["comfort_sum"],
             totals["rated"],
             day.rest,
+            day.rest and day.date in paused,
             day.streak,
             date(day.run_start),
             date(day.run_end),

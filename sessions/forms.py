@@ -11,10 +11,14 @@ from sessions import days, guide
 from sessions.models import (
     MAX_MINUTES,
     MIN_MINUTES,
+    PAIN_MAX,
+    PAIN_MIN,
     GuidePreference,
     MassageSession,
+    Pause,
     RestDay,
     Technique,
+    mask_from_zones,
 )
 
 # The largest id a BigAutoField holds. Larger numbers never reach a query:
@@ -96,6 +100,45 @@ def check_day(day, tz):
     return day
 
 
+PAIN_ENDS = {PAIN_MIN: "no pain", PAIN_MAX: "worst imaginable"}
+PAIN_HELP = f"{PAIN_MIN} = {PAIN_ENDS[PAIN_MIN]}, {PAIN_MAX} = {PAIN_ENDS[PAIN_MAX]}."
+PAIN_CHOICES = [
+    ("", "Not noted"),
+    *(
+        (level, f"{level} = {PAIN_ENDS[level]}" if level in PAIN_ENDS else str(level))
+        for level in range(PAIN_MIN, PAIN_MAX + 1)
+    ),
+]
+
+
+def pain_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=PAIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=PAIN_HELP,
+        error_messages={
+            "invalid_choice": f"Choose the pain from {PAIN_MIN} (no pain) to "
+            f"{PAIN_MAX} (worst imaginable), or Not noted."
+        },
+    )
+
+
+# The foot choice of a new session that logs each foot apart: two sessions.
+EACH_FOOT = "each"
+EACH_FOOT_LABEL = "Each apart"
+EACH_FOOT_HELP = "Each apart: a session for each foot, the minutes shared."
+
+# What each of the user's "What to record" switches adds to the session forms.
+RECORDED_FIELDS = {
+    "record_pain": ("pain_before", "pain_after"),
+    "record_foot": ("foot",),
+    "record_where": ("zones",),
+}
+
+
 class SessionForm(forms.ModelForm):
     date = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -141,6 +184,25 @@ class SessionForm(forms.ModelForm):
         widget=forms.RadioSelect,
         required=False,
     )
+    pain_before = pain_field("Pain before")
+    pain_after = pain_field("Pain after")
+    foot = forms.ChoiceField(
+        label="Foot",
+        choices=[("", "Not noted"), *MassageSession.Foot.choices],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose both feet, left or right."},
+    )
+    zones = forms.TypedMultipleChoiceField(
+        label="Where",
+        choices=MassageSession.Zone.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Tick heel, arch, ball of the foot, toes or ankle."
+        },
+    )
     # The guided session's check-in ("good" or "hurt"), carried through the form
     # so a page shown again after an error keeps its layout (the note prompt).
     felt = forms.ChoiceField(
@@ -160,7 +222,11 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = MassageSession
-        fields = ("duration_minutes", "comfort", "pressure", "notes")
+        fields = (
+            *("duration_minutes", "comfort", "pressure", "notes"),
+            # Not foot: it may be "each apart" on a new session (see save).
+            *("pain_before", "pain_after", "zones"),
+        )
         labels = {"notes": "Notes (optional)"}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -170,6 +236,10 @@ class SessionForm(forms.ModelForm):
         "duration_minutes",
         "techniques",
         "comfort",
+        "pain_before",
+        "pain_after",
+        "foot",
+        "zones",
         "pressure",
         "notes",
         "token",
@@ -183,7 +253,18 @@ class SessionForm(forms.ModelForm):
         self.user = user
         self.tz = tz or user.tzinfo
         self.note = ""
+        # Only what the user chose to record is asked; what a session has of
+        # the rest stays as it is.
+        for switch, names in RECORDED_FIELDS.items():
+            if not self.records(user, switch):
+                for name in names:
+                    del self.fields[name]
         instance = self.instance
+        if "foot" in self.fields and instance.pk is None and self.splits_feet:
+            # A new session may be two: the guide's halves, one per foot.
+            foot = self.fields["foot"]
+            foot.choices = [*foot.choices, (EACH_FOOT, EACH_FOOT_LABEL)]
+            foot.help_text = EACH_FOOT_HELP
         choosable = Technique.objects.available_to(user).active()
         if instance.pk:
             # Archived techniques stay ticked on the sessions that used them.
@@ -196,10 +277,33 @@ class SessionForm(forms.ModelForm):
             else:
                 self.initial.update(date=start.date(), start_time=start.time())
             self.initial.setdefault("token", instance.submission_token)
+            self.initial["zones"] = [zone.value for zone in instance.zone_list]
+            self.initial.setdefault("foot", instance.foot)
             self.initial.setdefault(
                 "techniques", list(instance.techniques.values_list("pk", flat=True))
             )
         self.fields["techniques"].choices = list(choosable.values_list("pk", "name"))
+
+    # Whether a new session's foot may be "each apart" (not through the API,
+    # which answers with one session).
+    splits_feet = True
+
+    def records(self, user, switch):
+        """Whether the form asks the fields of What-to-record `switch`."""
+        return getattr(user, switch)
+
+    @property
+    def recorded_fields(self):
+        """The names of the What-to-record fields this form asks."""
+        return [
+            name
+            for names in RECORDED_FIELDS.values()
+            for name in names
+            if name in self.fields
+        ]
+
+    def pain_fields(self):
+        return [self["pain_before"], self["pain_after"]]
 
     def fill_in(self, query):
         """Initial values from a new page's query parameters, each read by its
@@ -210,6 +314,8 @@ class SessionForm(forms.ModelForm):
             minutes     whole minutes, within the form's range
             techniques  a technique id, repeated for each; ids not on the form
                         (not the user's own or built-in, or archived) are dropped
+            pain_before, pain_after, foot
+                        as the form takes them, when the user records them
             felt        the guided session's check-in, "good" or "hurt": picks
                         the comfort it stands for (sessions.guide.CHECK_IN)
 
@@ -219,6 +325,12 @@ class SessionForm(forms.ModelForm):
             self.initial["felt"] = felt
             self.initial["comfort"] = guide.CHECK_IN[felt]
         fields = {"date": "date", "start": "start_time", "minutes": "duration_minutes"}
+        # What to record, when the form asks it (the guide sends them).
+        fields.update(
+            (name, name)
+            for name in ("pain_before", "pain_after", "foot")
+            if name in self.fields
+        )
         for name, field in fields.items():
             value = query.get(name)
             if not value:
@@ -240,6 +352,9 @@ class SessionForm(forms.ModelForm):
 
     def clean_date(self):
         return check_day(self.cleaned_data["date"], self.tz)
+
+    def clean_zones(self):
+        return mask_from_zones(self.cleaned_data["zones"])
 
     def clean(self):
         cleaned = super().clean()
@@ -263,6 +378,15 @@ class SessionForm(forms.ModelForm):
                 ),
             )
             return cleaned
+        minutes = cleaned.get("duration_minutes")
+        if cleaned.get("foot") == EACH_FOOT and minutes is not None and minutes < 2:
+            self.add_error(
+                "duration_minutes",
+                forms.ValidationError(
+                    "Logging each foot apart takes at least 2 minutes, one for each.",
+                    code="too_short_for_each_foot",
+                ),
+            )
         if started_at > timezone.now() + FUTURE_TOLERANCE:
             self.add_error("start_time", forms.ValidationError(FUTURE, code="future"))
             return cleaned
@@ -278,7 +402,11 @@ class SessionForm(forms.ModelForm):
         """Log a new session, or update the one being edited (with its day);
         None when the session was deleted meanwhile (nothing is written then)."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in self._meta.fields}
+        fields = {
+            name: data[name] for name in (*self._meta.fields, "foot") if name in data
+        }
+        if self.instance.pk is None and data.get("foot") == EACH_FOOT:
+            return self._log_each_foot(data, fields)
         if self.instance.pk is None:
             self.instance = MassageSession.objects.log(
                 self.user,
@@ -302,6 +430,8 @@ class SessionForm(forms.ModelForm):
             )
             if before is None:
                 return None
+            if "foot" in data:
+                session.foot = data["foot"]
             session.started_at = data["started_at"].astimezone(dt.UTC)
             session.timezone = self.tz.key
             session.local_date = localtime.practice_day(
@@ -311,6 +441,35 @@ class SessionForm(forms.ModelForm):
             session.techniques.set(data["techniques"])
             days.refresh(self.user, since=min(before, session.local_date))
         return session
+
+    @property
+    def each_foot(self):
+        """Whether the saved form logged each foot apart."""
+        return self.cleaned_data.get("foot") == EACH_FOOT
+
+    def _log_each_foot(self, data, fields):
+        """The left foot and the right as two sessions, the minutes shared
+        (the left takes an odd one). The right one's token comes from the
+        form's, so a form sent twice finds both."""
+        minutes = data["duration_minutes"]
+        token = data["token"]
+        with transaction.atomic():
+            left, _right = (
+                MassageSession.objects.log(
+                    self.user,
+                    data["started_at"],
+                    self.tz,
+                    techniques=data["techniques"],
+                    submission_token=submission_token,
+                    **{**fields, "foot": foot, "duration_minutes": share},
+                )
+                for foot, share, submission_token in (
+                    ("left", minutes - minutes // 2, token),
+                    ("right", minutes // 2, uuid.uuid5(token, "right")),
+                )
+            )
+        self.instance = left
+        return self.instance
 
 
 class RestDayForm(forms.ModelForm):
@@ -357,6 +516,62 @@ class RestDayForm(forms.ModelForm):
         """Mark the day as rest (IntegrityError when another request just did)."""
         data = self.cleaned_data
         self.instance = RestDay.objects.mark(self.user, data["date"], data["reason"])
+        return self.instance
+
+
+class PauseForm(forms.ModelForm):
+    """A pause from a first to a last day; its rules are Pause.problem's."""
+
+    prefix = "pause"  # beside the rest-day form on one page
+
+    class Meta:
+        model = Pause
+        fields = ("start", "end", "reason", "note")
+        labels = {
+            "start": "First day",
+            "end": "Last day",
+            "reason": "Reason",
+            "note": "Note (optional)",
+        }
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start < EARLIEST_DATE:
+            raise forms.ValidationError("Pick a date from 2000 on.", code="too_early")
+        return start
+
+    def clean_end(self):
+        end = self.cleaned_data["end"]
+        if end > self.user.today() + MAX_REST_AHEAD:
+            raise forms.ValidationError(
+                "A pause can be planned up to a year ahead.", code="too_late"
+            )
+        return end
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        problem = Pause.problem(self.user, data["start"], data["end"])
+        if problem:
+            raise forms.ValidationError(problem, code="clash")
+        return data
+
+    def save(self):
+        """Make the pause: ValidationError when another request just made a
+        clashing one or logged a session on its days."""
+        data = self.cleaned_data
+        self.instance = Pause.objects.add(
+            self.user, data["start"], data["end"], data["reason"], data["note"]
+        )
         return self.instance
 
 

@@ -7,14 +7,29 @@ from collections import defaultdict
 from django.urls import reverse
 
 from accounts import words
-from sessions.models import MassageSession
+from sessions.models import MassageSession, zones_from_mask
 
 PRESSURES = dict(MassageSession.Pressure.choices)
+FEET = {"both": "both feet", "left": "left foot", "right": "right foot"}
+# What the rows read beyond MassageSessionQuerySet.rows()'s own fields.
+RECORDED = ("pain_before", "pain_after", "foot", "zones")
+
+
+def pain_words(before, after):
+    """ "pain 6 → 3", or the one that was recorded; "" for neither."""
+    if before is not None and after is not None:
+        return f"pain {before} → {after}"
+    if before is not None:
+        return f"pain before {before}"
+    if after is not None:
+        return f"pain after {after}"
+    return ""
 
 
 def session_rows(values, user_zone):
     """Sessions as finished text for templates/sessions/session_row.html, from
-    ``MassageSessionQuerySet.rows()`` values (one query for the techniques).
+    ``MassageSessionQuerySet.rows(*RECORDED)`` values (one query for the
+    techniques).
 
     Plain values rather than model instances and template filters: the list is
     the page people page through, and this keeps it a few milliseconds at any
@@ -30,7 +45,9 @@ def session_rows(values, user_zone):
     ):
         techniques[session_id].append((technique_id, name))
     shown = []
-    for pk, day, started_at, zone, minutes, comfort, pressure, notes in values:
+    for row in values:
+        pk, day, started_at, zone, minutes, comfort, pressure, notes = row[:8]
+        pain_before, pain_after, foot, zones = row[8:]
         # Days imported from apps that keep only the day have no time, duration
         # or comfort: those parts are left out rather than listed as missing.
         facts = [
@@ -40,6 +57,9 @@ def session_rows(values, user_zone):
             f"{minutes} min" if minutes else "",
             f"comfort {comfort}/5" if comfort else "",
             PRESSURES.get(pressure, "").lower(),
+            pain_words(pain_before, pain_after),
+            FEET.get(foot, ""),
+            ", ".join(zone.label.lower() for zone in zones_from_mask(zones)),
         ]
         long_day = words.long_date(day)
         shown.append(

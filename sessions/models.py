@@ -5,11 +5,13 @@ import zoneinfo
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import localtime
+from accounts import localtime, words
 from accounts.models import validate_timezone
 from sessions import bulk, engine
 
@@ -91,6 +93,24 @@ NEWEST_FIRST = ["-local_date", models.F("started_at").desc(nulls_last=True), "-p
 # A session's length in minutes (a database constraint, the form and its input).
 MIN_MINUTES, MAX_MINUTES = 1, 180
 
+# The 0-10 numeric rating scale of pain (a database constraint, the forms, the
+# API and the importer).
+PAIN_MIN, PAIN_MAX = 0, 10
+
+
+class Zone(models.IntegerChoices):
+    """Where on the foot a session massaged: one bit each, so several fit in one
+    integer column (MassageSession.zones), the same on every database."""
+
+    HEEL = 1, "Heel"
+    ARCH = 2, "Arch"
+    BALL = 4, "Ball of the foot"
+    TOES = 8, "Toes"
+    ANKLE = 16, "Ankle"
+
+
+ALL_ZONES = sum(Zone.values)
+
 
 class SessionRows(NamedTuple):
     """Sessions made into database rows ahead of writing them (bulk_rows)."""
@@ -102,6 +122,7 @@ class SessionRows(NamedTuple):
         *("user", "started_at", "timezone", "local_date", "duration_minutes"),
         *("comfort", "pressure", "notes", "submission_token"),
         *("created_at", "updated_at"),
+        *("pain_before", "pain_after", "foot", "zones"),
     )
 
 
@@ -162,9 +183,10 @@ class MassageSessionQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
-    def rows(self):
-        """Each session as a plain tuple, in this order: what the sessions list
-        and the export read (far faster than model instances on a long history)."""
+    def rows(self, *more):
+        """Each session as a plain tuple, in this order, then the fields named in
+        `more`: what the sessions list and the export read (far faster than
+        model instances on a long history)."""
         return self.values_list(
             "pk",
             "local_date",
@@ -174,6 +196,7 @@ class MassageSessionQuerySet(models.QuerySet):
             "comfort",
             "pressure",
             "notes",
+            *more,
         )
 
     def bulk_rows(self, user, entries):
@@ -203,6 +226,10 @@ class MassageSessionQuerySet(models.QuerySet):
                 f"{first + number:032x}",
                 stamp,
                 stamp,
+                entry.get("pain_before"),
+                entry.get("pain_after"),
+                entry.get("foot") or "",
+                entry.get("zones") or 0,
             )
             for number, entry in enumerate(entries)
         ]
@@ -279,6 +306,13 @@ class MassageSession(models.Model):
         MEDIUM = "medium", "Medium"
         FIRM = "firm", "Firm"
 
+    class Foot(models.TextChoices):
+        BOTH = "both", "Both"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
+    Zone = Zone  # beside Comfort, Pressure and Foot
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -302,6 +336,22 @@ class MassageSession(models.Model):
     comfort = models.PositiveSmallIntegerField(choices=Comfort, null=True, blank=True)
     pressure = models.CharField(max_length=6, choices=Pressure, blank=True)
     notes = models.TextField(max_length=2000, blank=True)
+    # What the user chose to record (accounts.User.record_*); empty when not.
+    pain_before = models.PositiveSmallIntegerField(
+        "pain before",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)],
+    )
+    pain_after = models.PositiveSmallIntegerField(
+        "pain after",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(PAIN_MIN), MaxValueValidator(PAIN_MAX)],
+    )
+    foot = models.CharField(max_length=5, choices=Foot, blank=True)
+    # The sum of the Zone bits massaged; 0 when not recorded.
+    zones = models.PositiveSmallIntegerField("where", default=0)
     # One per submitted form: a resubmitted form finds its session instead of
     # creating a second one.
     submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -324,6 +374,20 @@ class MassageSession(models.Model):
                     duration_minutes__gte=MIN_MINUTES, duration_minutes__lte=MAX_MINUTES
                 ),
                 name="logbook_session_duration_1_180",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_before__isnull=True)
+                | models.Q(pain_before__gte=PAIN_MIN, pain_before__lte=PAIN_MAX),
+                name="logbook_session_pain_before_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_after__isnull=True)
+                | models.Q(pain_after__gte=PAIN_MIN, pain_after__lte=PAIN_MAX),
+                name="logbook_session_pain_after_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(zones__gte=0, zones__lte=ALL_ZONES),
+                name="logbook_session_zones_known",
             ),
             models.UniqueConstraint(
                 fields=["user", "submission_token"],
@@ -359,12 +423,37 @@ class MassageSession(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     @property
+    def zone_list(self):
+        return zones_from_mask(self.zones)
+
+    @property
     def local_start(self):
         """The start as the clock on the wall showed it where it was logged, or
         None when it was not recorded."""
         if self.started_at is None:
             return None
         return self.started_at.astimezone(self.tzinfo)
+
+
+def zones_from_mask(mask):
+    """The zones in the bits of `mask`, in the order of the choices."""
+    return [zone for zone in Zone if mask & zone]
+
+
+def zone_names(mask):
+    """The zones in `mask` by the names exports and the API write ("heel")."""
+    return [zone.name.lower() for zone in zones_from_mask(mask)]
+
+
+ZONES_BY_NAME = {zone.name.lower(): zone for zone in Zone}
+
+
+def mask_from_zones(zones):
+    """Zones (members or their values) as the integer `zones` stores."""
+    mask = 0
+    for zone in zones:
+        mask |= Zone(int(zone))
+    return mask
 
 
 class GuidePreference(models.Model):
@@ -456,6 +545,152 @@ class RestDay(models.Model):
         return f"{self.date} (rest)"
 
 
+class PauseQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def overlapping(self, first, last):
+        """Pauses with at least one day from `first` to `last`."""
+        return self.filter(start__lte=last, end__gte=first)
+
+    def add(self, user, start, end, reason, note=""):
+        """Pause `user`'s habit from `start` to `end` (both included) and
+        refresh the figures from its first day. The rules are checked again
+        under the user's lock (Pause.problem), so two tabs never make a pause
+        over a session or another pause: ValidationError then, nothing written."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            problem = Pause.problem(user, start, end)
+            if problem:
+                raise ValidationError(problem)
+            pause = self.create(
+                user=user, start=start, end=end, reason=reason, note=note
+            )
+            days.refresh(user, since=start)
+        return pause
+
+    def end_early(self, user, pk, today):
+        """End pause `pk` of `user` with yesterday, so today is an ordinary
+        day again, and refresh the figures: the pause, or None when there is
+        no such pause or it has not started yet (delete that one instead) or
+        is over already."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            pause = (
+                self.filter(user=user, pk=pk, start__lt=today, end__gte=today)
+                .select_for_update()
+                .first()
+            )
+            if pause is None:
+                return None
+            pause.end = today - dt.timedelta(days=1)
+            self.filter(pk=pk).update(end=pause.end)
+            days.refresh(user, since=today)
+        return pause
+
+    def remove(self, user, pk):
+        """Delete pause `pk` of `user` and refresh the figures from its first
+        day: that day, or None when there is no such pause."""
+        from sessions import days  # which reads these models
+
+        with transaction.atomic():
+            days.lock(user)
+            pause = self.filter(user=user, pk=pk)
+            start = pause.values_list("start", flat=True).first()
+            if start is not None:
+                pause.delete()
+                days.refresh(user, since=start)
+        return start
+
+    def dates(self, first=None):
+        """Every paused date of these pauses (from `first` on, if given)."""
+        found = set()
+        for start, end in self.values_list("start", "end"):
+            day = max(start, first) if first else start
+            while day <= end:
+                found.add(day)
+                day += dt.timedelta(days=1)
+        return found
+
+
+class Pause(models.Model):
+    """Days away from the habit (illness, injury, travel): like rest days they
+    bridge a streak without adding to it, and no reminder is sent for them. A
+    pause never covers a day with a session."""
+
+    class Reason(models.TextChoices):
+        ILLNESS = "illness", "Illness"
+        INJURY = "injury", "Injury"
+        TRAVEL = "travel", "Travel"
+        OTHER = "other", "Other"
+
+    MAX_DAYS = 366  # the longest pause
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses"
+    )
+    start = models.DateField("first day")
+    end = models.DateField("last day")
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.CharField("note", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="logbook_pause_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "start"], name="logbook_pause_user_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.start} to {self.end} (paused)"
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @classmethod
+    def problem(cls, user, start, end):
+        """Why `user` cannot pause from `start` to `end`, in words, or "": the
+        one home of a pause's rules (the form and ``add`` ask it; the form
+        also limits how early and how far ahead)."""
+        if end < start:
+            return "The last day must be on or after the first day."
+        if (end - start).days + 1 > cls.MAX_DAYS:
+            return f"A pause lasts at most {cls.MAX_DAYS} days."
+        practised = (
+            MassageSession.objects.for_user(user)
+            .filter(local_date__gte=start, local_date__lte=end)
+            .order_by("local_date")
+            .values_list("local_date", flat=True)
+            .first()
+        )
+        if practised is not None:
+            return (
+                f"You practised on {words.full_date(practised)}: a pause cannot "
+                "cover a day with a session. End it the day before, or start it "
+                "the day after."
+            )
+        other = cls.objects.for_user(user).overlapping(start, end).first()
+        if other is not None:
+            return (
+                f"Those days overlap your pause from {words.long_date(other.start)} "
+                f"to {words.long_date(other.end)}."
+            )
+        return ""
+
+
 class DayQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -477,7 +712,9 @@ class Day(models.Model):
     minutes = models.PositiveIntegerField(default=0)
     comfort_sum = models.PositiveIntegerField(default=0)
     rated = models.PositiveIntegerField(default=0)  # sessions with a comfort rating
-    rest = models.BooleanField(default=False)  # a rest day without a session
+    # A day without a session that bridges a streak: a rest day or a paused day.
+    rest = models.BooleanField(default=False)
+    paused = models.BooleanField(default=False)  # of those, a day in a pause
     # The figures at the end of the day (see engine.Day).
     streak = models.PositiveIntegerField(default=0)
     run_start = models.DateField(null=True, blank=True)

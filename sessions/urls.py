@@ -19,6 +19,9 @@ urlpatterns = [
     path("rest-days/", views.rest_days, name="rest_days"),
     path("weekly-target/", views.weekly_target, name="weekly_target"),
     path("rest-days/<int:pk>/delete/", views.rest_day_delete, name="rest_day_delete"),
+    path("pauses/new/", views.pause_new, name="pause_new"),
+    path("pauses/<int:pk>/end/", views.pause_end, name="pause_end"),
+    path("pauses/<int:pk>/delete/", views.pause_delete, name="pause_delete"),
     path(
         "techniques/<int:pk>/archive/",
         views.technique_archive,

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -18,15 +19,19 @@ from accounts import words
 from accounts.forms import WeeklyTargetForm
 from sessions import as_usual, days, guide, listing
 from sessions.forms import (
+    EACH_FOOT,
     EARLIEST_DATE,
+    PAIN_CHOICES,
+    PAIN_HELP,
     GuidePreferenceForm,
+    PauseForm,
     RestDayForm,
     SessionFilterForm,
     SessionForm,
     TechniqueForm,
     new_session_form,
 )
-from sessions.models import MassageSession, RestDay, Technique
+from sessions.models import MassageSession, Pause, RestDay, Technique
 
 PAGE_SIZE = 25
 PAST_REST_DAYS_SHOWN = 30
@@ -39,6 +44,12 @@ def _say_if_it_was_a_rest_day(request, session):
         messages.info(
             request,
             f"{words.full_date(day, year=False)} was a rest day: with this session it "
+            "is now a practice day.",
+        )
+    elif Pause.objects.for_user(session.user).overlapping(day, day).exists():
+        messages.info(
+            request,
+            f"{words.full_date(day, year=False)} was in a pause: with this session it "
             "is now a practice day.",
         )
 
@@ -60,10 +71,12 @@ def session_new(request):
                     raise
             else:
                 saved = "Saved" if session.comfort else "Saved unrated"
+                minutes = form.cleaned_data["duration_minutes"]
                 messages.success(
                     request,
-                    f"{saved}: {session.duration_minutes} minutes, counted for "
-                    f"{words.full_date(session.local_date)}.",
+                    f"{saved}: {minutes} minutes, counted for "
+                    f"{words.full_date(session.local_date)}"
+                    + (", left and right foot apart." if form.each_foot else "."),
                 )
                 if form.note:
                     messages.info(request, form.note)
@@ -216,7 +229,9 @@ def session_list(request):
         sessions = sessions.filter(
             local_date__gte=month, local_date__lt=context["month"]["next_date"]
         )
-    page = Paginator(sessions.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sessions.rows(*listing.RECORDED), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
@@ -229,16 +244,18 @@ def session_list(request):
 
 
 def _day_summary(user, day, sessions):
-    """The day's totals, whether it is a rest day, and links to the days around
-    it (two queries)."""
+    """The day's totals, whether it is a rest day or in a pause, and links to
+    the days around it (three queries)."""
     totals = sessions.aggregate(n=Count("id"), minutes=Sum("duration_minutes"))
     rest_day = RestDay.objects.for_user(user).filter(date=day).first()
+    pause = Pause.objects.for_user(user).overlapping(day, day).first()
     one = dt.timedelta(days=1)
     return {
         "date": day,
         "sessions": totals["n"],
         "minutes": totals["minutes"] or 0,
         "rest_day": rest_day,
+        "pause": pause,
         "previous": (day - one).isoformat() if day > EARLIEST_DATE else None,
         "next": (day + one).isoformat() if day < user.today() else None,
     }
@@ -354,6 +371,10 @@ def guide_session(request):
         "steps_json": json.dumps(steps),
         "total_text": guide.format_seconds(total),
         "log_url": guide.log_url(routine),
+        # What to record: pain asked before the first step and after the last.
+        "pain_choices": PAIN_CHOICES if request.user.record_pain else None,
+        "pain_help": PAIN_HELP,
+        "each_foot": EACH_FOOT if request.user.record_foot else "",
     }
     return render(request, "sessions/guide.html", context)
 
@@ -375,6 +396,12 @@ def rest_days(request):
                 "it keeps your streak going without counting as practice.",
             )
         return redirect(_back(request))
+    return _rest_days_page(request, form, PauseForm(user=user))
+
+
+def _rest_days_page(request, form, pause_form):
+    """The rest days and the pauses, each with its form."""
+    user = request.user
     today = user.today()
     mine = RestDay.objects.for_user(user)
     # Years of holidays make hundreds of past rows, each with a form: the latest
@@ -386,6 +413,7 @@ def rest_days(request):
     if len(past_rows) > PAST_REST_DAYS_SHOWN and not show_all:
         past_rows = past_rows[:PAST_REST_DAYS_SHOWN]
         past_hidden = past.count() - PAST_REST_DAYS_SHOWN
+    pauses = Pause.objects.for_user(user)
     context = {
         "form": form,
         "lists": [
@@ -394,8 +422,63 @@ def rest_days(request):
         ],
         "past_hidden": past_hidden,
         "past_total": past_hidden + len(past_rows),
+        "pause_form": pause_form,
+        "pauses_now": list(pauses.filter(end__gte=today).order_by("start")),
+        "pauses_past": list(pauses.filter(end__lt=today)[:PAST_REST_DAYS_SHOWN]),
+        "today": today,
     }
     return render(request, "sessions/rest_days.html", context)
+
+
+@login_required
+@require_POST
+def pause_new(request):
+    user = request.user
+    form = PauseForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            pause = form.save()
+        except ValidationError as error:  # another tab got there first
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Paused from {words.long_date(pause.start)} to "
+                f"{words.long_date(pause.end)}: those days keep your streak "
+                "going without counting as practice, and bring no reminders.",
+            )
+            return redirect("sessions:rest_days")
+    initial = {"date": user.today()}
+    return _rest_days_page(request, RestDayForm(user=user, initial=initial), form)
+
+
+@login_required
+@require_POST
+def pause_end(request, pk):
+    get_object_or_404(Pause, pk=pk, user=request.user)  # another's: 404
+    ended = Pause.objects.end_early(request.user, pk, request.user.today())
+    if ended is None:
+        messages.info(request, "That pause is not under way, so there is no end.")
+    else:
+        messages.success(
+            request,
+            f"Pause ended: its last day was {words.long_date(ended.end)}. "
+            "Welcome back!",
+        )
+    return redirect("sessions:rest_days")
+
+
+@login_required
+@require_POST
+def pause_delete(request, pk):
+    pause = get_object_or_404(Pause, pk=pk, user=request.user)
+    Pause.objects.remove(request.user, pk)
+    messages.success(
+        request,
+        f"Pause from {words.long_date(pause.start)} to "
+        f"{words.long_date(pause.end)} deleted.",
+    )
+    return redirect("sessions:rest_days")
 
 
 @login_required

@@ -45,12 +45,14 @@ def level(minutes):
     return 4
 
 
-def describe_day(day, practice, rest_reason):
+def describe_day(day, practice, rest_reason, paused=False):
     """A day's accessible name: "Wed 25 Nov 2026: 2 sessions, 18 minutes"."""
     if practice:
         what = plural(practice.sessions, "session")
         if practice.minutes:  # days imported without a duration have none
             what += f", {plural(practice.minutes, 'minute')}"
+    elif paused:
+        what = "paused"
     elif rest_reason is not None:
         what = "rest day" + (f" ({rest_reason.lower()})" if rest_reason else "")
     else:
@@ -58,12 +60,13 @@ def describe_day(day, practice, rest_reason):
     return f"{day_name(day)}: {what}"
 
 
-def heatmap(days, rest, first, last, reasons=None, today=None):
+def heatmap(days, rest, first, last, reasons=None, today=None, paused=()):
     """Every day from `first` to `last` (inclusive) as a cell, in week columns.
 
     `days` maps a date to its practice (``.sessions``, ``.minutes``), `rest` maps
-    a rest date to ``(reason, id)``; `reasons` names the reason codes. A cell
-    knows its shade (``"0"`` to ``"4"``, or ``"rest"``), its ISO date for the
+    a rest date to ``(reason, id)``; `reasons` names the reason codes; `paused`
+    holds the paused days. A cell knows its shade (``"0"`` to ``"4"``,
+    ``"paused"`` or ``"rest"``), its ISO date for the
     day's link, its accessible name and whether it is `today`.
 
     ``weeks`` lists the columns, Monday first: each has its month's name (over
@@ -87,6 +90,8 @@ def heatmap(days, rest, first, last, reasons=None, today=None):
             if practice:
                 shade = str(level(practice.minutes or 1))
                 reason = None
+            elif day in paused:
+                shade, reason = "paused", None
             elif day in rest:
                 shade = "rest"
                 reason = reasons.get(rest[day][0], "")
@@ -95,7 +100,7 @@ def heatmap(days, rest, first, last, reasons=None, today=None):
             cell = {
                 "iso": day.isoformat(),
                 "level": shade,
-                "label": describe_day(day, practice, reason),
+                "label": describe_day(day, practice, reason, day in paused),
                 "today": day == today,
             }
             cells.append(cell)
@@ -115,14 +120,20 @@ def heatmap(days, rest, first, last, reasons=None, today=None):
     return {"cells": cells, "weeks": weeks, "weekdays": WEEKDAY_LABELS}
 
 
-def year_totals(days, rest, year):
-    """Practice days, sessions, minutes and rest days within a calendar year."""
+def year_totals(days, rest, year, paused=()):
+    """Practice days, sessions, minutes, rest days and paused days within a
+    calendar year (a paused day is not counted as a rest day too)."""
     in_year = [d for day, d in days.items() if day.year == year]
     return {
+        "paused_days": sum(1 for day in paused if day.year == year and day not in days),
         "practice_days": len(in_year),
         "sessions": sum(d.sessions for d in in_year),
         "minutes": sum(d.minutes for d in in_year),
-        "rest_days": sum(1 for day in rest if day.year == year and day not in days),
+        "rest_days": sum(
+            1
+            for day in rest
+            if day.year == year and day not in days and day not in paused
+        ),
     }
 
 
@@ -674,3 +685,56 @@ def preferred_cells(slots):
     return frozenset(
         (weekday, slot.time.hour) for slot in slots for weekday in slot.weekdays
     )
+
+
+# -- pain before, per foot, week by week (What works for me) --------------------
+
+FEET_ORDER = ("Left", "Right", "Both", "")
+
+
+def pain_trend_chart(starts, averages, counts):
+    """One line per foot through the weekly average pain before (0-10), with a
+    legend and the table's rows; None when no week has a rating."""
+    feet = [foot for foot in FEET_ORDER if foot in averages]
+    if not feet:
+        return None
+    labels = [
+        (i, f"{start.day} {MONTH_SHORT[start.month - 1]}")
+        for i, start in enumerate(starts)
+        if i % 3 == 0
+    ]
+    series = []
+    chart = None
+    for number, foot in enumerate(feet, start=1):
+        chart = line_chart(
+            list(zip(starts, _rounded(averages[foot]), strict=True)),
+            10,
+            ticks(10, 5),
+            x_labels=labels,
+        )
+        series.append(
+            {
+                "name": foot or "Foot not noted",
+                "style": f"series-{number}",
+                "lines": chart["lines"],
+                "dots": chart["dots"],
+                "legend_y": 14 + 14 * (number - 1),
+            }
+        )
+    chart["series"] = series
+    chart["legend_x"] = chart["plot"]["right"] - 90
+    chart["feet"] = [s["name"] for s in series]
+    chart["rows"] = [
+        {
+            "label": f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
+            "cells": [
+                (_rounded([averages[foot][i]])[0], counts[foot][i]) for foot in feet
+            ],
+        }
+        for i, start in enumerate(starts)
+    ]
+    return chart
+
+
+def _rounded(values):
+    return [None if value is None else round(float(value), 1) for value in values]

@@ -41,6 +41,10 @@ def build_history(
     Returns (sessions, rest days) created."""
     now = now or timezone.now()
     rng = random.Random(seed)
+    # Pain, foot and where for the last months, from an RNG of their own, so the
+    # rest of the history is the same as before they were recorded.
+    body = random.Random(seed + 1)
+    recorded_since = today - dt.timedelta(days=120)
     days.lock(user)
     MassageSession.objects.filter(user=user).delete()
     RestDay.objects.filter(user=user).delete()
@@ -85,6 +89,29 @@ def build_history(
                     comfort = rng.choice([2, 2, 3])  # a sore heel lately
                 if started_at > now:
                     continue  # not yet: a demo never logs the future
+                recorded = {}
+                if day >= recorded_since:
+                    # A sore left heel that eases over the months, more after
+                    # the heel press than without it.
+                    before = max(
+                        0,
+                        min(
+                            10,
+                            round(
+                                6 - (day - recorded_since).days / 30 + body.gauss(0, 1)
+                            ),
+                        ),
+                    )
+                    eased = 2 if "heel" in picked else 1
+                    recorded = {
+                        "pain_before": before,
+                        "pain_after": max(0, before - eased - body.randint(0, 1)),
+                        "foot": body.choice(["left", "left", "right", "both"]),
+                        "zones": MassageSession.Zone.HEEL
+                        | body.choice(
+                            [0, MassageSession.Zone.ARCH, MassageSession.Zone.TOES]
+                        ),
+                    }
                 sessions.append(
                     MassageSession.objects.build(
                         user,
@@ -94,6 +121,7 @@ def build_history(
                         comfort=comfort,
                         pressure=rng.choice(["", "light", "medium", "medium", "firm"]),
                         notes=rng.choice(NOTES) if rng.random() < 0.1 else "",
+                        **recorded,
                     )
                 )
                 links.append([techniques[key] for key in picked])

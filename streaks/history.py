@@ -10,8 +10,10 @@ from typing import NamedTuple
 from django.db.models import Avg, CharField, Count, Max, Q, Sum
 from django.db.models.functions import Cast, Substr
 
+from accounts import localtime
 from sessions import engine
-from sessions.models import Day, MassageSession, RestDay, Technique
+from sessions.models import Day, MassageSession, RestDay, Technique, zones_from_mask
+from streaks import insights
 
 INSIGHT_DAYS = 90
 # What a Day row holds of engine.Day, in its order.
@@ -50,7 +52,8 @@ class History:
     today: dt.date
     weekly_target: int
     days: dict[dt.date, Totals]  # the practice days
-    rested: set[dt.date]  # the rest days
+    rested: set[dt.date]  # the rest days and paused days
+    paused: set[dt.date]  # of those, the paused days
     figures: list[engine.Day]  # the last week's figures, the last of them today's
     stats: engine.Stats
 
@@ -87,23 +90,26 @@ def recent(user, today):
     """Today's figures and the days of the last engine.WINDOW days (two
     queries)."""
     first = today - dt.timedelta(days=engine.WINDOW - 1)
-    days, rested = {}, set()
+    days, rested, paused = {}, set(), set()
     for row in (
         Day.objects.for_user(user)
         .filter(date__gte=first, date__lte=today)
         .filter(Q(sessions__gt=0) | Q(rest=True))
-        .values_list("date", "sessions", "minutes", "comfort_sum", "rated", "rest")
+        .values_list("date", "sessions", "minutes", "comfort_sum", "rated", "paused")
     ):
         if row[1]:
             days[row[0]] = Totals(*row[:5])
         else:
             rested.add(row[0])
+            if row[5]:
+                paused.add(row[0])
     last = engine.carry_on(figures(user, today), today, user.weekly_target)
     return History(
         today=today,
         weekly_target=user.weekly_target,
         days=days,
         rested=rested,
+        paused=paused,
         figures=last,
         stats=engine.stats(last, days, rested, today, user.weekly_target),
     )
@@ -136,15 +142,21 @@ def rest_days(user, first, last):
 
 
 def year(user, year, today):
-    """The practice days and rest days of one calendar year, up to today."""
+    """The practice days, rest days and paused days of one calendar year, up to
+    today."""
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
-    days = {
-        row[0]: Totals(*row)
-        for row in Day.objects.for_user(user)
-        .filter(date__gte=first, date__lte=last, sessions__gt=0)
+    days, paused = {}, set()
+    for row in (
+        Day.objects.for_user(user)
+        .filter(date__gte=first, date__lte=last)
+        .filter(Q(sessions__gt=0) | Q(paused=True))
         .values_list("date", "sessions", "minutes", "comfort_sum", "rated")
-    }
-    return days, rest_days(user, first, last)
+    ):
+        if row[1]:
+            days[row[0]] = Totals(*row)
+        else:
+            paused.add(row[0])
+    return days, rest_days(user, first, last), paused
 
 
 def years(user, today):
@@ -219,3 +231,61 @@ def session_starts(user, today, days=365):
         .exclude(started_at__isnull=True)  # imported days with no time
         .values_list("local_date", "started_at", "timezone")
     ]
+
+
+def insight_entries(user):
+    """Every session of `user` as a streaks.insights.Entry, with labels (two
+    queries: the sessions, then their techniques' names)."""
+    names = {}
+    links = MassageSession.techniques.through.objects.filter(massagesession__user=user)
+    for session_id, name in links.values_list(
+        "massagesession_id", "technique__name"
+    ).iterator(chunk_size=2000):
+        names.setdefault(session_id, []).append(name)
+    pressures = dict(MassageSession.Pressure.choices)
+    feet = dict(MassageSession.Foot.choices)
+    halves = {localtime.MORNING: "Morning", localtime.EVENING: "Evening"}
+    rows = (
+        MassageSession.objects.for_user(user)
+        .order_by("local_date", "pk")
+        .values_list(
+            *("pk", "local_date", "started_at", "timezone", "comfort", "pressure"),
+            *("foot", "zones", "pain_before", "pain_after"),
+        )
+    )
+    zones, clocks = {}, {}
+    entries = []
+    for (
+        pk,
+        day,
+        started_at,
+        tz,
+        comfort,
+        pressure,
+        foot,
+        mask,
+        before,
+        after,
+    ) in rows.iterator(chunk_size=2000):
+        half = ""
+        if started_at is not None:
+            if tz not in clocks:
+                clocks[tz] = zoneinfo.ZoneInfo(tz)
+            local = started_at.astimezone(clocks[tz])
+            half = halves[localtime.half_of_day(local, user.day_start_hour)]
+        if mask not in zones:
+            zones[mask] = [zone.label for zone in zones_from_mask(mask)]
+        entries.append(
+            insights.Entry(
+                day=day,
+                techniques=names.get(pk, ()),
+                zones=zones[mask],
+                pressure=pressures.get(pressure, ""),
+                foot=feet.get(foot, ""),
+                half=half,
+                comfort=comfort,
+                pain_before=before,
+                pain_after=after,
+            )
+        )
+    return entries

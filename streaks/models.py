@@ -1,5 +1,11 @@
+import datetime as dt
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from accounts.models import hash_token
 
 
 class ReminderSend(models.Model):
@@ -127,3 +133,72 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} of {self.send_id}: {self.status}"
+
+
+class ReportLinkQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def find(self, token):
+        """The link a token opens (revoked and expired ones included: they
+        answer "gone", not "unknown"), with its user, or None (a deactivated
+        account's links open nothing, as its API tokens do)."""
+        return (
+            self.select_related("user")
+            .filter(token_hash=hash_token(token), user__is_active=True)
+            .first()
+        )
+
+
+class ReportLink(models.Model):
+    """A read-only link to a user's report for one range of days. Like an API
+    token (api.models.ApiToken), only the SHA-256 of its token is kept, so the
+    link is shown once, when it is made. Revoking keeps the row, so a revoked
+    link answers "gone" rather than "unknown"."""
+
+    VALID_DAYS = (7, 30)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)  # serves the lookup
+    start = models.DateField("first day")
+    end = models.DateField("last day")
+    notes = models.BooleanField("with the notes", default=False)
+    show_name = models.BooleanField("with username and email", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["user", "-created_at"], name="streaks_reportlink_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report {self.start} to {self.end} of {self.user_id}"
+
+    @classmethod
+    def make(cls, user, start, end, days, notes=False, show_name=False, now=None):
+        """A new link of `user` valid `days` days: the saved row, and the token
+        itself, which exists nowhere else."""
+        now = now or timezone.now()
+        token = secrets.token_urlsafe(32)
+        row = cls.objects.create(
+            user=user,
+            token_hash=hash_token(token),
+            start=start,
+            end=end,
+            notes=notes,
+            show_name=show_name,
+            expires_at=now + dt.timedelta(days=days),
+        )
+        return row, token
+
+    def works(self, now):
+        return self.revoked_at is None and now < self.expires_at

@@ -20,11 +20,27 @@ def year_links(first_practice, joined, today):
     return list(range(first.year, today.year + 1))
 
 
-def heatmap(days, rest, first, last, heading, years, current_year=None, today=None):
-    """Context for templates/streaks/heatmap.html: `days` and `rest` as in
-    streaks.history.History; `today`'s cell is marked, when it is shown."""
+def heatmap(
+    days,
+    rest,
+    first,
+    last,
+    heading,
+    years,
+    current_year=None,
+    today=None,
+    paused=(),
+):
+    """Context for templates/streaks/heatmap.html: `days`, `rest` and `paused`
+    as in streaks.history.History; `today`'s cell is marked, when it is shown."""
     grid = charts.heatmap(
-        days, rest, first, last, dict(RestDay.Reason.choices), today=today
+        days,
+        rest,
+        first,
+        last,
+        dict(RestDay.Reason.choices),
+        today=today,
+        paused=paused,
     )
     return {
         "grid": grid,
@@ -100,16 +116,24 @@ def heatmap_start(today):
     return today - dt.timedelta(days=today.weekday(), weeks=HEATMAP_WEEKS - 1)
 
 
-def year_page(days, rest, year, today, years):
+def year_page(days, rest, year, today, years, paused=()):
     """A calendar year (up to today), with its totals and the other years."""
     first = dt.date(year, 1, 1)
     last = min(dt.date(year, 12, 31), today)
     return {
         "map": heatmap(
-            days, rest, first, last, f"Days of {year}", years, year, today=today
+            days,
+            rest,
+            first,
+            last,
+            f"Days of {year}",
+            years,
+            year,
+            today=today,
+            paused=paused,
         ),
         "year": year,
-        "totals": charts.year_totals(days, rest, year),
+        "totals": charts.year_totals(days, rest, year, paused),
     }
 
 

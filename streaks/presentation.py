@@ -26,9 +26,11 @@ def break_reason(stats):
     return f"Broken on {day:%a} {short_date(day)}: no session and no rest day"
 
 
-def today_status(stats):
+def today_status(stats, paused=False):
     if stats.done_today:
         return "done", "Done today"
+    if stats.rest_today and paused:
+        return "paused", "Paused today: your streak is safe, and no reminders come"
     if stats.rest_today:
         return "rest", "Rest day today: your streak is safe"
     if stats.current_streak:

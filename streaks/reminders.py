@@ -6,9 +6,9 @@ devices (Web Push), with "Done as usual" and "Snooze 15 min".
 reminder is due for a user who can be reached (email reminders on and an email
 address, or at least one device), has a preferred time of today's practice day
 that started in the last ``REMINDER_WINDOW``, has no session on today's practice
-day yet, has not marked it as a rest day, and is not in their quiet hours now
-(today is ``user.today()``; see accounts.schedule for how times and days are
-read). A snoozed reminder is due 15 minutes after the tap, on the same terms.
+day yet, has not marked it as a rest day or paused it, and is not in their quiet
+hours now (today is ``user.today()``; see accounts.schedule for how times and
+days are read). A snoozed reminder is due 15 minutes after the tap, on the same terms.
 
 Exactly once, over every channel: a ``ReminderSend`` row per (user, slot,
 practice day, round) is inserted before anything goes out, and a unique
@@ -54,7 +54,7 @@ from accounts import push as devices
 from accounts import schedule, timezones, words
 from accounts.models import PreferredTime, PushSubscription, User
 from sessions.as_usual import DAY_DONE, log_as_usual
-from sessions.models import Day, MassageSession, RestDay
+from sessions.models import Day, MassageSession
 from streaks import push
 from streaks.models import ReminderDelivery, ReminderSend
 
@@ -294,24 +294,23 @@ def _still_due(candidates, now):
     return due
 
 
+# A stored day no reminder is sent for: practised, a rest day or paused.
+SETTLED = Q(sessions__gt=0) | Q(rest=True)
+
+
 def _settled(user_days):
-    """Which (user id, day) pairs were practised or marked as rest."""
+    """Which (user id, day) pairs were practised, marked as rest or paused:
+    the stored days know (sessions.days keeps them in step with every write)."""
     user_days = set(user_days)
     if not user_days:
         return set()
     user_ids = {user_id for user_id, _ in user_days}
     days = {day for _, day in user_days}
-    return user_days & (
-        set(
-            MassageSession.objects.filter(user_id__in=user_ids, local_date__in=days)
-            .order_by()
-            .values_list("user_id", "local_date")
-        )
-        | set(
-            RestDay.objects.filter(user_id__in=user_ids, date__in=days)
-            .order_by()
-            .values_list("user_id", "date")
-        )
+    return user_days & set(
+        Day.objects.filter(user_id__in=user_ids, date__in=days)
+        .filter(SETTLED)
+        .order_by()
+        .values_list("user_id", "date")
     )
 
 
@@ -994,10 +993,7 @@ def snooze(send, now=None):
     done meanwhile (a ReminderSend of the next round, sent by the reminder run)."""
     now = now or timezone.now()
     user = send.user
-    if (
-        MassageSession.objects.filter(user=user, local_date=send.date).exists()
-        or RestDay.objects.filter(user=user, date=send.date).exists()
-    ):
+    if Day.objects.filter(SETTLED, user=user, date=send.date).exists():
         return Answer(200, "Today is already done", "No more reminders today.")
     if send.round >= MAX_SNOOZES:
         return Answer(

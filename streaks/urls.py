@@ -1,14 +1,27 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from streaks import feeds, reminder_views, views
+from streaks import feeds, reminder_views, report_views, views
 
 app_name = "streaks"
 
 urlpatterns = [
     path("streaks/", views.statistics, name="stats"),
     path("streaks/when/", views.when, name="when"),
+    path("streaks/insights/", views.what_works, name="insights"),
     path("streaks/year/<int:year>/", views.year, name="year"),
+    path("streaks/report/", report_views.report_page, name="report"),
+    path("streaks/report/share/", report_views.share, name="share_report"),
+    path(
+        "streaks/report/links/<str:pk>/revoke/",
+        report_views.revoke,
+        name="revoke_report_link",
+    ),
+    re_path(
+        r"^report/(?P<token>[^/]{1,500})/$",
+        report_views.shared,
+        name="shared_report",
+    ),
     # Rest days moved to the logbook; old bookmarks still find them.
     path(
         "streaks/rest-days/",

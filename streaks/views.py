@@ -10,7 +10,7 @@ from accounts import schedule
 from sessions import as_usual, listing
 from sessions.forms import new_session_form
 from sessions.models import MassageSession
-from streaks import charts, history, pictures, presentation
+from streaks import charts, history, insights, pictures, presentation
 
 RECENT_SESSIONS = 5
 
@@ -27,10 +27,12 @@ def dashboard(request):
     days = history.recent(user, today)
     stats = days.stats
     recent = listing.session_rows(
-        MassageSession.objects.for_user(user).newest_first().rows()[:RECENT_SESSIONS],
+        MassageSession.objects.for_user(user)
+        .newest_first()
+        .rows(*listing.RECORDED)[:RECENT_SESSIONS],
         user.timezone,
     )
-    status, status_text = presentation.today_status(stats)
+    status, status_text = presentation.today_status(stats, today in days.paused)
     years = pictures.year_links(days.first_practice, user.date_joined, today)
     first = pictures.heatmap_start(today)
     rest = history.rest_days(user, first, today)
@@ -53,7 +55,14 @@ def dashboard(request):
         "rest_today_id": rest.get(today, (None, None))[1],
         "history_today": today,
         "heatmap": pictures.heatmap(
-            days.days, rest, first, today, "Your year", years, today=today
+            days.days,
+            rest,
+            first,
+            today,
+            "Your year",
+            years,
+            today=today,
+            paused=days.paused,
         ),
         "recent": recent,
         "next_slot": presentation.next_slot_text(
@@ -164,7 +173,48 @@ def year(request, year):
     years = pictures.year_links(began, user.date_joined, today)
     if year not in years:
         raise Http404("Nothing logged that year.")
-    days, rest = history.year(user, year, today)
+    days, rest, paused = history.year(user, year, today)
     return render(
-        request, "streaks/year.html", pictures.year_page(days, rest, year, today, years)
+        request,
+        "streaks/year.html",
+        pictures.year_page(days, rest, year, today, years, paused),
     )
+
+
+@login_required
+def what_works(request):
+    """What works for me: comfort and pain change by technique, zone, pressure,
+    foot and time of day, ranked, and pain per foot over the last 12 weeks."""
+    user = request.user
+    entries = history.insight_entries(user)
+    groups, by = insights.what_works(entries)
+    context = {
+        "sections": [
+            {
+                "key": key,
+                "title": section["title"],
+                "ranked": [_group_row(g) for g in section["ranked"]],
+                "unranked": [_group_row(g) for g in section["unranked"]],
+            }
+            for key, section in groups.items()
+        ],
+        "by_pain": by == insights.PAIN,
+        "min_sessions": insights.MIN_SESSIONS,
+        "has_sessions": bool(entries),
+        "trend": charts.pain_trend_chart(*insights.pain_by_week(entries, user.today())),
+        "trend_weeks": insights.TREND_WEEKS,
+    }
+    return render(request, "streaks/what_works.html", context)
+
+
+def _group_row(group):
+    comfort, change = group.comfort, group.change
+    return {
+        "rank": group.rank,
+        "label": group.label,
+        "sessions": group.sessions,
+        "comfort": None if comfort is None else f"{float(comfort):.1f}",
+        "rated": group.rated,
+        "change": None if change is None else f"{float(change):+.1f}",
+        "changed": group.changed,
+    }

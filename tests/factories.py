@@ -3,7 +3,7 @@
 import zoneinfo
 
 from accounts import localtime
-from sessions.models import MassageSession, RestDay, Technique
+from sessions.models import MassageSession, Pause, RestDay, Technique
 
 
 def builtin(key):
@@ -30,3 +30,8 @@ def log_session(
 def rest_day(user, day, reason=""):
     """A rest day, marked the way the app marks one."""
     return RestDay.objects.mark(user, day, reason)
+
+
+def pause(user, start, end, reason="illness", note=""):
+    """A pause from `start` to `end`, made the way the app makes one."""
+    return Pause.objects.add(user, start, end, reason, note)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from accounts.models import PreferredTime, PushSubscription
+from accounts.models import PreferredTime, PushSubscription, User
 from sessions.models import MassageSession, Technique
 from streaks import reminders
-from streaks.models import ReminderSend
-from tests.factories import log_session, rest_day
+from streaks.models import ReminderSend, ReportLink
+from tests.factories import log_session, pause, rest_day
 from tests.html import text
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -41,10 +41,14 @@ SIGNED_OUT = [
     "/no-such-page/",
     "/reminders/unsubscribe/not-a-token/",
     "/reminders/done/not-a-token/",
+    "/report/{report}/",
+    "/report/{revoked}/",
+    "/report/no-such-report-link-at-all/",
 ]
 SIGNED_IN = [
     *MENU.values(),
     "/streaks/when/",
+    "/streaks/insights/",
     "/sessions/new/",
     "/sessions/new/?felt=hurt&minutes=9",  # the guide ended on "Something hurt"
     "/sessions/guide/",
@@ -60,6 +64,8 @@ SIGNED_IN = [
     "/accounts/export/",
     "/accounts/import/",
     "/accounts/apps/",
+    "/streaks/report/?notes=on",
+    "/streaks/report/?from=2026-12-01",  # a range that is refused
 ]
 # Forms sent empty or wrong, so the page shows its errors.
 FAILED_POSTS = {
@@ -75,6 +81,8 @@ FAILED_POSTS = {
         ("/accounts/settings/", {"email": ""}),
         ("/sessions/techniques/", {"name": ""}),
         ("/accounts/apps/", {"name": ""}),
+        ("/sessions/pauses/new/", {"pause-start": ""}),
+        ("/streaks/report/share/", {"days": "9"}),
         (
             "/accounts/times/reminders/",
             {"quiet_hours": "on", "quiet_from": "22:00", "quiet_until": "22:00"},
@@ -100,9 +108,15 @@ def history(alice):
             comfort=1 + day % 5,
             techniques=("warm-up", "arch", "toes"),
             notes="Felt good; the arch was a little tight.",
+            pain_before=day % 11,
+            pain_after=day % 7,
+            foot=("left", "right", "both")[day % 3],
+            zones=day % 32,
         )
     rest_day(alice, dt.date(2026, 11, 19), "travel")
     rest_day(alice, dt.date(2026, 11, 28), "skin")
+    pause(alice, dt.date(2026, 11, 10), dt.date(2026, 11, 12), "injury", "Sprain")
+    pause(alice, dt.date(2026, 11, 26), dt.date(2026, 11, 27), "travel")
     slot = PreferredTime.objects.create(
         user=alice, label="Evening", time=dt.time(21, 0)
     )
@@ -119,7 +133,14 @@ def history(alice):
     reminder = ReminderSend.objects.create(
         user=alice, slot=slot, date=dt.date(2026, 11, 25), claimed_at=NOW
     )
+    _, shared = ReportLink.make(
+        alice, dt.date(2026, 11, 1), dt.date(2026, 11, 25), 7, notes=True
+    )
+    revoked, gone = ReportLink.make(alice, dt.date(2026, 11, 1), NOW.date(), 7)
+    ReportLink.objects.filter(pk=revoked.pk).update(revoked_at=NOW)
     return {
+        "report": shared,
+        "revoked": gone,
         "session": session.pk,
         "technique": technique.pk,
         "done": reminders.action_token(reminder, "done"),
@@ -140,7 +161,7 @@ def pages(client, alice, history):
     """{what: html} for every page, signed out then signed in."""
     found = {}
     for url in SIGNED_OUT:
-        found[f"signed out {url}"] = client.get(url)
+        found[f"signed out {url}"] = client.get(url.format(**history))
     for url, data in FAILED_POSTS["signed out"]:
         found[f"signed out {url} (errors)"] = client.post(url, data)
     client.force_login(alice)
@@ -150,6 +171,17 @@ def pages(client, alice, history):
         if url == "/accounts/times/":
             data = times_form()
         found[f"signed in {url} (errors)"] = client.post(url, data)
+    # Everything under What to record switched on: the forms ask more.
+    User.objects.filter(pk=alice.pk).update(
+        record_pain=True, record_foot=True, record_where=True
+    )
+    for url in ("/", "/sessions/new/", "/sessions/{session}/edit/", "/sessions/guide/"):
+        found[f"signed in {url} (recording everything)"] = client.get(
+            url.format(**history)
+        )
+    found["signed in /sessions/new/ (recording everything, errors)"] = client.post(
+        "/sessions/new/", {"pain_before": "11", "foot": "middle", "zones": "3"}
+    )
     client.force_login(alice)
     # The dashboard's other states: before today's session ("Done as usual"
     # offered), and just after "Done as usual" (progress first, with Undo).
@@ -160,7 +192,7 @@ def pages(client, alice, history):
     PreferredTime.objects.all().delete()
     found["signed in /accounts/times/ (first visit)"] = client.get("/accounts/times/")
     for name, response in found.items():
-        assert response.status_code in (200, 400, 404), name
+        assert response.status_code in (200, 400, 404, 410), name
     return {name: response.content.decode() for name, response in found.items()}
 
 

@@ -16,9 +16,16 @@ import pytest
 from django.db import models
 
 from accounts.models import CalendarFeed, PreferredTime, User
-from sessions.models import GuidePreference, MassageSession, RestDay, Technique
+from sessions.models import (
+    GuidePreference,
+    MassageSession,
+    Pause,
+    RestDay,
+    Technique,
+)
+from streaks.models import ReportLink
 from tests.conftest import PASSWORD
-from tests.factories import builtin, log_session, rest_day
+from tests.factories import builtin, log_session, pause, rest_day
 from tests.test_every_page import MENU
 
 # Sent to every field.
@@ -66,6 +73,8 @@ def snapshot():
             PreferredTime,
             GuidePreference,
             CalendarFeed,
+            Pause,
+            ReportLink,
         )
     }
 
@@ -73,7 +82,7 @@ def snapshot():
 def assert_within_limits():
     """Nothing stored breaks a limit: lengths the page shows, no NUL bytes, and
     every session has its techniques."""
-    for model in (User, MassageSession, Technique, RestDay, PreferredTime):
+    for model in (User, MassageSession, Technique, RestDay, PreferredTime, Pause):
         text_fields = [
             f
             for f in model._meta.concrete_fields
@@ -96,7 +105,11 @@ def world(alice, charlie):
     theirs = Technique.objects.create(user=charlie, name="Secret move")
     rest = rest_day(alice, yesterday - dt.timedelta(days=3))
     slot = PreferredTime.objects.create(user=alice, label="Morning", time=dt.time(7))
+    paused = pause(
+        alice, yesterday - dt.timedelta(days=2), yesterday - dt.timedelta(days=1)
+    )
     return {
+        "pause": paused,
         "yesterday": yesterday,
         "session": session,
         "own": own,
@@ -117,6 +130,21 @@ def session_data(w):
         "pressure": "firm",
         "notes": "Fine.",
         "token": str(uuid.uuid4()),
+    }
+
+
+def recording_session_data(w):
+    """A session with pain, foot and where, from an account that records them
+    all (switched on here, before the form is sent)."""
+    User.objects.filter(username="alice").update(
+        record_pain=True, record_foot=True, record_where=True
+    )
+    return {
+        **session_data(w),
+        "pain_before": "6",
+        "pain_after": "2",
+        "foot": "each",
+        "zones": ["1", "16"],
     }
 
 
@@ -193,6 +221,24 @@ FORMS = {
         },
     ),
     "new session": (True, "post", lambda w: "/sessions/new/", session_data),
+    "new session, recording everything": (
+        True,
+        "post",
+        lambda w: "/sessions/new/",
+        recording_session_data,
+    ),
+    "edit session, recording everything": (
+        True,
+        "post",
+        lambda w: f"/sessions/{w['session'].pk}/edit/",
+        lambda w: {**recording_session_data(w), "foot": "left"},
+    ),
+    "what to record": (
+        True,
+        "post",
+        lambda w: "/accounts/record/",
+        lambda w: {"record_pain": "on", "record_foot": "on", "record_where": "on"},
+    ),
     "edit session": (
         True,
         "post",
@@ -281,6 +327,45 @@ FORMS = {
         "post",
         lambda w: "/accounts/import/confirm/",
         lambda w: {"habit": "0", "action": "import"},
+    ),
+    "pause": (
+        True,
+        "post",
+        lambda w: "/sessions/pauses/new/",
+        lambda w: {
+            "pause-start": (w["yesterday"] - dt.timedelta(days=12)).isoformat(),
+            "pause-end": (w["yesterday"] - dt.timedelta(days=5)).isoformat(),
+            "pause-reason": "travel",
+            "pause-note": "Away",
+        },
+    ),
+    "end pause": (
+        True,
+        "post",
+        lambda w: f"/sessions/pauses/{w['pause'].pk}/end/",
+        lambda w: {},
+    ),
+    "report": (
+        True,
+        "get",
+        lambda w: "/streaks/report/",
+        lambda w: {
+            "from": "2026-01-01",
+            "to": w["yesterday"].isoformat(),
+            "notes": "on",
+        },
+    ),
+    "share report": (
+        True,
+        "post",
+        lambda w: "/streaks/report/share/",
+        lambda w: {
+            "from": "2026-01-01",
+            "to": w["yesterday"].isoformat(),
+            "notes": "on",
+            "days": "30",
+            "show_name": "on",
+        },
     ),
     "session filter": (
         True,
@@ -425,8 +510,15 @@ PAGES = {
     "dashboard": (True, "/", {}, 200),
     "statistics": (True, "/streaks/", {"span": "month"}, 200),
     "when": (True, "/streaks/when/", {}, 200),
+    "what works for me": (True, "/streaks/insights/", {}, 200),
     "year": (True, "/streaks/year/{year}/", {}, 200),
     "rest days": (True, MENU["Rest days"], {"all": "1"}, 200),
+    "report": (
+        True,
+        "/streaks/report/",
+        {"from": "{yesterday}", "to": "{yesterday}", "notes": "on"},
+        200,
+    ),
     "sessions of a day": (
         True,
         "/sessions/",
@@ -461,6 +553,7 @@ PAGES = {
     "delete account": (True, "/accounts/delete/", {}, 200),
     "export": (True, "/accounts/export/", {}, 200),
     "export CSV": (True, "/accounts/export/sessions.csv", {}, 200),
+    "export pauses CSV": (True, "/accounts/export/pauses.csv", {}, 200),
     "export JSON": (True, "/accounts/export/footcare.json", {}, 200),
     "import": (True, "/accounts/import/", {}, 200),
     # With a file of three habits waiting (query_world), so ?habit= is read.
@@ -618,6 +711,9 @@ def test_every_admin_change_list_survives_hostile_input(
         ("post", "/sessions/techniques/{}/rename/"),
         ("post", "/sessions/techniques/{}/archive/"),
         ("post", "/sessions/rest-days/{}/delete/"),
+        ("post", "/sessions/pauses/{}/end/"),
+        ("post", "/sessions/pauses/{}/delete/"),
+        ("post", "/streaks/report/links/{}/revoke/"),
         ("post", "/accounts/push/subscriptions/{}/delete/"),
         ("post", "/reminders/devices/{}/test/"),
     ],
@@ -652,6 +748,7 @@ BAD_PATH_VALUES = {
         ("/reminders/done/{}/", (400, 404, 410)),
         ("/reminders/snooze/{}/", (400, 404, 410)),
         ("/streaks/year/{}/", (404,)),
+        ("/report/{}/", (404,)),
         ("/sessions/{}/edit/", (404,)),
         ("/accounts/reset/{}/set-password/", (200, 404)),  # "the link is not valid"
         ("/accounts/reset/MQ/{}/", (200, 404)),

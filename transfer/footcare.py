@@ -1,5 +1,7 @@
-"""Footcare's own export format ("format": "footcare", "version": 1; described in
-the README): writing it as a stream, and checking an uploaded one entry by entry."""
+"""Footcare's own export format ("format": "footcare", "version": 2; described in
+the README): writing it as a stream, and checking an uploaded one entry by entry.
+Version 2 added pain, foot and where to sessions, and the pauses; version 1
+files still import (they have none of them)."""
 
 import datetime as dt
 import functools
@@ -11,11 +13,21 @@ from django.utils import timezone
 
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
-from sessions.models import MassageSession, RestDay, Technique
+from sessions.models import (
+    PAIN_MAX,
+    PAIN_MIN,
+    ZONES_BY_NAME,
+    MassageSession,
+    Pause,
+    RestDay,
+    Technique,
+    zone_names,
+)
 from transfer.formats import BadFile, check_count, clean_text, shown
 
 FORMAT = "footcare"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions an import reads
 CHUNK = 2000
 SETTINGS = ("timezone", "day_start_hour", "weekly_target", "email_reminders")
 
@@ -43,10 +55,12 @@ def session_entries(user):
     rows = (
         MassageSession.objects.for_user(user)
         .order_by("local_date", F("started_at").asc(nulls_first=True), "pk")
-        .rows()
+        .rows("pain_before", "pain_after", "foot", "zones")
         .iterator(chunk_size=CHUNK)
     )
-    for pk, day, started_at, zone, minutes, comfort, pressure, notes in rows:
+    for row in rows:
+        pk, day, started_at, zone, minutes, comfort, pressure, notes = row[:8]
+        pain_before, pain_after, foot, zones = row[8:]
         yield {
             "date": day.isoformat(),
             "start": local_start(started_at, zone),
@@ -56,6 +70,10 @@ def session_entries(user):
             "pressure": pressure,
             "techniques": links.get(pk, []),
             "notes": notes,
+            "pain_before": pain_before,
+            "pain_after": pain_after,
+            "foot": foot,
+            "where": zone_names(zones),
         }
 
 
@@ -101,6 +119,17 @@ def stream_export(user):
             .order_by("date")
             .values_list("date", "reason")
         ],
+        "pauses": [
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "reason": reason,
+                "note": note,
+            }
+            for start, end, reason, note in Pause.objects.for_user(user)
+            .order_by("start")
+            .values_list("start", "end", "reason", "note")
+        ],
     }
     opening = json.dumps(head, ensure_ascii=False, indent=1)
     yield opening[:-2] + ',\n "sessions": ['
@@ -115,7 +144,12 @@ def stream_export(user):
 # put a list, an object, a huge number or nothing where text belongs.
 
 PRESSURES = {"", *MassageSession.Pressure.values}
+FEET = {"", *MassageSession.Foot.values}
 REASONS = {"", *RestDay.Reason.values}
+PAUSE_REASONS = set(Pause.Reason.values)
+PAUSE_NOTE_LENGTH = Pause._meta.get_field("note").max_length
+# How far ahead a planned pause may end (the pause form's limit).
+PAUSE_AHEAD = dt.timedelta(days=366)
 # Own techniques an export may bring, whether listed or only named by sessions.
 MAX_TECHNIQUES = 1_000
 # Techniques ticked on the sessions of one file, all counted.
@@ -133,16 +167,25 @@ def validate(document, limits):
     """Check a decoded Footcare export and return it as plain Python values
     (dates as dates, starts as UTC datetimes, text as it can be stored). Raises
     BadFile naming the entry."""
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version not in READS:
         raise BadFile(
-            f"This Footcare export has version “{shown(document.get('version'))}”; "
-            f"this server reads version {VERSION}."
+            f"This Footcare export has version “{shown(version)}”; "
+            f"this server reads versions {READS[0]} to {READS[-1]}."
         )
     sessions = _list(document, "sessions")
     rest_days = _list(document, "rest_days")
+    pauses = _list(document, "pauses")
     techniques = _list(document, "techniques")
     times = _list(document, "preferred_times")
-    check_count(len(sessions) + len(rest_days))
+    check_count(len(sessions) + len(rest_days) + len(pauses))
+    pauses = [_pause(p, f"pauses[{i}]", limits) for i, p in enumerate(pauses)]
+    # Each pause's days count as entries: they become rows of days.
+    check_count(
+        len(sessions)
+        + len(rest_days)
+        + sum((p["end"] - p["start"]).days for p in pauses)
+    )
     if len(techniques) > MAX_TECHNIQUES:
         raise BadFile(
             f"This export lists more than {MAX_TECHNIQUES:,} techniques; Footcare "
@@ -162,6 +205,7 @@ def validate(document, limits):
         "sessions": [
             _session(s, f"sessions[{i}]", limits) for i, s in enumerate(sessions)
         ],
+        "pauses": pauses,
     }
     ticks = sum(len(session["techniques"]) for session in result["sessions"])
     if ticks > MAX_TECHNIQUE_TICKS:
@@ -301,6 +345,28 @@ def _rest_day(raw, where, limits):
     }
 
 
+def _pause(raw, where, limits):
+    raw = _object(raw, where)
+    start = limits.day(raw.get("start"), f"Entry {where}", ahead=PAUSE_AHEAD)
+    end = limits.day(raw.get("end"), f"Entry {where}", ahead=PAUSE_AHEAD)
+    if end < start:
+        raise BadFile(f"Entry {where}: “end” is before “start”.")
+    if (end - start).days + 1 > Pause.MAX_DAYS:
+        raise BadFile(f"Entry {where}: a pause lasts at most {Pause.MAX_DAYS} days.")
+    reason = raw.get("reason")
+    return {
+        "start": start,
+        "end": end,
+        "reason": _choice(
+            "other" if reason is None else reason,
+            PAUSE_REASONS,
+            where,
+            "a pause reason",
+        ),
+        "note": _text(raw.get("note"), where, "note", PAUSE_NOTE_LENGTH),
+    }
+
+
 def _start(raw, where):
     """An ISO 8601 start with its offset, as an aware UTC datetime, or None."""
     if raw is None:
@@ -338,4 +404,27 @@ def _session(raw, where, limits):
         "pressure": _choice(raw.get("pressure"), PRESSURES, where, "a pressure"),
         "notes": _text(raw.get("notes"), where, "notes", NOTES_LENGTH),
         "techniques": [_name(name, where, "techniques") for name in techniques],
+        "pain_before": _whole(
+            raw.get("pain_before"), where, "pain_before", PAIN_MIN, PAIN_MAX, True
+        ),
+        "pain_after": _whole(
+            raw.get("pain_after"), where, "pain_after", PAIN_MIN, PAIN_MAX, True
+        ),
+        "foot": _choice(raw.get("foot"), FEET, where, "a foot"),
+        "zones": _zones(raw.get("where"), where),
     }
+
+
+def _zones(value, where):
+    """Zone names (heel, arch, ball, toes, ankle) as the bits the session keeps."""
+    value = [] if value is None else value
+    if not isinstance(value, list) or not all(
+        isinstance(name, str) and name in ZONES_BY_NAME for name in value
+    ):
+        raise BadFile(
+            f"Entry {where}: “where” must list zones: {', '.join(ZONES_BY_NAME)}."
+        )
+    mask = 0
+    for name in value:
+        mask |= ZONES_BY_NAME[name]
+    return mask

@@ -124,15 +124,17 @@ class Limits:
     def __init__(self, today):
         self.today = today
 
-    def day(self, raw, where):
+    def day(self, raw, where, ahead=dt.timedelta(0)):
+        """The date `raw` (YYYY-MM-DD), up to `ahead` after today."""
         try:
             day = dt.date.fromisoformat(raw.strip())
         except (ValueError, AttributeError, TypeError):
             raise BadFile(
                 f"{where}: “{shown(raw)}” is not a date (expected YYYY-MM-DD)."
             ) from None
-        if day > self.today:
-            raise BadFile(f"{where}: {day.isoformat()} is in the future.")
+        if day > self.today + ahead:
+            later = "is in the future" if not ahead else "is too far ahead"
+            raise BadFile(f"{where}: {day.isoformat()} {later}.")
         if day < EARLIEST:
             raise BadFile(f"{where}: {day.isoformat()} is before 1 January 2000.")
         return day

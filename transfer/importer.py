@@ -7,6 +7,7 @@ in Python) before `write` opens its transaction, which only checks that the
 account is still as the plan saw it and inserts the rows in bulk: on SQLite the
 transaction holds the write lock, and every other user's write waits for it."""
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import PreferredTime, User
 from sessions import days
-from sessions.models import MassageSession, RestDay, Technique
+from sessions.models import MassageSession, Pause, RestDay, Technique
 from transfer.footcare import NOTES_LENGTH, SETTINGS
 
 PENDING_MAX_AGE = 60 * 60  # seconds an uploaded file waits for its "Import"
@@ -38,6 +39,7 @@ class Basis:
 
     logged: frozenset  # days with a session
     rested: frozenset  # rest days
+    paused: frozenset  # (start, end) of every pause
     techniques: tuple  # (folded name, id) of every technique the user can tick
     has_times: bool  # any preferred time
     settings: tuple  # the values of footcare.SETTINGS
@@ -49,6 +51,7 @@ def _basis(user):
             MassageSession.objects.for_user(user).values_list("local_date", flat=True)
         ),
         rested=frozenset(RestDay.objects.for_user(user).values_list("date", flat=True)),
+        paused=frozenset(Pause.objects.for_user(user).values_list("start", "end")),
         techniques=tuple(
             sorted(
                 Technique.objects.available_to(user).values_list("folded_name", "pk")
@@ -64,6 +67,8 @@ class Plan:
     habit: int = 0  # the habit of the file it is for
     sessions: list = field(default_factory=list)  # entries for bulk_log
     rest_days: list = field(default_factory=list)  # (date, reason)
+    pauses: list = field(default_factory=list)  # {start, end, reason, note}
+    skipped_pauses: int = 0  # over a practised day or another pause
     skipped_days: list = field(default_factory=list)  # already here
     settings: dict = field(default_factory=dict)  # applied to a fresh account
     techniques: list = field(default_factory=list)  # own techniques to create
@@ -73,7 +78,10 @@ class Plan:
     @property
     def days(self):
         return sorted(
-            {s["local_date"] for s in self.sessions} | {d for d, _ in self.rest_days}
+            {s["local_date"] for s in self.sessions}
+            | {d for d, _ in self.rest_days}
+            | {p["start"] for p in self.pauses}
+            | {p["end"] for p in self.pauses}
         )
 
     @property
@@ -104,6 +112,7 @@ class Plan:
         return not (
             self.sessions
             or self.rest_days
+            or self.pauses
             or self.settings
             or self.techniques
             or self.preferred_times
@@ -124,6 +133,7 @@ class Plan:
             ",".join(str(s["local_date"]) for s in self.sessions),
             ",".join(f"{day}{reason}" for day, reason in self.rest_days),
             ",".join(map(str, self.skipped_days)),
+            ",".join(f"{p['start']}{p['end']}{p['reason']}" for p in self.pauses),
             repr(sorted(self.settings.items())),
             "\n".join(t["name"] for t in self.techniques),
             str(len(self.preferred_times)),
@@ -178,6 +188,18 @@ def _plan_footcare(data, basis):
             result.rest_days.append((day, rest["reason"]))
             rested = rested | {day}
     result.skipped_days = sorted(skipped)
+    # A pause never covers a practised day nor overlaps another (Pause.problem):
+    # one that would is left out and counted.
+    blocked = set(practised)
+    for start, end in basis.paused:
+        blocked.update(_span(start, end))
+    for pause in sorted(data["pauses"], key=lambda p: p["start"]):
+        span = _span(pause["start"], pause["end"])
+        if blocked.isdisjoint(span):
+            result.pauses.append(pause)
+            blocked.update(span)
+        else:
+            result.skipped_pauses += 1
     known = {key for key, _ in basis.techniques}
     wanted = {}
     for technique in data["techniques"]:
@@ -187,7 +209,8 @@ def _plan_footcare(data, basis):
             blank = {"name": name, "how_to": "", "archived": False}
             wanted.setdefault(Technique.fold(name), blank)
     result.techniques = [t for key, t in wanted.items() if key not in known]
-    if not logged and not basis.rested:  # a new account takes the file's settings
+    if not logged and not basis.rested and not basis.paused:
+        # A new account takes the file's settings.
         current = dict(zip(SETTINGS, basis.settings, strict=True))
         result.settings = {
             name: value
@@ -197,6 +220,10 @@ def _plan_footcare(data, basis):
     if not basis.has_times:
         result.preferred_times = data["preferred_times"]
     return result
+
+
+def _span(start, end):
+    return [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
 def write(user, plan):
@@ -210,6 +237,7 @@ def write(user, plan):
     rest_days = [
         RestDay(user=user, date=day, reason=reason) for day, reason in plan.rest_days
     ]
+    pauses = [Pause(user=user, **pause) for pause in plan.pauses]
     times = [
         PreferredTime(
             user=user, label=t["label"], time=t["time"], weekdays=t["weekdays"]
@@ -235,6 +263,7 @@ def write(user, plan):
             session["technique_ids"] = chosen[session.get("technique_keys", ())]
         MassageSession.objects.bulk_log(user, sessions)
         RestDay.objects.bulk_create(rest_days)
+        Pause.objects.bulk_create(pauses)
         PreferredTime.objects.bulk_create(times)
         if "weekly_target" in plan.settings:
             days.refresh(user)  # every day's figures follow the target

@@ -42,6 +42,14 @@ def export_csv(request):
 
 @login_required
 @require_GET
+def export_pauses_csv(request):
+    content = spreadsheet.stream_pauses(request.user)
+    name = f"footcare-pauses-{request.user.today().isoformat()}.csv"
+    return _download(content, "text/csv; charset=utf-8", name)
+
+
+@login_required
+@require_GET
 def export_json(request):
     content = footcare.stream_export(request.user)
     name = f"footcare-{request.user.today().isoformat()}.json"

@@ -1,4 +1,4 @@
-// A "Copy" button for read-only fields (links, tokens). Without JavaScript (or
+// A "Copy" button for read-only fields and links (links, tokens). Without JavaScript (or
 // without the Clipboard API) the button stays hidden and the field can be
 // selected by hand.
 (function () {
@@ -9,7 +9,9 @@
     if (!field) return;
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(
+      // A field's value, or a link's text.
+      var text = "value" in field ? field.value : field.textContent;
+      navigator.clipboard.writeText(text).then(
         function () {
           button.textContent = "Copied";
           if (status) status.textContent = button.dataset.copiedMessage || "Link copied.";

@@ -11,6 +11,8 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var storageKey = root.dataset.storageKey;
+  // Pain before, asked before the first step (Settings › What to record).
+  var painKey = storageKey + "-pain-before";
   var mutedKey = "footcare-guide-muted";
   var sections = ["guide-setup", "guide-run", "guide-stopped", "guide-end"];
   var state = null;
@@ -36,6 +38,7 @@
   }
   function clear() {
     try { localStorage.removeItem(storageKey); } catch (error) { /* nothing kept */ }
+    try { localStorage.removeItem(painKey); } catch (error) { /* nothing kept */ }
   }
   function isMuted() {
     try { return localStorage.getItem(mutedKey) === "1"; } catch (error) { return false; }
@@ -171,6 +174,10 @@
     query.set("minutes", String(summary.minutes));
     summary.techniques.forEach(function (id) { query.append("techniques", String(id)); });
     if (felt) query.set("felt", felt);
+    var before = painBefore();
+    if (before) query.set("pain_before", before);
+    if ($("guide-pain-after") && $("guide-pain-after").value) query.set("pain_after", $("guide-pain-after").value);
+    if (root.dataset.eachFoot) query.set("foot", root.dataset.eachFoot); // the halves, one per foot
     return { url: root.dataset.logUrl + "?" + query.toString(), summary: summary };
   }
   // Date and time as the user's account zone shows them (the log form reads them so).
@@ -222,8 +229,23 @@
   var startButton = $("guide-start");
   var embedded = JSON.parse(root.dataset.steps);
 
+  function painBefore() {
+    try { return localStorage.getItem(painKey) || ""; } catch (error) { return ""; }
+  }
+  ["guide-pain-before", "guide-pain-after"].forEach(function (id) {
+    if ($(id)) $(id + "-group").hidden = false;
+  });
+  if ($("guide-pain-after")) {
+    $("guide-pain-after").addEventListener("change", function () {
+      if (state) $("guide-log").href = logUrl().url;
+    });
+  }
+
   function begin(steps) {
     if (!steps.length) return;
+    if ($("guide-pain-before")) {
+      try { localStorage.setItem(painKey, $("guide-pain-before").value); } catch (error) { /* not kept */ }
+    }
     state = Timer.start(steps, now());
     save();
     showRun(true);

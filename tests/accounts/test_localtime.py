@@ -4,7 +4,10 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from accounts import localtime
 from accounts.localtime import (
     ALL_DAYS,
     GAP_END,
@@ -66,3 +69,26 @@ def test_weekday_masks_round_trip():
     assert days_from_mask(mask_from_days(ALL_DAYS)) == ALL_DAYS
     with pytest.raises(ValueError, match="weekday must be 0..6"):
         mask_from_days([7])
+
+
+@given(
+    moment=st.datetimes(
+        min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)
+    ),
+    day_start=st.integers(0, 23),
+)
+def test_half_of_day_is_the_first_or_second_half_of_the_practice_day(moment, day_start):
+    half = localtime.half_of_day(moment, day_start)
+    # Slowly: the hours since the practice day began, and whether noon is ahead.
+    day = localtime.practice_day(moment.replace(tzinfo=dt.UTC), day_start)
+    began = dt.datetime.combine(day, dt.time(day_start))
+    noon = dt.datetime.combine(day, dt.time(12))
+    expected = "morning" if began <= moment < noon else "evening"
+    assert half == expected
+
+
+def test_a_session_after_midnight_before_the_day_starts_is_the_evening_before():
+    assert localtime.half_of_day(dt.time(0, 40), 4) == localtime.EVENING
+    assert localtime.half_of_day(dt.time(4, 0), 4) == localtime.MORNING
+    assert localtime.half_of_day(dt.time(11, 59), 4) == localtime.MORNING
+    assert localtime.half_of_day(dt.time(12, 0), 0) == localtime.EVENING

@@ -33,6 +33,9 @@ def test_the_page_shows_the_labelled_fields(alice_client):
         "From",
         "Until",
         "Weekly target",
+        "Pain before and after",
+        "Which foot",
+        "Where on the foot",
     ]
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sessions.models import MassageSession, Technique
 from tests.e2e.conftest import sign_in
 from tests.e2e.pages import axe_violations, horizontal_overflow, shift
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,12 +43,14 @@ SIGNED_IN = {
     "statistics by month": "/streaks/?span=month",
     "statistics by year": "/streaks/?span=year",
     "when you practise": "/streaks/when/",
+    "what works for me": "/streaks/insights/",
     "year": "/streaks/year/{year}/",
     "one day": "/sessions/?date={day}",
     "one month": "/sessions/?month={month}",
     "a day that is not a date": "/sessions/?date=2026-02-30",
     "rest days": "/sessions/rest-days/",
     "apps and shortcuts": "/accounts/apps/",
+    "report to share": "/streaks/report/?notes=on",
 }
 PHONE_320 = {"width": 320, "height": 640}
 
@@ -65,9 +67,13 @@ def history(user):
             comfort=1 + days_ago % 5,
             techniques=("warm-up", "arch", "toes"),
             notes="Felt good; the arch was a little tight.",
+            pain_before=3 + days_ago % 4,
+            pain_after=1 + days_ago % 3,
+            foot=("left", "right", "both")[days_ago % 3],
         )
     rest_day(user, shift(today, -7), "travel")
     rest_day(user, shift(today, 3), "skin")
+    pause(user, shift(today, 5), shift(today, 9), "travel", "Conference")
     technique = Technique.objects.create(user=user, name="Tennis ball roll")
     session = log_session(user, dt.datetime.combine(today, dt.time(0, 0)))
     return {

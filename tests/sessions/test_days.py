@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions import days, engine
-from sessions.models import Day, MassageSession, RestDay
+from sessions.models import Day, MassageSession, Pause, RestDay
 from streaks import history
 from tests.conftest import make_user
 from tests.factories import builtin, log_session, rest_day
@@ -29,6 +29,7 @@ def whole_history(user):
         MassageSession.objects.for_user(user).values_list("local_date", flat=True)
     )
     rest = set(RestDay.objects.for_user(user).values_list("date", flat=True))
+    rest |= Pause.objects.for_user(user).dates()  # paused days bridge like rest
     if not practice | rest:
         return []
     user.refresh_from_db()
@@ -43,7 +44,9 @@ def stored(user):
 def check(user):
     figures = whole_history(user)
     assert stored(user) == figures
+    paused = Pause.objects.for_user(user).dates()
     for row in Day.objects.for_user(user):
+        assert row.paused == (row.rest and row.date in paused)
         sessions = MassageSession.objects.for_user(user).filter(local_date=row.date)
         assert row.sessions == sessions.count()
         assert row.minutes == sum(s.duration_minutes or 0 for s in sessions)
@@ -61,6 +64,9 @@ step = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, 20)),
     st.tuples(st.just("rest"), offsets),
     st.tuples(st.just("unrest"), st.integers(0, 20)),
+    st.tuples(st.just("pause"), offsets, st.integers(0, 12)),
+    st.tuples(st.just("end pause"), st.integers(0, 20)),
+    st.tuples(st.just("unpause"), st.integers(0, 20)),
     st.tuples(st.just("import"), st.lists(offsets, min_size=1, max_size=5)),
     st.tuples(st.just("target"), st.integers(1, 7)),
     st.tuples(st.just("zone"), st.sampled_from(["Asia/Tokyo", "America/Denver"])),
@@ -71,6 +77,7 @@ step = st.one_of(
 def run(client, user, action, *args):
     mine = MassageSession.objects.for_user(user).order_by("pk")
     rests = RestDay.objects.for_user(user).order_by("pk")
+    pauses = Pause.objects.for_user(user).order_by("pk")
     if action == "log":
         back, minutes = args
         start = dt.datetime.combine(TODAY - dt.timedelta(days=back), dt.time(20, 30))
@@ -98,6 +105,20 @@ def run(client, user, action, *args):
         )
     elif action == "unrest" and rests.exists():
         client.post(f"/sessions/rest-days/{rests[args[0] % rests.count()].pk}/delete/")
+    elif action == "pause":
+        start = TODAY - dt.timedelta(days=args[0])
+        client.post(
+            "/sessions/pauses/new/",
+            {
+                "pause-start": start.isoformat(),
+                "pause-end": (start + dt.timedelta(days=args[1])).isoformat(),
+                "pause-reason": "illness",
+            },
+        )
+    elif action in ("end pause", "unpause") and pauses.exists():
+        which = pauses[args[0] % pauses.count()].pk
+        verb = "end" if action == "end pause" else "delete"
+        client.post(f"/sessions/pauses/{which}/{verb}/")
     elif action == "import":
         # As transfer.importer writes an import: in bulk, then the days from
         # the first one it adds.
@@ -132,7 +153,7 @@ def run(client, user, action, *args):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(step, max_size=12))
+@given(steps=st.lists(step, max_size=14))
 def test_the_stored_days_are_the_engines_after_any_writes(steps):
     user = make_user(f"walker{next(users)}", timezone="Europe/London")
     client = Client()

@@ -133,7 +133,8 @@ def test_the_page_takes_the_same_queries_for_1_or_700_rest_days(
     alice_client, alice, count, django_assert_max_num_queries
 ):
     add_past_rest_days(alice, count)
-    with django_assert_max_num_queries(5):  # session, user, ahead, past, count
+    # session, user, ahead, past, count, pauses ahead, past pauses
+    with django_assert_max_num_queries(7):
         response = alice_client.get(URL)
     assert response.content.decode().count("Remove<span") == min(count, 30)
 

@@ -90,7 +90,33 @@ def test_year_totals_count_only_that_year():
         "sessions": 3,
         "minutes": 25,
         "rest_days": 1,  # 1 March is a practice day
+        "paused_days": 0,
     }
+
+
+def test_year_totals_count_a_paused_day_once():
+    days = {d(1, 1): Day(2, 20)}
+    rest = {d(3, 2): ("", 2)}
+    paused = {d(3, 2), d(3, 3), d(1, 1, 2025)}
+    totals = charts.year_totals(days, rest, 2026, paused)
+    assert (totals["rest_days"], totals["paused_days"]) == (0, 2)
+
+
+def test_a_paused_day_is_dotted_and_named_paused():
+    grid = charts.heatmap(
+        {d(11, 2): Day(1, 10)},
+        {d(11, 3): ("travel", 1)},
+        d(11, 1),
+        d(11, 4),
+        {"travel": "Travel"},
+        paused={d(11, 2), d(11, 3), d(11, 4)},  # a practised day stays practised
+    )
+    assert [(c["level"], c["label"]) for c in grid["cells"]] == [
+        ("0", "Sun 1 Nov 2026: no session"),
+        ("2", "Mon 2 Nov 2026: 1 session, 10 minutes"),
+        ("paused", "Tue 3 Nov 2026: paused"),
+        ("paused", "Wed 4 Nov 2026: paused"),
+    ]
 
 
 # -- scales and bars -----------------------------------------------------------

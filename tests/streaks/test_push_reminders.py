@@ -17,7 +17,7 @@ from accounts import push as devices
 from accounts.models import PushSubscription
 from streaks import reminders
 from streaks.models import ReminderDelivery, ReminderSend
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
 from tests.push_service import vapid_signed
 from tests.streaks.test_send_reminders import EVENING, add_slot, opt_in
 
@@ -128,8 +128,9 @@ def test_email_and_every_device_under_one_claim(
     [
         lambda alice: log_session(alice, dt.datetime(2026, 6, 10, 7, 30)),
         lambda alice: rest_day(alice, dt.date(2026, 6, 10)),
+        lambda alice: pause(alice, dt.date(2026, 6, 8), dt.date(2026, 6, 12)),
     ],
-    ids=["done day", "rest day"],
+    ids=["done day", "rest day", "paused day"],
 )
 def test_a_done_day_or_rest_day_sends_nothing(alice, phone, push_service, settle):
     settle(alice)

@@ -98,11 +98,13 @@ def test_the_dashboard_not_yet_done_with_undo_runs_the_same_queries(
         "/streaks/?span=month",
         "/streaks/?span=year",
         "/streaks/when/",
+        "/streaks/insights/",
         "/streaks/year/2026/",
         "/sessions/",
         "/sessions/?page=100",
         "/sessions/?date=2026-11-25",
         "/sessions/?month=2026-11",
+        "/streaks/report/?from=2016-11-28&to=2026-11-25&notes=on",
         # The pages with forms.
         "/sessions/new/",
         "edit",

@@ -25,6 +25,11 @@ def test_seed_demo_builds_a_realistic_history_and_can_run_again():
     assert user.timezone == "America/New_York"
     assert RestDay.objects.filter(user=user).exists()
     assert sessions.values("comfort").distinct().count() >= 3
+    # The last months record pain, foot and where; the earlier ones do not.
+    recorded = sessions.filter(pain_before__isnull=False)
+    assert 0 < recorded.count() < count
+    assert set(recorded.values_list("foot", flat=True)) == {"left", "right", "both"}
+    assert not sessions.filter(pain_before__isnull=True).exclude(zones=0).exists()
     # Rest days never fall on practice days.
     practice = set(sessions.values_list("local_date", flat=True))
     assert not practice & set(

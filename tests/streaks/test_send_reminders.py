@@ -330,9 +330,9 @@ def test_finding_due_reminders_takes_the_same_queries_for_1_or_25_users(
 ):
     make_due_users(count)
     # Snoozes coming due, the users' zones, the last user id, the slots that
-    # started lately with their users, today's sessions and rest days, claims,
-    # then yesterday's figures for the streak.
-    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(8):
+    # started lately with their users, today's stored days (practised, rest or
+    # paused), claims, then yesterday's figures for the streak.
+    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(7):
         due = reminders.due_reminders()
     assert len(due) == count
     assert {r.streak for r in due} == {1}

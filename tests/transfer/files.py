@@ -214,6 +214,36 @@ def footcare_json(**parts):
     return json.dumps(document)
 
 
+def footcare_v2_json(**parts):
+    """A small Footcare export of version 2: its sessions record pain, foot and
+    where (one all of them, one none); `parts` replace its top-level entries."""
+    document = json.loads(footcare_json())
+    document["version"] = 2
+    first, second = document["sessions"]
+    first.update(pain_before=6, pain_after=3, foot="left", where=["heel", "arch"])
+    second.update(pain_before=None, pain_after=None, foot="", where=[])
+    document.update(parts)
+    return json.dumps(document)
+
+
+def footcare_pauses_json(**parts):
+    """A version 2 export with pauses: one with a note, one planned ahead of the
+    importer's today (2025-01-15), one over a practised day (left out)."""
+    document = json.loads(footcare_v2_json())
+    document["pauses"] = [
+        {
+            "start": "2024-04-20",
+            "end": "2024-04-25",
+            "reason": "illness",
+            "note": "Flu",
+        },
+        {"start": "2025-01-20", "end": "2025-01-22", "reason": "travel", "note": ""},
+        {"start": "2024-04-30", "end": "2024-05-01", "reason": "injury", "note": ""},
+    ]
+    document.update(parts)
+    return json.dumps(document)
+
+
 def session_entry(**fields):
     """One entry of a Footcare export's "sessions", with `fields` changed."""
     return {**json.loads(footcare_json())["sessions"][0], **fields}

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import PreferredTime
-from sessions.models import MassageSession, Technique
+from sessions.models import Day, MassageSession, Pause, Technique
 from tests.conftest import make_user
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
+from tests.transfer import files
 from tests.transfer.files import upload
 from tests.transfer.pages import press_import
 from transfer import footcare, formats
@@ -43,7 +44,16 @@ def rich_history(user):
     own = Technique.objects.create(user=user, name="Golf ball roll", how_to="Roll")
     Technique.objects.create(user=user, name="Old trick", archived=True)
     log_session(user, dt.datetime(2024, 3, 30, 23, 30), notes='=HYPERLINK("x")')
-    log_session(user, dt.datetime(2024, 3, 31, 3, 15), pressure="firm", comfort=2)
+    log_session(
+        user,
+        dt.datetime(2024, 3, 31, 3, 15),
+        pressure="firm",
+        comfort=2,
+        pain_before=7,
+        pain_after=0,
+        foot="right",
+        zones=MassageSession.Zone.HEEL | MassageSession.Zone.ANKLE,
+    )
     log_session(
         user,
         dt.datetime(2024, 10, 27, 1, 30),
@@ -55,6 +65,8 @@ def rich_history(user):
         user, [{"local_date": dt.date(2024, 11, 2), "timezone": "Europe/London"}]
     )
     rest_day(user, dt.date(2024, 11, 3), "travel")
+    pause(user, dt.date(2024, 11, 5), dt.date(2024, 11, 8), "illness", "Flu")
+    pause(user, dt.date(2025, 1, 20), dt.date(2025, 1, 22), "travel")  # planned
     PreferredTime.objects.create(
         user=user, label="Evening", time=dt.time(21, 0), weekdays=0b0011111
     )
@@ -72,6 +84,10 @@ def test_csv_has_one_row_per_session_with_the_documented_columns(alice_client, a
         "comfort",
         "pressure",
         "notes",
+        "pain_before",
+        "pain_after",
+        "foot",
+        "where",
     ]
     assert len(rows) == 5
     first = rows[0]
@@ -82,6 +98,9 @@ def test_csv_has_one_row_per_session_with_the_documented_columns(alice_client, a
     assert after_change["start"] == "2024-03-31T03:15:00+01:00"
     assert after_change["pressure"] == "firm"
     assert after_change["comfort"] == "2"
+    assert (after_change["pain_before"], after_change["pain_after"]) == ("7", "0")
+    assert (after_change["foot"], after_change["where"]) == ("right", "heel; ankle")
+    assert (first["pain_before"], first["foot"], first["where"]) == ("", "", "")
     rich = rows[2]
     assert rich["notes"] == 'Commas, "quotes"\nand a new line'
     assert rich["techniques"] == "Arch thumb pressure; Golf ball roll; Warm-up strokes"
@@ -162,7 +181,82 @@ def test_exports_run_a_fixed_number_of_queries(
 def test_json_has_format_and_version(alice_client):
     document = export_json(alice_client)
     assert document["format"] == "footcare"
-    assert document["version"] == 1
+    assert document["version"] == 2
+
+
+def test_json_sessions_carry_pain_foot_and_where(alice_client, alice):
+    rich_history(alice)
+    first, second = export_json(alice_client)["sessions"][:2]
+    assert (second["pain_before"], second["pain_after"]) == (7, 0)
+    assert (second["foot"], second["where"]) == ("right", ["heel", "ankle"])
+    assert (first["pain_before"], first["pain_after"]) == (None, None)
+    assert (first["foot"], first["where"]) == ("", [])
+
+
+def test_json_carries_the_pauses(alice_client, alice):
+    rich_history(alice)
+    assert export_json(alice_client)["pauses"] == [
+        {
+            "start": "2024-11-05",
+            "end": "2024-11-08",
+            "reason": "illness",
+            "note": "Flu",
+        },
+        {"start": "2025-01-20", "end": "2025-01-22", "reason": "travel", "note": ""},
+    ]
+
+
+def test_pauses_as_csv(alice_client, alice, charlie):
+    rich_history(alice)
+    pause(alice, dt.date(2024, 12, 1), dt.date(2024, 12, 2), "other", "=cmd()")
+    pause(charlie, dt.date(2024, 12, 1), dt.date(2024, 12, 2), "other", "Theirs")
+    text = body(alice_client.get("/accounts/export/pauses.csv"))
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert rows == [
+        {
+            "start": "2024-11-05",
+            "end": "2024-11-08",
+            "reason": "illness",
+            "note": "Flu",
+        },
+        {
+            "start": "2024-12-01",
+            "end": "2024-12-02",
+            "reason": "other",
+            "note": "'=cmd()",
+        },
+        {"start": "2025-01-20", "end": "2025-01-22", "reason": "travel", "note": ""},
+    ]
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_pause_over_a_practised_day_or_another_pause_is_left_out(
+    client, alice, settings, tmp_path
+):
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    log_session(alice, dt.datetime(2024, 5, 1, 8, 0))
+    pause(alice, dt.date(2024, 6, 2), dt.date(2024, 6, 4))
+    document = json.loads(files.footcare_pauses_json())
+    document["pauses"].append(
+        {"start": "2024-06-01", "end": "2024-06-02", "reason": "other", "note": ""}
+    )
+    client.force_login(alice)
+    response = client.post(
+        "/accounts/import/", {"file": upload(json.dumps(document), "f.json")}
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "2 (2 left out: over a practised day or another pause)" in preview
+    press_import(client)
+    assert sorted(
+        Pause.objects.for_user(alice).values_list("start", "end", "reason", "note")
+    ) == [
+        (dt.date(2024, 4, 20), dt.date(2024, 4, 25), "illness", "Flu"),
+        (dt.date(2024, 6, 2), dt.date(2024, 6, 4), "illness", ""),
+        (dt.date(2025, 1, 20), dt.date(2025, 1, 22), "travel", ""),
+    ]
+    # The stored days know them all, the planned ones too.
+    assert Day.objects.for_user(alice).filter(paused=True).count() == 6 + 3 + 3
 
 
 def comparable(document):

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import PreferredTime
-from sessions.models import MassageSession, RestDay, Technique
+from sessions.models import MassageSession, Pause, RestDay, Technique
 from tests.transfer import files
 from transfer import formats, importer
 
@@ -74,6 +74,7 @@ def assert_storable(user):
         (MassageSession, MassageSession.objects.for_user(user)),
         (Technique, Technique.objects.filter(user=user)),
         (RestDay, RestDay.objects.for_user(user)),
+        (Pause, Pause.objects.for_user(user)),
         (PreferredTime, PreferredTime.objects.for_user(user)),
     ):
         for field in model._meta.concrete_fields:
@@ -145,6 +146,8 @@ KEYS = [
     *("comfort", "pressure", "notes", "name", "how_to", "archived", "label"),
     *("time", "weekdays", "reason", "day_start_hour", "weekly_target"),
     *("email_reminders", "habits", "records", "day", "done", "text"),
+    *("pain_before", "pain_after", "foot", "where"),
+    *("pauses", "end", "note"),
 ]
 
 texts = st.one_of(
@@ -184,6 +187,15 @@ BY_KEY = {
     "pressure": st.sampled_from(["", "light", "firm", "LIGHT", None, HUGE]),
     "reason": st.sampled_from(["", "travel", "skin", "Travel", None]),
     "done": st.sampled_from([True, False, 1, 0, "true", None]),
+    "pain_before": st.sampled_from([0, 10, 11, -1, None, "5", 5.0, True, 2**63]),
+    "pain_after": st.sampled_from([0, 10, 11, -1, None, "5", 5.0, False, 10**30]),
+    "foot": st.sampled_from(["", "both", "left", "right", "Left", None, HUGE]),
+    "where": st.lists(
+        st.sampled_from(["heel", "arch", "ball", "toes", "ankle", "Heel", "knee"])
+        | texts
+        | numbers,
+        max_size=7,
+    ),
 }
 
 
@@ -248,28 +260,20 @@ def entry(example):
 
 
 SEED = json.loads(files.footcare_json())
+SEED_V2 = json.loads(files.footcare_v2_json())
+SEED_PAUSES = json.loads(files.footcare_pauses_json())
 
 
 @st.composite
-def footcare_documents(draw):
+def footcare_documents(draw, seed=SEED):
     """A valid export of a few entries per part, with one or two fields of one
     part made hostile (so that the readers get past the parts before it)."""
-    document = copy.deepcopy(SEED)
-    for part in ("techniques", "preferred_times", "rest_days", "sessions"):
+    document = copy.deepcopy(seed)
+    parts = ["techniques", "preferred_times", "rest_days", "sessions"]
+    parts += ["pauses"] if "pauses" in document else []
+    for part in parts:
         document[part] = document[part] * draw(st.integers(0, 3))
-    part = draw(
-        st.sampled_from(
-            [
-                "settings",
-                "techniques",
-                "preferred_times",
-                "rest_days",
-                "sessions",
-                "sessions",
-                None,
-            ]
-        )
-    )
+    part = draw(st.sampled_from(["settings", *parts, "sessions", None]))
     for _ in range(draw(st.integers(1, 2))):
         if part is None:
             target = document
@@ -525,6 +529,8 @@ def _database_seed():
 
 SEEDS = {
     "footcare json": files.footcare_json().encode(),
+    "footcare json v2": files.footcare_v2_json().encode(),
+    "footcare json with pauses": files.footcare_pauses_json().encode(),
     "beaver json": files.beaver_json().encode(),
     "loop zip": files.loop_zip(),
     "loop 1.x zip": files.loop_zip({"Feet": files.LOOP_1X_HABIT_CSV}),
@@ -564,6 +570,30 @@ def test_footcare_json_with_hostile_values(alice, content):
 @fuzz
 @given(content=footcare_documents())
 def test_footcare_json_field_by_field(alice, content):
+    imports_or_refuses(alice, content)
+
+
+@fuzz
+@given(content=edited(SEED_V2))
+def test_footcare_v2_json_with_hostile_values(alice, content):
+    imports_or_refuses(alice, content)
+
+
+@fuzz
+@given(content=footcare_documents(SEED_V2))
+def test_footcare_v2_json_field_by_field(alice, content):
+    imports_or_refuses(alice, content)
+
+
+@fuzz
+@given(content=edited(SEED_PAUSES))
+def test_footcare_json_with_pauses_with_hostile_values(alice, content):
+    imports_or_refuses(alice, content)
+
+
+@fuzz
+@given(content=footcare_documents(SEED_PAUSES))
+def test_footcare_json_with_pauses_field_by_field(alice, content):
     imports_or_refuses(alice, content)
 
 

@@ -241,8 +241,8 @@ BAD_FILES = {
         "Entry sessions[0]: “Mars/Olympus” is not a known time zone",
     ),
     "footcare newer version": (
-        '{"format": "footcare", "version": 2}',
-        "this server reads version 1",
+        '{"format": "footcare", "version": 3}',
+        "this server reads versions 1 to 2",
     ),
     "broken zip": (b"PK\x03\x04garbage", "This zip file is damaged"),
     "zip without checkmarks": (None, "it has no Checkmarks.csv"),
@@ -364,6 +364,9 @@ def test_a_footcare_export_into_a_new_account_previews_its_settings(client, alic
     )
     session = MassageSession.objects.get(user=alice)
     assert session.started_at == dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
+    # A version 1 file knows nothing of pain, foot or where.
+    assert (session.pain_before, session.pain_after, session.foot) == (None, None, "")
+    assert session.zones == 0
     assert sorted(t.name for t in session.techniques.all()) == [
         "Golf ball roll",
         "Warm-up strokes",

@@ -1,0 +1,83 @@
+import datetime as dt
+
+from django import forms
+
+from sessions.forms import EARLIEST_DATE
+from streaks import report
+from streaks.models import ReportLink
+
+
+class ReportForm(forms.Form):
+    """The range of a report (?from=YYYY-MM-DD&to=YYYY-MM-DD) and whether it
+    shows the notes. Left out, the range is the last DEFAULT_DAYS days."""
+
+    notes = forms.BooleanField(label="Include the notes", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        # "from" is a Python keyword: the fields are added by name.
+        self.fields["from"] = forms.DateField(label="From", required=False, widget=date)
+        self.fields["to"] = forms.DateField(label="To", required=False, widget=date)
+        self.order_fields(["from", "to", "notes"])
+        today = user.today()
+        self.initial_range = (
+            today - dt.timedelta(days=report.DEFAULT_DAYS - 1),
+            today,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        today = self.user.today()
+        last = data.get("to") or today
+        first = data.get("from") or last - dt.timedelta(days=report.DEFAULT_DAYS - 1)
+        if first < EARLIEST_DATE:
+            raise forms.ValidationError("Pick a first day from 2000 on.")
+        if last > today:
+            raise forms.ValidationError("A report ends today at the latest.")
+        if first > last:
+            raise forms.ValidationError("The first day must be on or before the last.")
+        if (last - first).days + 1 > report.MAX_DAYS:
+            raise forms.ValidationError(
+                f"A report covers at most {report.MAX_DAYS:,} days (ten years)."
+            )
+        data["from"], data["to"] = first, last
+        return data
+
+    @property
+    def range(self):
+        """The range asked for, or the default one when the form is not valid."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["from"], self.cleaned_data["to"]
+        return self.initial_range
+
+
+class ShareReportForm(ReportForm):
+    """A link to the report of one range."""
+
+    days = forms.TypedChoiceField(
+        label="Valid for",
+        choices=[(n, f"{n} days") for n in ReportLink.VALID_DAYS],
+        coerce=int,
+        initial=ReportLink.VALID_DAYS[0],
+        widget=forms.RadioSelect,
+    )
+    show_name = forms.BooleanField(
+        label="Show my username and email address on the shared report",
+        required=False,
+    )
+
+    def save(self):
+        """The new link and its token."""
+        data = self.cleaned_data
+        return ReportLink.make(
+            self.user,
+            data["from"],
+            data["to"],
+            data["days"],
+            notes=data["notes"],
+            show_name=data["show_name"],
+        )
