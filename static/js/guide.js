@@ -129,6 +129,9 @@
       $("guide-step-name").textContent = view.step.name;
       $("guide-foot").textContent = view.step.foot;
       $("guide-how-to").textContent = view.step.how_to;
+      root.querySelectorAll(".guide-picture").forEach(function (picture) {
+        picture.hidden = picture.dataset.technique !== String(view.step.technique);
+      });
       $("guide-next").textContent = view.next
         ? "Next: " + view.next.name + ", " + view.next.foot.toLowerCase()
         : "Next: the end, and your log";

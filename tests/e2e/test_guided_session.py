@@ -44,6 +44,10 @@ def expect_step(page, number, name, foot):
     expect(page.locator("#guide-step-count")).to_have_text(f"Step {number} of 10")
     expect(page.locator("#guide-step-name")).to_have_text(name)
     expect(page.locator("#guide-foot")).to_have_text(foot)
+    # The step's picture, and only its own, named for screen readers.
+    picture = page.locator("#guide-run .guide-picture:visible svg")
+    expect(picture).to_have_count(1)
+    expect(picture).to_have_attribute("aria-label", re.compile("^" + re.escape(name)))
 
 
 def expect_axe_clean(page):

@@ -147,7 +147,7 @@ def test_a_rest_day_bridges_a_missed_day(signed_in_page, user):
     page.goto("/sessions/rest-days/")
     expect(page.get_by_label("Date")).to_have_value(today.isoformat())
     page.get_by_label("Date").fill(shift(today, -1).isoformat())
-    page.get_by_label("Reason").select_option(label="Travel")
+    page.get_by_label("Reason (optional)").select_option(label="Travel")
     page.get_by_role("button", name="Mark as rest day").click()
     expect(page.get_by_text("is a rest day")).to_be_visible()
 

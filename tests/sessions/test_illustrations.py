@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 
-from sessions import illustrations
+from sessions import guide, illustrations
 from sessions.models import Technique
 from tests.palette import palette
 
@@ -99,6 +99,28 @@ def test_the_techniques_page_shows_each_picture_with_its_name(alice_client, alic
     for label, key in shown:
         assert label == illustrations.DESCRIPTIONS[key]
     assert html.count("technique-picture") == len(KEYS)  # none for her own
+
+
+def test_the_guide_shows_each_steps_picture_in_the_list_and_while_it_runs(
+    alice_client, alice
+):
+    html = alice_client.get("/sessions/guide/").content.decode()
+    routine = guide.build_routine(
+        guide.preference_for(alice), guide.builtin_techniques()
+    )
+    assert routine
+    for step in routine:
+        key = step.technique.key
+        picture = (
+            f'role="img" aria-label="{illustrations.DESCRIPTIONS[key]}">'
+            f'<use href="/static/img/techniques/{key}.svg#picture"/>'
+        )
+        # Once beside the step in the list, once in the running step's place
+        # (hidden until guide.js shows the step under way).
+        assert html.count(picture) == 2, key
+        assert f'class="guide-picture" data-technique="{step.technique.pk}" hidden' in (
+            html
+        )
 
 
 @pytest.mark.django_db
