@@ -168,19 +168,29 @@ def start_servers(args, env):
         servers.append((process, f"http://127.0.0.1:{port}"))
     for process, url in servers:
         deadline = time.monotonic() + 60
-        while True:
+        while not database_answers(url):
+            problem = None
             if process.poll() is not None:
-                sys.exit(f"gunicorn for {url} exited; see var/load-server-*.log")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                sys.exit(f"{url}/healthz did not answer 200 in 60 s")
+                problem = f"gunicorn for {url} exited; see var/load-server-*.log"
+            elif time.monotonic() > deadline:
+                problem = f"{url}/healthz did not find the database in 60 s"
+            if problem:
+                stop_servers(servers)
+                sys.exit(problem)
             time.sleep(0.3)
     return servers
+
+
+def database_answers(url):
+    """Whether the server at `url` is up with its database: /healthz's 200, or
+    its 503 naming only the cache (a run with --redis pointing nowhere)."""
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+            return response.status == 200
+    except urllib.error.HTTPError as answer:
+        return json.loads(answer.read() or b"{}").get("database") == "ok"
+    except (OSError, ValueError):
+        return False
 
 
 def stop_servers(servers):
@@ -389,13 +399,12 @@ def main():
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Always: a manifest left from an older checkout lacks the newer files.
+    call_command("collectstatic", interactive=False, verbosity=0)
     accounts, total = seed(args.users)
     users_file = VAR / "load-users.json"
     users_file.write_text(json.dumps(accounts))
@@ -419,10 +428,13 @@ def main():
         if args.db == "postgres":
             import redis
 
-            store = redis.Redis.from_url(args.redis)
-            keys = store.keys(env["DJANGO_CACHE_PREFIX"] + ":*")
-            if keys:
-                store.delete(*keys)
+            try:
+                store = redis.Redis.from_url(args.redis)
+                keys = store.keys(env["DJANGO_CACHE_PREFIX"] + ":*")
+                if keys:
+                    store.delete(*keys)
+            except redis.ConnectionError:
+                pass  # --redis pointing nowhere: nothing was kept
     load = os.getloadavg()[0]
     print(f"(load average {load:.1f} on {os.cpu_count()} cores while measuring)")
     if not ok:
