@@ -69,6 +69,8 @@ def open_menu_if_collapsed(page):
     if toggler.is_visible():
         toggler.click()
         expect(page.locator("#nav-links")).to_be_visible()
+        # The menu slides open; a link tapped while it still moves can miss.
+        wait_for_transitions(page)
 
 
 def log_out(page):
