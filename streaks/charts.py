@@ -32,6 +32,8 @@ AXIS_ROOM = 36  # below a plot: the x labels, then the x axis title
 
 # Heatmap: one column a week, Monday at the top (drawn by CSS grid, app.css).
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+# A day's shade: none, 1 to 4 (see level), a rest day or a paused day.
+LEVELS = ("0", "1", "2", "3", "4", "rest", "paused")
 
 
 def level(minutes):

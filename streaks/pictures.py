@@ -6,7 +6,7 @@ several times as long). No queries."""
 import datetime as dt
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from sessions.models import RestDay
 from streaks import charts
@@ -53,13 +53,13 @@ def heatmap(
     }
 
 
-MONTH = '<span class="heatmap-month" aria-hidden="true">{}</span>'
-BLANK = '<span class="heatmap-blank">{}</span>'  # a place before the first day
-DAY = '<a href="{}?date={}" aria-label="{}" title="{}" class="level-{}"></a>'
-TODAY = (
-    '<a href="{}?date={}" aria-label="{}" title="{}" class="level-{}" '
-    'aria-current="date"></a>'
-)
+# One week: its month's name over the column, its blank places (before the
+# first day), then its days; each day a link to its sessions, named by its
+# aria-label (app.css shows the name on hover too).
+WEEK = '<span class="heatmap-month" aria-hidden="true">{}</span>{}{}'
+BLANK = '<span class="heatmap-blank">{}</span>'
+DAY = '<a href="{}?date={}" aria-label="{}" class="level-{}"{}></a>'
+CURRENT = ' aria-current="{}"'
 HOUR = (
     '<rect class="cell level-{}" x="{}" y="{}" width="{}" height="{}" rx="2">'
     "<title>{}</title></rect>"
@@ -67,23 +67,37 @@ HOUR = (
 
 
 def day_cells(grid):
-    """The grid's weeks in the order a column-first CSS grid places them: each
-    week's month name, then its days as links to their sessions."""
-    url = reverse("sessions:list")
-    parts = []
-    for week in grid["weeks"]:
-        parts.append(format_html(MONTH, week["month"]))
-        for cell in week["days"]:
-            if cell is None:
-                parts.append(format_html(BLANK, ""))
-                continue
-            link = TODAY if cell["today"] else DAY
-            parts.append(
-                format_html(
-                    link, url, cell["iso"], cell["label"], cell["label"], cell["level"]
+    """The grid's weeks in the order a column-first CSS grid places them.
+
+    Its 371 days are most of the dashboard's markup, so what repeats is escaped
+    once: the URL, the few shades and the today marker."""
+    url = escape(reverse("sessions:list"))
+    shade = {level: escape(level) for level in charts.LEVELS}
+    current = {True: format_html(CURRENT, "date"), False: escape("")}
+
+    def days(week):
+        for cell in week:
+            if cell is not None:
+                yield (
+                    url,
+                    cell["iso"],
+                    cell["label"],
+                    shade[cell["level"]],
+                    current[cell["today"]],
                 )
+
+    return format_html_join(
+        "",
+        WEEK,
+        (
+            (
+                week["month"],
+                format_html_join("", BLANK, [("",)] * week["days"].count(None)),
+                format_html_join("", DAY, days(week["days"])),
             )
-    return format_html_join("", "{}", ((part,) for part in parts))
+            for week in grid["weeks"]
+        ),
+    )
 
 
 def hour_cells(grid):

@@ -83,6 +83,11 @@ def test_the_heatmap_on_a_phone_has_big_days_and_opens_on_the_newest(
     rest = phone.get_by_role("link", name=name(shift(today, -5), "rest day (travel)"))
     image = rest.evaluate("e => getComputedStyle(e).backgroundImage")
     assert "repeating-linear-gradient" in image
+    # The day under the finger or the focus is named below the grid.
+    newest.focus()
+    expect(phone.locator(".heatmap-day")).to_have_text(
+        name(yesterday, f"1 session, {5 + 1 % 20} minutes")
+    )
 
 
 def assert_month_names_whole(page):
