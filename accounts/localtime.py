@@ -87,10 +87,24 @@ def practice_day(
 MORNING, EVENING = "morning", "evening"
 
 
+def morning(day_start_hour: int) -> tuple[dt.time, dt.time]:
+    """The wall-clock times from the first up to (not including) the second
+    that are MORNING of the practice day; every other time is EVENING. The
+    pages that group sessions in SQL compare stored local times with these."""
+    return dt.time(day_start_hour), dt.time(12)
+
+
 def half_of_day(local: dt.datetime | dt.time, day_start_hour: int) -> str:
     """MORNING or EVENING of the practice day, for a wall-clock time (a local
     datetime on the clock where it happened, or its time)."""
-    return MORNING if day_start_hour <= local.hour < 12 else EVENING
+    first, end = morning(day_start_hour)
+    clock = local.time() if isinstance(local, dt.datetime) else local
+    return MORNING if first <= clock.replace(tzinfo=None) < end else EVENING
+
+
+def wall_clock(moment: dt.datetime, tz: dt.tzinfo) -> dt.time:
+    """The time the clock on the wall showed in `tz` at the aware `moment`."""
+    return moment.astimezone(tz).time()
 
 
 def mask_from_days(days: Iterable[int]) -> int:

@@ -19,6 +19,7 @@ from sessions.models import (
     RestDay,
     Technique,
     mask_from_zones,
+    placed,
 )
 
 # The largest id a BigAutoField holds. Larger numbers never reach a query:
@@ -432,11 +433,10 @@ class SessionForm(forms.ModelForm):
                 return None
             if "foot" in data:
                 session.foot = data["foot"]
-            session.started_at = data["started_at"].astimezone(dt.UTC)
-            session.timezone = self.tz.key
-            session.local_date = localtime.practice_day(
-                session.started_at, self.user.day_start_hour, self.tz
+            session.started_at, session.local_date, session.local_time = placed(
+                data["started_at"], self.tz, self.user.day_start_hour
             )
+            session.timezone = self.tz.key
             session.save(force_update=True)
             session.techniques.set(data["techniques"])
             days.refresh(self.user, since=min(before, session.local_date))

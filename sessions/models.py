@@ -122,7 +122,18 @@ class SessionRows(NamedTuple):
         *("user", "started_at", "timezone", "local_date", "duration_minutes"),
         *("comfort", "pressure", "notes", "submission_token"),
         *("created_at", "updated_at"),
-        *("pain_before", "pain_after", "foot", "zones"),
+        *("pain_before", "pain_after", "foot", "zones", "local_time"),
+    )
+
+
+def placed(started_at, tz, day_start_hour):
+    """Where an aware start falls for a session logged in zone `tz`: the
+    instant in UTC, the practice day it counts for and the wall-clock time. The
+    one home of these three, for every way a session is made or moved."""
+    return (
+        started_at.astimezone(dt.UTC),
+        localtime.practice_day(started_at, day_start_hour, tz),
+        localtime.wall_clock(started_at, tz),
     )
 
 
@@ -136,19 +147,20 @@ class MassageSessionQuerySet(models.QuerySet):
         computed unless `local_date` is given (an import that knows only the
         day). For ``bulk_create``; ``log`` saves one with its techniques."""
         tz = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+        local_time = None
         if started_at is None:
             # A day imported from an app that keeps no time: "not recorded".
             if local_date is None:
                 raise ValueError("A session without a start needs its local_date.")
         else:
-            started_at = started_at.astimezone(dt.UTC)
-            if local_date is None:
-                local_date = localtime.practice_day(started_at, user.day_start_hour, tz)
+            started_at, day, local_time = placed(started_at, tz, user.day_start_hour)
+            local_date = local_date or day
         return self.model(
             user=user,
             started_at=started_at,
             timezone=tz.key,
             local_date=local_date,
+            local_time=local_time,
             **fields,
         )
 
@@ -230,6 +242,13 @@ class MassageSessionQuerySet(models.QuerySet):
                 entry.get("pain_after"),
                 entry.get("foot") or "",
                 entry.get("zones") or 0,
+                None
+                if entry.get("started_at") is None
+                else ops.adapt_timefield_value(
+                    localtime.wall_clock(
+                        entry["started_at"], zoneinfo.ZoneInfo(entry["timezone"])
+                    )
+                ),
             )
             for number, entry in enumerate(entries)
         ]
@@ -329,6 +348,9 @@ class MassageSession(models.Model):
     # owner's day-start hour. Stored so a later move or setting change never
     # rewrites the past.
     local_date = models.DateField("day")
+    # The time the clock showed where it started (`started_at` in `timezone`),
+    # so pages group by morning and evening in SQL. Empty with `started_at`.
+    local_time = models.TimeField("local start time", null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         "duration (minutes)", null=True, blank=True
     )

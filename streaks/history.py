@@ -7,15 +7,34 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Avg, CharField, Count, Max, Q, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Substr
 
 from accounts import localtime
 from sessions import engine
-from sessions.models import Day, MassageSession, RestDay, Technique, zones_from_mask
+from sessions.models import (
+    Day,
+    MassageSession,
+    RestDay,
+    Technique,
+    zones_from_mask,
+)
 from streaks import insights
 
 INSIGHT_DAYS = 90
+PRESSURES = dict(MassageSession.Pressure.choices)
+FEET = dict(MassageSession.Foot.choices)
 # What a Day row holds of engine.Day, in its order.
 FIGURES = (
     "date",
@@ -233,59 +252,67 @@ def session_starts(user, today, days=365):
     ]
 
 
-def insight_entries(user):
-    """Every session of `user` as a streaks.insights.Entry, with labels (two
-    queries: the sessions, then their techniques' names)."""
-    names = {}
-    links = MassageSession.techniques.through.objects.filter(massagesession__user=user)
-    for session_id, name in links.values_list(
-        "massagesession_id", "technique__name"
-    ).iterator(chunk_size=2000):
-        names.setdefault(session_id, []).append(name)
-    pressures = dict(MassageSession.Pressure.choices)
-    feet = dict(MassageSession.Foot.choices)
-    halves = {localtime.MORNING: "Morning", localtime.EVENING: "Evening"}
-    rows = (
-        MassageSession.objects.for_user(user)
-        .order_by("local_date", "pk")
-        .values_list(
-            *("pk", "local_date", "started_at", "timezone", "comfort", "pressure"),
-            *("foot", "zones", "pain_before", "pain_after"),
-        )
+def insight_groups(user):
+    """What works for me: every session of `user` summed per technique, zone,
+    pressure, foot and half of the day ({dimension: [insights.Group...]}), and
+    the group of them all. Two queries, summing in SQL: by technique, and by
+    each combination of the other four, which the dimensions then add up."""
+    mine = MassageSession.objects.for_user(user).order_by()
+    change = F("pain_after") - F("pain_before")
+    sums = {
+        "sessions": Count("pk"),
+        "comfort_sum": Sum("comfort"),
+        "rated": Count("comfort"),
+        "change_sum": Sum(change),
+        "changed": Count(change),
+    }
+    first, end = localtime.morning(user.day_start_hour)
+    half = Case(
+        When(local_time=None, then=Value("")),
+        When(local_time__gte=first, local_time__lt=end, then=Value("Morning")),
+        default=Value("Evening"),
     )
-    zones, clocks = {}, {}
-    entries = []
-    for (
-        pk,
-        day,
-        started_at,
-        tz,
-        comfort,
-        pressure,
-        foot,
-        mask,
-        before,
-        after,
-    ) in rows.iterator(chunk_size=2000):
-        half = ""
-        if started_at is not None:
-            if tz not in clocks:
-                clocks[tz] = zoneinfo.ZoneInfo(tz)
-            local = started_at.astimezone(clocks[tz])
-            half = halves[localtime.half_of_day(local, user.day_start_hour)]
-        if mask not in zones:
-            zones[mask] = [zone.label for zone in zones_from_mask(mask)]
-        entries.append(
-            insights.Entry(
-                day=day,
-                techniques=names.get(pk, ()),
-                zones=zones[mask],
-                pressure=pressures.get(pressure, ""),
-                foot=feet.get(foot, ""),
-                half=half,
-                comfort=comfort,
-                pain_before=before,
-                pain_after=after,
-            )
-        )
-    return entries
+    kinds = ("zones", "pressure", "foot", "half")
+    combinations = [
+        ({kind: row.pop(kind) for kind in kinds}, insights.Group("", **row))
+        for row in mine.annotate(half=half).values(*kinds).annotate(**sums)
+    ]
+
+    def added_up(kind, labels):
+        """The groups of one dimension: each combination's sums added to the
+        groups its `kind` value belongs to, named by labels(value)."""
+        members = {}
+        for values, group in combinations:
+            for label in labels(values[kind]):
+                members.setdefault(label, []).append(group)
+        return [insights.Group.of(label, groups) for label, groups in members.items()]
+
+    def named(names):
+        """Labels of a column that holds one value, or "" when not noted."""
+        return lambda value: [names.get(value, value)] if value else []
+
+    techniques = mine.filter(techniques__isnull=False).values("techniques__name")
+    groups = {
+        "technique": [
+            insights.Group(row.pop("techniques__name"), **row)
+            for row in techniques.annotate(**sums)
+        ],
+        "zone": added_up(
+            "zones", lambda mask: [z.label for z in zones_from_mask(mask)]
+        ),
+        "pressure": added_up("pressure", named(PRESSURES)),
+        "foot": added_up("foot", named(FEET)),
+        "half": added_up("half", named({})),
+    }
+    return groups, insights.Group.of("All", [group for _, group in combinations])
+
+
+def pain_ratings(user, first):
+    """(day, foot, pain before) of the sessions from `first` with a pain-before
+    rating, the foot by its label ("" when not noted)."""
+    return [
+        (day, FEET.get(foot, ""), pain)
+        for day, foot, pain in MassageSession.objects.for_user(user)
+        .filter(local_date__gte=first, pain_before__isnull=False)
+        .values_list("local_date", "foot", "pain_before")
+    ]

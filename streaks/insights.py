@@ -1,6 +1,6 @@
 """What works for me: sessions grouped by technique, zone, pressure, foot and
 half of the day, with their average comfort and average pain change (after -
-before), ranked. Pure Python: the view hands it one Entry per session.
+before), ranked. Pure Python: streaks.history sums the groups in SQL.
 
 The ranking rule lives here alone: a group is ranked only with at least
 MIN_SESSIONS sessions behind the figure it is ranked by. That figure is the
@@ -8,54 +8,44 @@ pain change (the biggest drop first, then comfort) when the history has any
 session with pain before and after, else the average comfort (best first)."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 MIN_SESSIONS = 3
 PAIN, COMFORT = "pain", "comfort"
 TREND_WEEKS = 12
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One session, as the page groups it (labels, not codes)."""
-
-    day: dt.date
-    techniques: Sequence[str] = ()
-    zones: Sequence[str] = ()
-    pressure: str = ""  # "" when not noted, and so for the others
-    foot: str = ""
-    half: str = ""
-    comfort: int | None = None
-    pain_before: int | None = None
-    pain_after: int | None = None
-
-    @property
-    def change(self):
-        if self.pain_before is None or self.pain_after is None:
-            return None
-        return self.pain_after - self.pain_before
+DIMENSIONS = {
+    "technique": "Technique",
+    "zone": "Where",
+    "pressure": "Pressure",
+    "foot": "Foot",
+    "half": "Time of day",
+}
 
 
 @dataclass
 class Group:
+    """Some sessions (a technique's, a zone's...) and what they add up to."""
+
     label: str
     sessions: int = 0
     comfort_sum: int = 0
-    rated: int = 0
+    rated: int = 0  # sessions with a comfort rating
     change_sum: int = 0
-    changed: int = 0
+    changed: int = 0  # sessions with pain before and after
     rank: int | None = None
 
-    def add(self, comfort, change):
-        self.sessions += 1
-        if comfort is not None:
-            self.comfort_sum += comfort
-            self.rated += 1
-        if change is not None:
-            self.change_sum += change
-            self.changed += 1
+    def __post_init__(self):
+        # SQL's sum of no values is NULL.
+        self.comfort_sum = self.comfort_sum or 0
+        self.change_sum = self.change_sum or 0
+
+    @classmethod
+    def of(cls, label, groups):
+        """One group of all the sessions of `groups`."""
+        sums = [f.name for f in fields(cls) if f.name not in ("label", "rank")]
+        return cls(label, **{n: sum(getattr(g, n) for g in groups) for n in sums})
 
     @property
     def comfort(self):
@@ -70,48 +60,28 @@ class Group:
         return self.changed if measure == PAIN else self.rated
 
 
-DIMENSIONS = (
-    ("technique", "Technique", lambda entry: entry.techniques),
-    ("zone", "Where", lambda entry: entry.zones),
-    ("pressure", "Pressure", lambda entry: [entry.pressure] if entry.pressure else []),
-    ("foot", "Foot", lambda entry: [entry.foot] if entry.foot else []),
-    ("half", "Time of day", lambda entry: [entry.half] if entry.half else []),
-)
-
-
-def measure(entries: Iterable[Entry]):
-    """What the groups are ranked by: PAIN once any session has a pain change."""
-    return PAIN if any(entry.change is not None for entry in entries) else COMFORT
-
-
 def _key(group, by):
     if by == PAIN:
         return (group.change, -(group.comfort or 0), group.label)
     return (-group.comfort, group.label)
 
 
-def what_works(entries: Sequence[Entry], order=None):
-    """{dimension: {"title", "ranked": [Group...], "unranked": [Group...]}} and
-    the measure they are ranked by. `order` gives the labels' order among the
-    unranked (default: by name)."""
-    by = measure(entries)
+def what_works(groups, everything):
+    """{dimension: {"title", "ranked": [Group...], "unranked": [Group...]}} of
+    `groups` ({dimension: [Group...]}), and the measure they are ranked by:
+    PAIN once any session (of `everything`, the group of them all) has a pain
+    change, else COMFORT."""
+    by = PAIN if everything.changed else COMFORT
     result = {}
-    for name, title, labels in DIMENSIONS:
-        groups = {}
-        for entry in entries:
-            comfort, change = entry.comfort, entry.change
-            for label in labels(entry):
-                if label not in groups:
-                    groups[label] = Group(label)
-                groups[label].add(comfort, change)
+    for name, title in DIMENSIONS.items():
         ranked = sorted(
-            (g for g in groups.values() if g.ranked_by(by) >= MIN_SESSIONS),
+            (g for g in groups[name] if g.ranked_by(by) >= MIN_SESSIONS),
             key=lambda g: _key(g, by),
         )
         for number, group in enumerate(ranked, start=1):
             group.rank = number
         unranked = sorted(
-            (g for g in groups.values() if g.rank is None),
+            (g for g in groups[name] if g.rank is None),
             key=lambda g: (-g.sessions, g.label),
         )
         result[name] = {"title": title, "ranked": ranked, "unranked": unranked}
@@ -122,20 +92,26 @@ def _monday(day):
     return day - dt.timedelta(days=day.weekday())
 
 
-def pain_by_week(entries: Iterable[Entry], today: dt.date, weeks=TREND_WEEKS):
+def trend_start(today, weeks=TREND_WEEKS):
+    """The Monday that starts the pain trend ending in `today`'s week."""
+    return _monday(today) - dt.timedelta(weeks=weeks - 1)
+
+
+def pain_by_week(ratings: Iterable[tuple], today: dt.date, weeks=TREND_WEEKS):
     """(week starts, {foot label: [average pain before or None per week]},
     {foot label: [sessions per week]}) over the last `weeks` weeks up to
-    `today`, for sessions with a pain-before rating; "" is the foot not noted."""
-    this = _monday(today)
-    starts = [this - dt.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    `today`, from `ratings`: (day, foot label, pain before) of the sessions from
+    trend_start(today); "" is the foot not noted."""
+    first = trend_start(today, weeks)
+    starts = [first + dt.timedelta(weeks=week) for week in range(weeks)]
     index = {start: i for i, start in enumerate(starts)}
     sums, counts = {}, {}
-    for entry in entries:
-        if entry.pain_before is None or not starts[0] <= entry.day <= today:
+    for day, foot, pain_before in ratings:
+        if not first <= day <= today:
             continue
-        i = index[_monday(entry.day)]
-        sums.setdefault(entry.foot, [0] * weeks)[i] += entry.pain_before
-        counts.setdefault(entry.foot, [0] * weeks)[i] += 1
+        i = index[_monday(day)]
+        sums.setdefault(foot, [0] * weeks)[i] += pain_before
+        counts.setdefault(foot, [0] * weeks)[i] += 1
     averages = {
         foot: [
             Fraction(s, n) if n else None

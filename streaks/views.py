@@ -186,8 +186,10 @@ def what_works(request):
     """What works for me: comfort and pain change by technique, zone, pressure,
     foot and time of day, ranked, and pain per foot over the last 12 weeks."""
     user = request.user
-    entries = history.insight_entries(user)
-    groups, by = insights.what_works(entries)
+    groups, everything = history.insight_groups(user)
+    sections, by = insights.what_works(groups, everything)
+    today = user.today()
+    ratings = history.pain_ratings(user, insights.trend_start(today))
     context = {
         "sections": [
             {
@@ -196,12 +198,12 @@ def what_works(request):
                 "ranked": [_group_row(g) for g in section["ranked"]],
                 "unranked": [_group_row(g) for g in section["unranked"]],
             }
-            for key, section in groups.items()
+            for key, section in sections.items()
         ],
         "by_pain": by == insights.PAIN,
         "min_sessions": insights.MIN_SESSIONS,
-        "has_sessions": bool(entries),
-        "trend": charts.pain_trend_chart(*insights.pain_by_week(entries, user.today())),
+        "has_sessions": bool(everything.sessions),
+        "trend": charts.pain_trend_chart(*insights.pain_by_week(ratings, today)),
         "trend_weeks": insights.TREND_WEEKS,
     }
     return render(request, "streaks/what_works.html", context)

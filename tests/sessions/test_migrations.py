@@ -2,6 +2,7 @@
 and the new days are filled in from what was there."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -101,3 +102,39 @@ def test_rest_days_move_into_the_logbook_and_back_with_every_row():
         )
     )
     migrate()  # as the rest of the suite expects
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_session_with_a_start_gets_the_time_on_its_wall_clock():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate(
+        [*(node for node in leaves if node[0] != "logbook"), ("logbook", "0011_pauses")]
+    )
+    User = old.get_model("accounts", "User")
+    Session = old.get_model("logbook", "MassageSession")
+    person = User.objects.create(username="ann")
+    starts = [
+        # (UTC start, zone it was logged in): DST on both sides, a far zone.
+        (dt.datetime(2026, 7, 1, 20, 30, tzinfo=dt.UTC), "Europe/London"),
+        (dt.datetime(2026, 1, 1, 20, 30, tzinfo=dt.UTC), "Europe/London"),
+        (dt.datetime(2026, 3, 8, 23, 45, tzinfo=dt.UTC), "Pacific/Auckland"),
+    ]
+    for started_at, zone in starts:
+        Session.objects.create(
+            user=person, started_at=started_at, timezone=zone, local_date=dt.date.min
+        )
+    Session.objects.create(user=person, timezone="UTC", local_date=dt.date(2026, 1, 2))
+
+    Session = migrate().get_model("logbook", "MassageSession")
+    assert sorted(
+        Session.objects.values_list("local_time", flat=True), key=str
+    ) == sorted(
+        [
+            *(
+                started_at.astimezone(zoneinfo.ZoneInfo(zone)).time()
+                for started_at, zone in starts
+            ),
+            None,
+        ],
+        key=str,
+    )

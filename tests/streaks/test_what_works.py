@@ -189,6 +189,39 @@ def test_the_pain_trend_per_foot_week_by_week(alice_client, alice):
     assert 'class="line series-1"' in response.content.decode()
 
 
+def test_an_edited_start_moves_a_session_between_morning_and_evening(
+    alice_client, alice
+):
+    session = log_session(alice, dt.datetime(2026, 11, 24, 9), comfort=4)
+    assert table(alice_client.get(URL), "Rank", "Time of day")[0][1] == "Morning"
+    response = alice_client.post(
+        f"/sessions/{session.pk}/edit/",
+        {
+            "date": "2026-11-24",
+            "start_time": "19:30",
+            "duration_minutes": "10",
+            "techniques": [builtin("warm-up").pk],
+            "comfort": "4",
+            "token": str(session.submission_token),
+        },
+    )
+    assert response.status_code == 302
+    rows = table(alice_client.get(URL), "Rank", "Time of day")
+    assert [row[1:3] for row in rows] == [["Evening", "1"]]
+
+
+def test_a_session_counts_by_the_clock_where_it_happened(alice_client, alice):
+    # 08:00 in Tokyo is 23:00 the evening before in London, the user's zone.
+    log_session(
+        alice,
+        dt.datetime(2026, 11, 24, 8),
+        tz="Asia/Tokyo",
+        comfort=3,
+    )
+    rows = table(alice_client.get(URL), "Rank", "Time of day")
+    assert [row[1:3] for row in rows] == [["Morning", "1"]]
+
+
 def test_a_new_account_sees_an_explanation(alice_client):
     page = text(alice_client.get(URL))
     assert "Nothing logged yet" in page
