@@ -36,14 +36,19 @@ def session_rows(values, user_zone):
     length of history."""
     values = list(values)
     techniques = defaultdict(list)
-    for session_id, technique_id, name in (
+    for session_id, technique_id, name, archived in (
         MassageSession.techniques.through.objects.filter(
             massagesession_id__in=[row[0] for row in values]
         )
         .order_by("technique__position", "technique__name")
-        .values_list("massagesession_id", "technique_id", "technique__name")
+        .values_list(
+            "massagesession_id",
+            "technique_id",
+            "technique__name",
+            "technique__archived",
+        )
     ):
-        techniques[session_id].append((technique_id, name))
+        techniques[session_id].append((technique_id, name, archived))
     shown = []
     for row in values:
         pk, day, started_at, zone, minutes, comfort, pressure, notes = row[:8]
@@ -75,8 +80,12 @@ def session_rows(values, user_zone):
                 # The zone follows the time, only when it differs from the user's.
                 "zone": zone if started_at and zone != user_zone else "",
                 "minutes": minutes,
-                "techniques": ", ".join(name for _, name in techniques[pk]),
-                "technique_ids": [technique_id for technique_id, _ in techniques[pk]],
+                "techniques": ", ".join(name for _, name, _ in techniques[pk]),
+                # What "Done as usual" copies: the techniques still offered.
+                "offered": ", ".join(
+                    name for _, name, archived in techniques[pk] if not archived
+                ),
+                "technique_ids": [technique_id for technique_id, *_ in techniques[pk]],
                 "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
             }
         )

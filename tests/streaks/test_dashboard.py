@@ -5,7 +5,8 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import log_session, rest_day
+from sessions.models import Technique
+from tests.factories import builtin, log_session, rest_day
 from tests.html import day_links, figures, text
 
 TERMS = [
@@ -257,6 +258,19 @@ def test_once_today_is_done_progress_comes_first_and_the_form_folds(
     assert "Log another session</summary>" in html
     assert text(response).count("Done today") == 1
     assert figures(response)["Current streak"] == "2 days"
+
+
+def test_done_as_usual_names_only_the_techniques_it_will_log(alice_client, alice):
+    roller = Technique.objects.create(user=alice, name="Roller under the arch")
+    last = log_session(alice, dt.datetime(2026, 11, 24, 20, 0), techniques=("toes",))
+    last.techniques.add(roller)
+    roller.archived = True  # no longer offered: "as usual" leaves it out
+    roller.save()
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        response = dashboard(alice_client)
+    caption = text(response).split("Done as usual", 1)[1].split("unrated")[0]
+    assert builtin("toes").name in caption
+    assert "Roller" not in caption
 
 
 def test_without_a_previous_session_there_is_no_done_as_usual(alice_client):
