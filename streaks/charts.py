@@ -694,38 +694,53 @@ def preferred_cells(slots):
 FEET_ORDER = ("Left", "Right", "Both", "")
 
 
+def lines_chart(labels, series, y_max, y_ticks):
+    """One line per series through evenly spaced `labels` (x texts), on one
+    scale: `series` is (name, [value or None per label]) pairs; at most four
+    of the labels are written under the axis. Each series has its dash pattern and
+    a line of the legend. None when no series has a value."""
+    series = [
+        (name, values)
+        for name, values in series
+        if any(value is not None for value in values)
+    ]
+    if not series:
+        return None
+    every = max(1, -(-len(labels) // 4))  # a ceiling: at most four labels
+    x_labels = [(i, text) for i, text in enumerate(labels) if i % every == 0]
+    chart = None
+    drawn = []
+    for number, (name, values) in enumerate(series, start=1):
+        chart = line_chart(
+            list(zip(labels, _rounded(values), strict=True)),
+            y_max,
+            y_ticks,
+            x_labels=x_labels,
+        )
+        drawn.append(
+            {
+                "name": name,
+                "style": f"series-{number}",
+                "lines": chart["lines"],
+                "dots": chart["dots"],
+            }
+        )
+    chart["series"] = drawn
+    return chart
+
+
 def pain_trend_chart(starts, averages, counts):
     """One line per foot through the weekly average pain before (0-10), with a
     legend and the table's rows; None when no week has a rating."""
     feet = [foot for foot in FEET_ORDER if foot in averages]
-    if not feet:
+    chart = lines_chart(
+        [f"{start.day} {MONTH_SHORT[start.month - 1]}" for start in starts],
+        [(foot or "Foot not noted", averages[foot]) for foot in feet],
+        10,
+        ticks(10, 5),
+    )
+    if chart is None:
         return None
-    labels = [
-        (i, f"{start.day} {MONTH_SHORT[start.month - 1]}")
-        for i, start in enumerate(starts)
-        if i % 3 == 0
-    ]
-    series = []
-    chart = None
-    for number, foot in enumerate(feet, start=1):
-        chart = line_chart(
-            list(zip(starts, _rounded(averages[foot]), strict=True)),
-            10,
-            ticks(10, 5),
-            x_labels=labels,
-        )
-        series.append(
-            {
-                "name": foot or "Foot not noted",
-                "style": f"series-{number}",
-                "lines": chart["lines"],
-                "dots": chart["dots"],
-                "legend_y": 14 + 14 * (number - 1),
-            }
-        )
-    chart["series"] = series
-    chart["legend_x"] = chart["plot"]["right"] - 90
-    chart["feet"] = [s["name"] for s in series]
     chart["rows"] = [
         {
             "label": f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",

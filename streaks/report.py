@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 
 from accounts import words
 from sessions.models import Day, MassageSession, Pause, Technique, zones_from_mask
+from streaks import charts
 
 # The longest range a report covers: ten years and their leap days.
 MAX_DAYS = 3653
@@ -72,6 +73,44 @@ def _period_label(first, kind):
     if kind == "month":
         return words.month_name(first)
     return str(first.year)
+
+
+def _axis_label(first, kind):
+    """A period's name under a chart's axis: "23 Nov", "Nov 2026" or "2026"."""
+    if kind == "week":
+        return f"{first.day} {charts.MONTH_SHORT[first.month - 1]}"
+    if kind == "month":
+        return f"{charts.MONTH_SHORT[first.month - 1]} {first.year}"
+    return str(first.year)
+
+
+def trend_charts(periods, kind, feet):
+    """The report's two charts: comfort, and the pain before per foot, by
+    period (None where nothing was rated)."""
+    labels = [_axis_label(start, kind) for start in periods]
+    return {
+        "comfort": charts.lines_chart(
+            labels,
+            [("Comfort", [p.comfort.mean for p in periods.values()])],
+            5,
+            charts.ticks(5, 5),
+        ),
+        "pain": charts.lines_chart(
+            labels,
+            [
+                (
+                    name,
+                    [
+                        p.pain[foot][0].mean if foot in p.pain else None
+                        for p in periods.values()
+                    ],
+                )
+                for foot, name in feet
+            ],
+            10,
+            charts.ticks(10, 5),
+        ),
+    }
 
 
 def _techniques(user, first, last):
@@ -194,6 +233,7 @@ def build(user, first, last, notes=False):
     )
     foot_names = dict(MassageSession.Foot.choices)
     foot_order = [foot for foot in ("left", "right", "both", "") if foot in feet]
+    columns = [(foot, foot_names.get(foot, "Foot not recorded")) for foot in foot_order]
     techniques = _techniques(user, first, last)
     pauses = [
         (max(start, first), min(end, last), reason)
@@ -229,9 +269,8 @@ def build(user, first, last, notes=False):
             }
             for period in periods.values()
         ],
-        "feet": [
-            (foot, foot_names.get(foot, "Foot not recorded")) for foot in foot_order
-        ],
+        "feet": columns,
+        "charts": trend_charts(periods, kind, columns),
         "techniques": techniques,
         "zones": sorted(zones.items(), key=lambda item: (-item[1], item[0])),
         "pauses": [

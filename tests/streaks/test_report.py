@@ -137,6 +137,41 @@ def test_pain_per_foot_and_zones(alice_client, alice):
     assert "Heel 2 Arch 1" in page
 
 
+def test_comfort_and_pain_as_charts_by_period(alice_client, alice):
+    # Three weeks: the left foot rated in the first and the last, comfort in all.
+    for day, pain in ((2, 6), (9, None), (16, 3)):
+        log_session(
+            alice,
+            dt.datetime(2026, 11, day, 20),
+            comfort=4,
+            pain_before=pain,
+            foot="left",
+        )
+    html = alice_client.get(f"{URL}?from=2026-11-02&to=2026-11-22").content.decode()
+    comfort = html.split('id="report-comfort-title"')[1].split("</svg>")[0]
+    pain = html.split('id="report-pain-title"')[1].split("</svg>")[0]
+    assert ">Average comfort by week<" in html
+    assert ">Average pain before a session per foot, by week<" in html
+    # Comfort: one line through the three weeks; pain: two dots, no line between
+    # them across the week without a rating.
+    assert len(re.findall(r'points="([^"]+)"', comfort)[0].split()) == 3
+    assert re.findall(r"<polyline", pain) == []
+    assert len(re.findall(r'<circle class="dot series-1"', pain)) == 2
+    legend = html.split('id="report-pain-title"')[1].split("</ul>")[0]
+    assert "Left" in text_of(legend)
+
+
+def test_no_pain_chart_without_pain(alice_client, alice):
+    log_session(alice, dt.datetime(2026, 11, 2, 20), comfort=4)
+    html = alice_client.get(f"{URL}?from=2026-11-02&to=2026-11-08").content.decode()
+    assert 'id="report-comfort-title"' in html
+    assert 'id="report-pain-title"' not in html
+
+
+def text_of(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=25,
