@@ -89,17 +89,10 @@ MORNING, EVENING = "morning", "evening"
 
 def morning(day_start_hour: int) -> tuple[dt.time, dt.time]:
     """The wall-clock times from the first up to (not including) the second
-    that are MORNING of the practice day; every other time is EVENING. The
-    pages that group sessions in SQL compare stored local times with these."""
+    that are MORNING of the practice day: from the day's start to noon. Every
+    other time is EVENING (with a day start at noon or later, all of them). The
+    one home of this rule; pages compare sessions' stored local times with it."""
     return dt.time(day_start_hour), dt.time(12)
-
-
-def half_of_day(local: dt.datetime | dt.time, day_start_hour: int) -> str:
-    """MORNING or EVENING of the practice day, for a wall-clock time (a local
-    datetime on the clock where it happened, or its time)."""
-    first, end = morning(day_start_hour)
-    clock = local.time() if isinstance(local, dt.datetime) else local
-    return MORNING if first <= clock.replace(tzinfo=None) < end else EVENING
 
 
 def wall_clock(moment: dt.datetime, tz: dt.tzinfo) -> dt.time:

@@ -39,6 +39,7 @@ class MassageSessionAdmin(admin.ModelAdmin):
         "started_at",
         "timezone",
         "local_date",
+        "local_time",
         "submission_token",
         "created_at",
         "updated_at",

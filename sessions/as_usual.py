@@ -78,6 +78,16 @@ def log_as_usual(user, submission_token, now=None):
     return AsUsual(SAVED, session)
 
 
+def technique_names(last):
+    """What "Done as usual" will tick after the session `last` (a row of
+    sessions.listing.session_rows), by name: its techniques still offered, or
+    else the basic routine, as log_as_usual picks them."""
+    if last["offered"]:
+        return last["offered"]
+    routine = Technique.objects.filter(pk__in=basic_routine()).order_by("position")
+    return ", ".join(routine.values_list("name", flat=True))
+
+
 def undo_until(session):
     """The moment `session` can no longer be undone."""
     return session.created_at + UNDO_WITHIN

@@ -128,8 +128,9 @@ class SessionRows(NamedTuple):
 
 def placed(started_at, tz, day_start_hour):
     """Where an aware start falls for a session logged in zone `tz`: the
-    instant in UTC, the practice day it counts for and the wall-clock time. The
-    one home of these three, for every way a session is made or moved."""
+    instant in UTC, the practice day it counts for and the wall-clock time (the
+    rules are accounts.localtime's). For a session made or moved one at a time;
+    an import, which knows its days, takes the wall clock alone (bulk_rows)."""
     return (
         started_at.astimezone(dt.UTC),
         localtime.practice_day(started_at, day_start_hour, tz),

@@ -32,8 +32,6 @@ AXIS_ROOM = 36  # below a plot: the x labels, then the x axis title
 
 # Heatmap: one column a week, Monday at the top (drawn by CSS grid, app.css).
 WEEKDAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-# A day's shade: none, 1 to 4 (see level), a rest day or a paused day.
-LEVELS = ("0", "1", "2", "3", "4", "rest", "paused")
 
 
 def level(minutes):
@@ -694,7 +692,7 @@ def preferred_cells(slots):
 FEET_ORDER = ("Left", "Right", "Both", "")
 
 
-def lines_chart(labels, series, y_max, y_ticks):
+def lines_chart(labels, series, y_max, y_ticks, y_min=0):
     """One line per series through evenly spaced `labels` (x texts), on one
     scale: `series` is (name, [value or None per label]) pairs; at most four
     of the labels are written under the axis. Each series has its dash pattern and
@@ -706,7 +704,7 @@ def lines_chart(labels, series, y_max, y_ticks):
     ]
     if not series:
         return None
-    every = max(1, -(-len(labels) // 4))  # a ceiling: at most four labels
+    every = max(1, math.ceil(len(labels) / 4))
     x_labels = [(i, text) for i, text in enumerate(labels) if i % every == 0]
     chart = None
     drawn = []
@@ -715,6 +713,7 @@ def lines_chart(labels, series, y_max, y_ticks):
             list(zip(labels, _rounded(values), strict=True)),
             y_max,
             y_ticks,
+            y_min=y_min,
             x_labels=x_labels,
         )
         drawn.append(

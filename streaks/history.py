@@ -19,9 +19,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from accounts import localtime
+from accounts.localtime import EVENING, MORNING
 from sessions import engine
 from sessions.models import (
     Day,
@@ -35,6 +36,7 @@ from streaks import insights
 INSIGHT_DAYS = 90
 PRESSURES = dict(MassageSession.Pressure.choices)
 FEET = dict(MassageSession.Foot.choices)
+HALVES = {MORNING: "Morning", EVENING: "Evening"}
 # What a Day row holds of engine.Day, in its order.
 FIGURES = (
     "date",
@@ -261,22 +263,22 @@ def insight_groups(user):
     change = F("pain_after") - F("pain_before")
     sums = {
         "sessions": Count("pk"),
-        "comfort_sum": Sum("comfort"),
+        "comfort_sum": Coalesce(Sum("comfort"), 0),
         "rated": Count("comfort"),
-        "change_sum": Sum(change),
+        "change_sum": Coalesce(Sum(change), 0),
         "changed": Count(change),
     }
     first, end = localtime.morning(user.day_start_hour)
     half = Case(
-        When(local_time=None, then=Value("")),
-        When(local_time__gte=first, local_time__lt=end, then=Value("Morning")),
-        default=Value("Evening"),
+        When(local_time=None, then=Value("")),  # imported without a time
+        When(local_time__gte=first, local_time__lt=end, then=Value(MORNING)),
+        default=Value(EVENING),
     )
     kinds = ("zones", "pressure", "foot", "half")
-    combinations = [
-        ({kind: row.pop(kind) for kind in kinds}, insights.Group("", **row))
-        for row in mine.annotate(half=half).values(*kinds).annotate(**sums)
-    ]
+    combinations = []
+    for row in mine.annotate(half=half).values(*kinds).annotate(**sums):
+        values = {kind: row.pop(kind) for kind in kinds}
+        combinations.append((values, insights.Group("", **row)))
 
     def added_up(kind, labels):
         """The groups of one dimension: each combination's sums added to the
@@ -289,20 +291,24 @@ def insight_groups(user):
 
     def named(names):
         """Labels of a column that holds one value, or "" when not noted."""
-        return lambda value: [names.get(value, value)] if value else []
+        return lambda value: [names[value]] if value else []
 
-    techniques = mine.filter(techniques__isnull=False).values("techniques__name")
+    techniques = []
+    for row in (
+        mine.filter(techniques__isnull=False)
+        .values("techniques__name")
+        .annotate(**sums)
+    ):
+        name = row.pop("techniques__name")
+        techniques.append(insights.Group(name, **row))
     groups = {
-        "technique": [
-            insights.Group(row.pop("techniques__name"), **row)
-            for row in techniques.annotate(**sums)
-        ],
+        "technique": techniques,
         "zone": added_up(
-            "zones", lambda mask: [z.label for z in zones_from_mask(mask)]
+            "zones", lambda mask: [zone.label for zone in zones_from_mask(mask)]
         ),
         "pressure": added_up("pressure", named(PRESSURES)),
         "foot": added_up("foot", named(FEET)),
-        "half": added_up("half", named({})),
+        "half": added_up("half", named(HALVES)),
     }
     return groups, insights.Group.of("All", [group for _, group in combinations])
 

@@ -9,7 +9,7 @@ session with pain before and after, else the average comfort (best first)."""
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from fractions import Fraction
 
 MIN_SESSIONS = 3
@@ -36,16 +36,17 @@ class Group:
     changed: int = 0  # sessions with pain before and after
     rank: int | None = None
 
-    def __post_init__(self):
-        # SQL's sum of no values is NULL.
-        self.comfort_sum = self.comfort_sum or 0
-        self.change_sum = self.change_sum or 0
-
     @classmethod
     def of(cls, label, groups):
         """One group of all the sessions of `groups`."""
-        sums = [f.name for f in fields(cls) if f.name not in ("label", "rank")]
-        return cls(label, **{n: sum(getattr(g, n) for g in groups) for n in sums})
+        return cls(
+            label,
+            sessions=sum(g.sessions for g in groups),
+            comfort_sum=sum(g.comfort_sum for g in groups),
+            rated=sum(g.rated for g in groups),
+            change_sum=sum(g.change_sum for g in groups),
+            changed=sum(g.changed for g in groups),
+        )
 
     @property
     def comfort(self):

@@ -55,7 +55,7 @@ def heatmap(
 
 # One week: its month's name over the column, its blank places (before the
 # first day), then its days; each day a link to its sessions, named by its
-# aria-label (app.css shows the name on hover too).
+# aria-label (static/js/heatmap.js shows the name below the grid on hover).
 WEEK = '<span class="heatmap-month" aria-hidden="true">{}</span>{}{}'
 BLANK = '<span class="heatmap-blank">{}</span>'
 DAY = '<a href="{}?date={}" aria-label="{}" class="level-{}"{}></a>'
@@ -67,24 +67,17 @@ HOUR = (
 
 
 def day_cells(grid):
-    """The grid's weeks in the order a column-first CSS grid places them.
-
-    Its 371 days are most of the dashboard's markup, so what repeats is escaped
-    once: the URL, the few shades and the today marker."""
-    url = escape(reverse("sessions:list"))
-    shade = {level: escape(level) for level in charts.LEVELS}
-    current = {True: format_html(CURRENT, "date"), False: escape("")}
+    """The grid's weeks in the order a column-first CSS grid places them: the
+    371 days of the dashboard's year, one format_html each."""
+    url = reverse("sessions:list")
+    today = format_html(CURRENT, "date")
+    other_day = escape("")  # no attribute, and nothing left to escape
 
     def days(week):
         for cell in week:
             if cell is not None:
-                yield (
-                    url,
-                    cell["iso"],
-                    cell["label"],
-                    shade[cell["level"]],
-                    current[cell["today"]],
-                )
+                marked = today if cell["today"] else other_day
+                yield url, cell["iso"], cell["label"], cell["level"], marked
 
     return format_html_join(
         "",

@@ -78,9 +78,9 @@ def _period_label(first, kind):
 def _axis_label(first, kind):
     """A period's name under a chart's axis: "23 Nov", "Nov 2026" or "2026"."""
     if kind == "week":
-        return f"{first.day} {charts.MONTH_SHORT[first.month - 1]}"
+        return words.short_date(first)
     if kind == "month":
-        return f"{charts.MONTH_SHORT[first.month - 1]} {first.year}"
+        return f"{words.MONTH_SHORT[first.month - 1]} {first.year}"
     return str(first.year)
 
 
@@ -93,7 +93,8 @@ def trend_charts(periods, kind, feet):
             labels,
             [("Comfort", [p.comfort.mean for p in periods.values()])],
             5,
-            charts.ticks(5, 5),
+            [1, 2, 3, 4, 5],
+            y_min=1,
         ),
         "pain": charts.lines_chart(
             labels,

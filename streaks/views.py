@@ -44,6 +44,7 @@ def dashboard(request):
         "done_today": stats.done_today,
         # "Done as usual": like the last session, once there is one.
         "usual": recent[0] if recent and not stats.done_today else None,
+        "usual_techniques": as_usual.technique_names(recent[0]) if recent else "",
         "usual_token": uuid.uuid4(),
         "undo": undo_offer(request),
         "status": status,

@@ -71,24 +71,29 @@ def test_weekday_masks_round_trip():
         mask_from_days([7])
 
 
+def half_of_day(moment, day_start):
+    first, end = localtime.morning(day_start)
+    return "morning" if first <= moment.time() < end else "evening"
+
+
 @given(
     moment=st.datetimes(
         min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)
     ),
     day_start=st.integers(0, 23),
 )
-def test_half_of_day_is_the_first_or_second_half_of_the_practice_day(moment, day_start):
-    half = localtime.half_of_day(moment, day_start)
+def test_morning_is_the_first_half_of_the_practice_day(moment, day_start):
     # Slowly: the hours since the practice day began, and whether noon is ahead.
     day = localtime.practice_day(moment.replace(tzinfo=dt.UTC), day_start)
     began = dt.datetime.combine(day, dt.time(day_start))
     noon = dt.datetime.combine(day, dt.time(12))
     expected = "morning" if began <= moment < noon else "evening"
-    assert half == expected
+    assert half_of_day(moment, day_start) == expected
 
 
 def test_a_session_after_midnight_before_the_day_starts_is_the_evening_before():
-    assert localtime.half_of_day(dt.time(0, 40), 4) == localtime.EVENING
-    assert localtime.half_of_day(dt.time(4, 0), 4) == localtime.MORNING
-    assert localtime.half_of_day(dt.time(11, 59), 4) == localtime.MORNING
-    assert localtime.half_of_day(dt.time(12, 0), 0) == localtime.EVENING
+    at = dt.date(2026, 11, 25)
+    assert half_of_day(dt.datetime.combine(at, dt.time(0, 40)), 4) == "evening"
+    assert half_of_day(dt.datetime.combine(at, dt.time(4, 0)), 4) == "morning"
+    assert half_of_day(dt.datetime.combine(at, dt.time(11, 59)), 4) == "morning"
+    assert half_of_day(dt.datetime.combine(at, dt.time(12, 0)), 0) == "evening"

@@ -5,7 +5,7 @@ import time_machine
 from django.test import Client
 
 from accounts.models import User
-from sessions.models import Technique
+from sessions.models import MassageSession, Technique
 from tests.factories import builtin, log_session, rest_day
 from tests.html import day_links, figures, text
 
@@ -271,6 +271,26 @@ def test_done_as_usual_names_only_the_techniques_it_will_log(alice_client, alice
     caption = text(response).split("Done as usual", 1)[1].split("unrated")[0]
     assert builtin("toes").name in caption
     assert "Roller" not in caption
+
+
+def test_done_as_usual_names_the_basic_routine_when_nothing_is_left(
+    alice_client, alice
+):
+    roller = Technique.objects.create(user=alice, name="Roller under the arch")
+    last = log_session(alice, dt.datetime(2026, 11, 24, 20, 0), techniques=())
+    last.techniques.add(roller)
+    roller.archived = True
+    roller.save()
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        response = dashboard(alice_client)
+        caption = text(response).split("Done as usual", 1)[1].split("unrated")[0]
+        alice_client.post(
+            "/sessions/as-usual/", {"token": "6b1f0f4e-4c1e-4a8e-9a53-1d1f3e2b7c10"}
+        )
+    logged = MassageSession.objects.get(user=alice, local_date=dt.date(2026, 11, 25))
+    names = list(logged.techniques.order_by("position").values_list("name", flat=True))
+    assert len(names) > 1
+    assert ", ".join(names) in caption
 
 
 def test_without_a_previous_session_there_is_no_done_as_usual(alice_client):

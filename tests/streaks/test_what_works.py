@@ -222,6 +222,41 @@ def test_a_session_counts_by_the_clock_where_it_happened(alice_client, alice):
     assert [row[1:3] for row in rows] == [["Morning", "1"]]
 
 
+def test_imported_sessions_count_by_their_own_clock_and_days_without_a_time_in_no_half(
+    alice_client, alice
+):
+    User.objects.filter(pk=alice.pk).update(day_start_hour=DAY_START)
+    imported = [
+        # (UTC start or None, zone): 03:59 and 12:00 in New York are evening,
+        # 04:00 and 11:59 morning (day start 4); a day imported without a time.
+        (dt.datetime(2026, 11, 20, 8, 59, tzinfo=dt.UTC), "America/New_York"),
+        (dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC), "America/New_York"),
+        (dt.datetime(2026, 11, 20, 16, 59, tzinfo=dt.UTC), "America/New_York"),
+        (dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC), "America/New_York"),
+        (None, "Europe/London"),
+    ]
+    MassageSession.objects.bulk_log(
+        alice,
+        [
+            {
+                "local_date": dt.date(2026, 11, 19 + i),
+                "timezone": zone,
+                "started_at": start,
+                "comfort": 3,
+                "pressure": "light",
+                "technique_ids": [builtin("arch").pk],
+            }
+            for i, (start, zone) in enumerate(imported)
+        ],
+    )
+    response = alice_client.get(URL)
+    halves = {row[1]: row[2] for row in table(response, "Rank", "Time of day")}
+    assert halves == {"Morning": "2", "Evening": "2"}
+    # The day without a time still counts everywhere else.
+    assert table(response, "Rank", "Pressure")[0][1:3] == ["Light", "5"]
+    assert table(response, "Rank", "Technique")[0][1:3] == [builtin("arch").name, "5"]
+
+
 def test_a_new_account_sees_an_explanation(alice_client):
     page = text(alice_client.get(URL))
     assert "Nothing logged yet" in page
