@@ -45,9 +45,7 @@ def test_an_administrator_cannot_move_a_session_or_technique_to_another_account(
         assert "alice" in page
 
 
-def test_an_administrator_cannot_change_when_or_where_a_session_happened(
-    client, alice
-):
+def test_an_administrator_cannot_change_when_or_where_a_session_happened(client, alice):
     # They decide its day and its half of the day: the app's own form moves them.
     session = log_session(alice, dt.datetime(2026, 6, 10, 20))
     client.force_login(User.objects.create_superuser("root", "root@example.com", "x"))
