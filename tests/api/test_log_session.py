@@ -79,6 +79,23 @@ def test_an_empty_body_logs_now_with_the_log_forms_defaults(alice_api, alice):
     assert body(response)["current_streak"] == 2
 
 
+def test_the_default_techniques_are_the_latest_sessions_not_the_last_logged(
+    alice_api, alice
+):
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0), techniques=["ball", "toes"])
+    log_session(alice, dt.datetime(2026, 11, 24, 8, 0), techniques=["arch"])  # later
+    response = alice_api.post("sessions")
+    assert response.status_code == 201
+    answer = body(response)["session"]["techniques"]
+    session = MassageSession.objects.get(pk=body(response)["session"]["id"])
+    keys = set(session.techniques.values_list("key", flat=True))
+    assert keys == {"ball", "toes"}
+    assert answer == [
+        {"id": t.pk, "name": t.name}
+        for t in session.techniques.order_by("position", "name")
+    ]
+
+
 def test_a_newcomers_session_gets_the_basic_routine(alice_api):
     assert alice_api.post("sessions", {"comfort": 5}).status_code == 201
     keys = set(MassageSession.objects.get().techniques.values_list("key", flat=True))
