@@ -276,33 +276,34 @@ def log_session(
     user = _owner_who_may_log(request)
     payload = payload or schemas.SessionIn()
     token = submission_token(idempotency_key)
-    mine = MassageSession.objects.for_user(user)
-    session = mine.filter(submission_token=token).first()
-    if session is None:
+    logged = MassageSession.objects.for_user(user).filter(submission_token=token)
+    # Without a key the token is a new one: no session has it yet.
+    replayed = None if idempotency_key is None else logged.first()
+    if replayed is None:
         form = ApiSessionForm(form_data(user, payload, token), user=user)
         if not form.is_valid():
             raise _form_errors(form, SESSION_FIELDS)
         try:
-            with transaction.atomic():
-                session = form.save()
+            session = form.save()  # one transaction: the session and its day
         except IntegrityError:
             # The same key at the same moment: the other request saved it.
-            session = mine.filter(submission_token=token).first()
-            if session is None:
+            replayed = logged.first()
+            if replayed is None:
                 raise
-            response["Idempotent-Replayed"] = "true"
-    else:
+        else:
+            techniques = form.logged_techniques()
+    if replayed is not None:
+        session = replayed
         response["Idempotent-Replayed"] = "true"
-    techniques = session.techniques.order_by("position", "name").values_list(
-        "pk", "name"
-    )
-    today = user.today()
+        techniques = session.techniques.order_by("position", "name").values_list(
+            "pk", "name"
+        )
     return Status(
         201,
         {
             "session": _session_json(session, techniques),
             "day": session.local_date,
-            "current_streak": summary.current_streak(user, today),
+            "current_streak": summary.current_streak(user, user.today()),
         },
     )
 

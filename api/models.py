@@ -2,8 +2,7 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, models
 
 from accounts.models import hash_token
 
@@ -17,11 +16,12 @@ class ApiTokenQuerySet(models.QuerySet):
 
     def find(self, token):
         """The token a bearer string opens, with its user, or None."""
-        return (
-            self.select_related("user")
-            .filter(token_hash=hash_token(token), user__is_active=True)
-            .first()
-        )
+        try:
+            return self.select_related("user").get(
+                token_hash=hash_token(token), user__is_active=True
+            )
+        except ApiToken.DoesNotExist:
+            return None
 
 
 class ApiToken(models.Model):
@@ -72,21 +72,35 @@ class ApiToken(models.Model):
         in one UPDATE (exact across every worker and server, and atomic on both
         databases). Returns None when the request may go ahead, else the seconds
         until the window ends; raises ApiToken.DoesNotExist when the token was
-        revoked meanwhile."""
-        expired = Q(window_started_at__isnull=True) | Q(
-            window_started_at__lte=now - RATE_WINDOW
-        )
-        row = ApiToken.objects.filter(pk=self.pk)
-        counted = row.filter(expired | Q(window_requests__lt=limit)).update(
-            window_requests=Case(
-                When(expired, then=Value(1)), default=F("window_requests") + 1
-            ),
-            window_started_at=Case(
-                When(expired, then=Value(now)), default=F("window_started_at")
-            ),
-            last_used_at=now,
-        )
+        revoked meanwhile. Written in SQL: the same statement through the ORM's
+        Case and When took 0.6 ms to put together, twenty times its run."""
+        adapt = connection.ops.adapt_datetimefield_value
+        at, expired_at = adapt(now), adapt(now - RATE_WINDOW)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                COUNT_REQUEST,
+                [expired_at, expired_at, at, at, self.pk, expired_at, limit],
+            )
+            counted = cursor.rowcount
         if counted:
             return None
+        row = ApiToken.objects.filter(pk=self.pk)
         started = row.values_list("window_started_at", flat=True).get()
         return (started + RATE_WINDOW - now).total_seconds()
+
+
+# A new window when there is none or it has ended (then this request is its
+# first), else one more request in it, as long as it is under the limit.
+COUNT_REQUEST = """
+    UPDATE api_apitoken SET
+        window_requests = CASE
+            WHEN window_started_at IS NULL OR window_started_at <= %s THEN 1
+            ELSE window_requests + 1 END,
+        window_started_at = CASE
+            WHEN window_started_at IS NULL OR window_started_at <= %s THEN %s
+            ELSE window_started_at END,
+        last_used_at = %s
+    WHERE id = %s AND (
+        window_started_at IS NULL OR window_started_at <= %s OR window_requests < %s
+    )
+"""

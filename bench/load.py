@@ -409,6 +409,13 @@ def main():
     # Always: a manifest left from an older checkout lacks the newer files.
     call_command("collectstatic", interactive=False, verbosity=0)
     accounts, total = seed(args.users)
+    if args.db == "postgres":
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            # Fresh statistics, as autovacuum gives a live site after a bulk
+            # load: without them PostgreSQL plans the seeded tables as empty.
+            cursor.execute("VACUUM ANALYZE")
     users_file = VAR / "load-users.json"
     users_file.write_text(json.dumps(accounts))
     print(

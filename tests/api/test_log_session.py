@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from api.models import ApiToken
-from sessions.models import MassageSession, Technique
+from sessions.models import MassageSession, Pause, RestDay, Technique
 from tests.api.conftest import Api, body, make_token
 from tests.factories import builtin, log_session
 
@@ -79,6 +79,23 @@ def test_an_empty_body_logs_now_with_the_log_forms_defaults(alice_api, alice):
     assert body(response)["current_streak"] == 2
 
 
+def test_the_default_techniques_are_the_latest_sessions_not_the_last_logged(
+    alice_api, alice
+):
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0), techniques=["ball", "toes"])
+    log_session(alice, dt.datetime(2026, 11, 24, 8, 0), techniques=["arch"])  # later
+    response = alice_api.post("sessions")
+    assert response.status_code == 201
+    answer = body(response)["session"]["techniques"]
+    session = MassageSession.objects.get(pk=body(response)["session"]["id"])
+    keys = set(session.techniques.values_list("key", flat=True))
+    assert keys == {"ball", "toes"}
+    assert answer == [
+        {"id": t.pk, "name": t.name}
+        for t in session.techniques.order_by("position", "name")
+    ]
+
+
 def test_a_newcomers_session_gets_the_basic_routine(alice_api):
     assert alice_api.post("sessions", {"comfort": 5}).status_code == 201
     keys = set(MassageSession.objects.get().techniques.values_list("key", flat=True))
@@ -129,6 +146,37 @@ def test_a_session_long_ago_that_joins_two_runs_counts_in_the_streak(alice_api, 
     response = alice_api.post("sessions", {"start": "2026-09-26T08:00:00Z"})
     assert response.status_code == 201
     assert body(response)["current_streak"] == 90
+
+
+@pytest.mark.parametrize(
+    ("history", "start", "streak"),
+    [
+        ("practised yesterday", None, 11),
+        ("practised yesterday", "2026-11-20T08:00:00Z", 10),  # today still open
+        ("rested today", "2026-11-24T08:00:00Z", 10),
+        ("rested yesterday", None, 10),
+        ("paused until today", "2026-11-10T08:00:00Z", 9),
+        ("a gap yesterday", None, 1),
+        ("a gap yesterday", "2026-11-22T08:00:00Z", 0),
+    ],
+)
+def test_the_answers_current_streak_is_the_summarys(
+    alice_api, alice, history, start, streak
+):
+    for day in range(15, 24):  # practised 15 to 23 November; today is the 25th
+        log_session(alice, dt.datetime(2026, 11, day, 8, 0))
+    if history == "practised yesterday":
+        log_session(alice, dt.datetime(2026, 11, 24, 8, 0))
+    elif history == "rested today":
+        RestDay.objects.mark(alice, dt.date(2026, 11, 25))
+    elif history == "rested yesterday":
+        RestDay.objects.mark(alice, dt.date(2026, 11, 24))
+    elif history == "paused until today":
+        Pause.objects.add(alice, dt.date(2026, 11, 24), dt.date(2026, 11, 25), "travel")
+    response = alice_api.post("sessions", {} if start is None else {"start": start})
+    assert response.status_code == 201
+    assert body(response)["current_streak"] == streak
+    assert body(alice_api.get("summary"))["current_streak"] == streak
 
 
 @pytest.mark.parametrize(
