@@ -320,6 +320,11 @@ def main():
     served = expected & service.accepted.keys()
     twice = sum(1 for count in service.accepted.values() if count > 1)
     last = max(service.first_accepted.values(), default=t0) - t0
+    # The devices that took the first message sent to them (not a retry).
+    at_once = [
+        at for i, at in service.first_accepted.items() if i not in service.busy_once
+    ]
+    last_at_once = max(at_once, default=t0) - t0
     counts = database_counts()
     load = os.getloadavg()
     print(
@@ -335,6 +340,7 @@ def main():
                 "missing": len(expected - served),
                 "twice": twice,
                 "seconds to the last first delivery": round(last, 1),
+                "seconds to the last delivery without a retry": round(last_at_once, 1),
                 "seconds waited": round(finished, 1),
                 "push service answers": dict(service.statuses),
                 "payloads decrypted and checked": service.checked,

@@ -159,29 +159,36 @@ def _slot_pages(now):
     an address, or a device) that may have started lately on their clock, and
     were not reminded of already, CHUNK users at a time (by id range: a page
     costs the same wherever it is)."""
-    has_device = Exists(PushSubscription.objects.filter(user=OuterRef("user")))
-    # A slot reminded of in the last two hours has no other start in the
-    # window: its next one is a day later.
-    reminded = ReminderSend.objects.filter(
-        user=OuterRef("user"),
-        slot=OuterRef("pk"),
-        round=0,
-        status=Status.SENT,
-        claimed_at__gte=now - timedelta(hours=2),
-    )
-    reachable = (
-        PreferredTime.objects.filter(user__is_active=True)
-        .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
-        .filter(_lately(now))
-        .exclude(Exists(reminded))
-        .select_related("user")
-        .order_by("user_id", "time", "pk")
-    )
     ids = User.objects.aggregate(first=Min("pk"), last=Max("pk"))
     if ids["first"] is None:
         return
+    lately = _lately(now)
     for first in range(ids["first"], ids["last"] + 1, CHUNK):
-        page = list(reachable.filter(user_id__gte=first, user_id__lt=first + CHUNK))
+        # Every table asked about is bounded by the page's range: the
+        # subqueries read a page's rows, not the whole table (PostgreSQL does
+        # not carry the range across the join by itself).
+        users = {"user_id__gte": first, "user_id__lt": first + CHUNK}
+        has_device = Exists(
+            PushSubscription.objects.filter(user=OuterRef("user"), **users)
+        )
+        # A slot reminded of in the last two hours has no other start in the
+        # window: its next one is a day later.
+        reminded = ReminderSend.objects.filter(
+            user=OuterRef("user"),
+            slot=OuterRef("pk"),
+            round=0,
+            status=Status.SENT,
+            claimed_at__gte=now - timedelta(hours=2),
+            **users,
+        )
+        page = list(
+            PreferredTime.objects.filter(user__is_active=True, **users)
+            .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
+            .filter(lately)
+            .exclude(Exists(reminded))
+            .select_related("user")
+            .order_by("user_id", "time", "pk")
+        )
         if page:
             yield page
 
