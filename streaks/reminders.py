@@ -544,10 +544,23 @@ class Run:
         )
         waits = {}  # send id -> seconds the push service asked us to wait
         used = []  # devices that took a message
+        gone = []  # devices their push service no longer knows
         pushes = [d for d in deliveries if d.channel == "push"]
+        # One batch is being posted while the one before is recorded: the
+        # threads never wait for the database.
+        posting = None
         for batch in batched(pushes, PUSH_BATCH):
-            self._push(batch, claimed, token, waits, used)
+            next_posting = self._post_batch(batch, claimed, token)
+            if posting is not None:
+                self._record_batch(posting, waits, used, gone)
+            posting = next_posting
+        if posting is not None:
+            self._record_batch(posting, waits, used, gone)
         PushSubscription.objects.filter(pk__in=used).update(last_used_at=self.clock())
+        if gone:
+            # The push service forgot the device (unsubscribed, app removed):
+            # so do we, and its deliveries with it.
+            PushSubscription.objects.filter(pk__in=gone).delete()
         for delivery in deliveries:
             if delivery.channel == "email":
                 self._email(delivery, token, *claimed[delivery.send_id])
@@ -593,10 +606,12 @@ class Run:
         ttl = int(REMINDER_WINDOW.total_seconds())
         return self._sender().send(subscription, payload, ttl=ttl, topic="reminder")
 
-    def _push(self, batch, claimed, claim, waits, used):
+    def _post_batch(self, batch, claimed, claim):
+        """Mark `batch` "sending", then hand its messages to the push threads;
+        (mark, {future: delivery}), or None when another run has them all."""
         mark, batch = self._mark(batch, claim)
         if not batch:
-            return
+            return None
         if self.pool is None:
             self.vapid = devices.vapid()
             self.pool = ThreadPoolExecutor(self.concurrency, "push")
@@ -617,6 +632,12 @@ class Run:
                 self._post, subscription, payloads[delivery.send_id]
             )
             futures[future] = delivery
+        return mark, futures
+
+    def _record_batch(self, posting, waits, used, gone):
+        """Wait for the posts of a batch (renewing the lease meanwhile) and
+        record how each went."""
+        mark, futures = posting
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=LEASE.total_seconds() / 4)
@@ -642,11 +663,7 @@ class Run:
                 by_error[result.error].append(delivery.pk)
             for error, ids in by_error.items():
                 self._record(mark, ids, status, error=error)
-        gone = [d.subscription_id for d, _ in results[push.GONE]]
-        if gone:
-            # The push service forgot the device (unsubscribed, app removed):
-            # so do we, and its deliveries with it.
-            PushSubscription.objects.filter(pk__in=gone).delete()
+        gone += [d.subscription_id for d, _ in results[push.GONE]]
 
     def _email(self, delivery, claim, reminder, send):
         token, marked = self._mark([delivery], claim)
@@ -683,6 +700,7 @@ class Run:
             status=Status.SENT, sent_at=at, lease_until=None
         )
         self.outcome.sent += [claimed[pk][0] for pk in done]
+        failed = defaultdict(list)  # (retry_at, error) -> send ids: one UPDATE each
         for pk, channels in left.items():
             reminder, send = claimed[pk]
             to_retry = any(status == Delivery.PENDING for status, _ in channels)
@@ -690,16 +708,14 @@ class Run:
             if to_retry and send.attempts < MAX_ATTEMPTS:
                 backoff = RETRY_AFTER * 2 ** (send.attempts - 1)
                 retry_at = at + max(backoff, timedelta(seconds=waits.get(pk, 0)))
-            ReminderSend.objects.filter(pk=pk, claimed_by__in=self.tokens).update(
-                status=Status.FAILED,
-                retry_at=retry_at,
-                lease_until=None,
-                error="; ".join(sorted({error for _, error in channels if error}))[
-                    :2000
-                ],
-            )
+            error = "; ".join(sorted({error for _, error in channels if error}))
+            failed[(retry_at, error[:2000])].append(pk)
             reminder.last_attempt = retry_at is None
             self.outcome.failed.append(reminder)
+        for (retry_at, error), pks in failed.items():
+            ReminderSend.objects.filter(pk__in=pks, claimed_by__in=self.tokens).update(
+                status=Status.FAILED, retry_at=retry_at, lease_until=None, error=error
+            )
 
 
 def _error_text(exc):
