@@ -196,6 +196,7 @@ class PostgresCPU(threading.Thread):
         super().__init__(daemon=True)
         self.name_ = name
         self.seconds = {}
+        self.kinds = {}
         self.stop = threading.Event()
 
     def run(self):
@@ -207,18 +208,26 @@ class PostgresCPU(threading.Thread):
         ) as conn:
             while not self.stop.wait(0.5):
                 pids = conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                    "SELECT pid, backend_type FROM pg_stat_activity WHERE datname = %s",
                     [self.name_],
                 ).fetchall()
-                for (pid,) in pids:
+                for pid, kind in pids:
                     try:
                         fields = Path(f"/proc/{pid}/stat").read_text().split()
                     except OSError:
                         continue
                     self.seconds[pid] = (int(fields[13]) + int(fields[14])) / tick
+                    self.kinds[pid] = kind
 
     def total(self):
         return round(sum(self.seconds.values()), 1)
+
+    def by_kind(self):
+        """The seconds of client backends apart from autovacuum's."""
+        kinds = Counter()
+        for pid, seconds in self.seconds.items():
+            kinds[self.kinds[pid]] += seconds
+        return {kind: round(seconds, 1) for kind, seconds in kinds.items()}
 
 
 def database_counts():
@@ -320,6 +329,11 @@ def main():
     served = expected & service.accepted.keys()
     twice = sum(1 for count in service.accepted.values() if count > 1)
     last = max(service.first_accepted.values(), default=t0) - t0
+    # The devices that took the first message sent to them (not a retry).
+    at_once = [
+        at for i, at in service.first_accepted.items() if i not in service.busy_once
+    ]
+    last_at_once = max(at_once, default=t0) - t0
     counts = database_counts()
     load = os.getloadavg()
     print(
@@ -335,6 +349,7 @@ def main():
                 "missing": len(expected - served),
                 "twice": twice,
                 "seconds to the last first delivery": round(last, 1),
+                "seconds to the last delivery without a retry": round(last_at_once, 1),
                 "seconds waited": round(finished, 1),
                 "push service answers": dict(service.statuses),
                 "payloads decrypted and checked": service.checked,
@@ -347,6 +362,7 @@ def main():
                     own.ru_utime + own.ru_stime - own_cpu.ru_utime - own_cpu.ru_stime, 1
                 ),
                 "PostgreSQL CPU s (at least)": postgres.total(),
+                "PostgreSQL CPU s by backend": postgres.by_kind(),
                 "load average (1, 5 min)": [round(load[0], 1), round(load[1], 1)],
             },
             indent=1,

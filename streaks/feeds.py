@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.models import CalendarFeed, PreferredTime
 from sessions.forms import DEFAULT_MINUTES
 from sessions.models import MassageSession
-from streaks import reminders
+from streaks import reminder_messages
 
 TYPICAL_OF_LAST = 30
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -129,15 +129,15 @@ def calendar_feed(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
-        user_id, send_id = reminders.read_unsubscribe_token(token)
+        user_id, send_id = reminder_messages.read_unsubscribe_token(token)
     except signing.BadSignature:
         return _unsubscribe_page(request, "invalid", status=400)
     if request.method == "POST":
-        if reminders.unsubscribe(user_id, send_id):
+        if reminder_messages.unsubscribe(user_id, send_id):
             return _unsubscribe_page(request, "done")
         return _unsubscribe_page(request, "used", status=404)
     # GET only asks: link checkers and mail scanners open links too.
-    if not reminders.unsubscribe_link_works(user_id, send_id):
+    if not reminder_messages.unsubscribe_link_works(user_id, send_id):
         return _unsubscribe_page(request, "used", status=404)
     return _unsubscribe_page(request, "confirm")
 

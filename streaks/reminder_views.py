@@ -1,7 +1,7 @@
 """The reminder's buttons ("Done as usual", "Snooze 15 min") and a device's
 "Send a test notification". Kept apart from the dashboard and statistics views.
 
-The buttons' URL carries a signed token (streaks.reminders.action_token), and
+The buttons' URL carries a signed token (streaks.reminder_messages.action_token), and
 that token alone says who and what: no session cookie is needed (a service
 worker posts without one), so there is no CSRF token either: a forged request
 could only do what the token in it already allows, once. GET never writes (mail
@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import PushSubscription
-from streaks import push, reminders
+from streaks import push, reminder_messages
 
 
 def _wants_json(request):
@@ -45,15 +45,15 @@ def _answer(request, action, answer, token=None):
 @require_http_methods(["GET", "POST"])
 def reminder_action(request, action, token):
     if request.method == "POST":
-        answer = reminders.act(action, token, signed_in=request.user)
+        answer = reminder_messages.act(action, token, signed_in=request.user)
         return _answer(request, action, answer)
     try:
-        reminders.read_action(action, token, signed_in=request.user)
-    except reminders.Refused as refused:
+        reminder_messages.read_action(action, token, signed_in=request.user)
+    except reminder_messages.Refused as refused:
         return _answer(request, action, refused.answer)
-    question = reminders.Answer(
+    question = reminder_messages.Answer(
         200,
-        reminders.ACTIONS[action],
+        reminder_messages.ACTIONS[action],
         "Log today's session like your last one?"
         if action == "done"
         else "Remind you again in 15 minutes?",
@@ -66,7 +66,7 @@ def reminder_action(request, action, token):
 @require_POST
 def device_test(request, pk):
     device = get_object_or_404(PushSubscription, pk=pk, user=request.user)
-    result = reminders.send_test_notification(device)
+    result = reminder_messages.send_test_notification(device)
     if result.outcome == push.SENT:
         messages.success(request, f"Sent a test notification to {device.name}.")
     elif result.outcome == push.GONE:

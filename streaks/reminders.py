@@ -28,7 +28,6 @@ or 410 has forgotten the device: its subscription is removed. One device's
 failure never holds up another's.
 """
 
-import json
 import logging
 import threading
 import time
@@ -41,22 +40,18 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, close_old_connections, transaction
+from django.core.mail import get_connection
+from django.db import close_old_connections, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
-from django.template.loader import render_to_string
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import push as devices
-from accounts import schedule, timezones, words
+from accounts import schedule, timezones
 from accounts.models import PreferredTime, PushSubscription, User
-from sessions.as_usual import DAY_DONE, log_as_usual
-from sessions.models import Day, MassageSession
+from sessions.models import Day
 from streaks import push
 from streaks.models import ReminderDelivery, ReminderSend
+from streaks.reminder_messages import SETTLED, Links, build_message, push_payload
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +60,6 @@ MAX_ATTEMPTS = 3
 # A failed reminder is tried again after this, doubled for each attempt, or
 # later if the push service asked (Retry-After).
 RETRY_AFTER = timedelta(seconds=30)
-SNOOZE = timedelta(minutes=15)
-MAX_SNOOZES = 4
 # How long a run's claim holds without being renewed: a run that died frees its
 # reminders this long after its last renewal.
 LEASE = timedelta(seconds=20)
@@ -76,14 +69,6 @@ CHUNK = 500
 # mid-batch leaves those it had not posted yet "unknown": never sent, since
 # they cannot be told from those it had.
 PUSH_BATCH = 32
-# How long the links of a reminder ("Done as usual", "Snooze") work.
-ACTION_MAX_AGE = timedelta(hours=24)
-ACTIONS = {"done": "Done as usual", "snooze": "Snooze 15 min"}
-UNSUBSCRIBE_SALT = "streaks.reminders.unsubscribe"
-ACTION_SALT = "streaks.reminders.action."
-# Sessions logged by "Done as usual" take a submission token made from their
-# reminder, so a replay finds the session it made.
-DONE_NAMESPACE = uuid.UUID("6f1c1c46-58e4-4d7e-9b5b-9a59b0f5e0a1")
 
 Status = ReminderSend.Status
 Delivery = ReminderDelivery.Status
@@ -159,29 +144,36 @@ def _slot_pages(now):
     an address, or a device) that may have started lately on their clock, and
     were not reminded of already, CHUNK users at a time (by id range: a page
     costs the same wherever it is)."""
-    has_device = Exists(PushSubscription.objects.filter(user=OuterRef("user")))
-    # A slot reminded of in the last two hours has no other start in the
-    # window: its next one is a day later.
-    reminded = ReminderSend.objects.filter(
-        user=OuterRef("user"),
-        slot=OuterRef("pk"),
-        round=0,
-        status=Status.SENT,
-        claimed_at__gte=now - timedelta(hours=2),
-    )
-    reachable = (
-        PreferredTime.objects.filter(user__is_active=True)
-        .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
-        .filter(_lately(now))
-        .exclude(Exists(reminded))
-        .select_related("user")
-        .order_by("user_id", "time", "pk")
-    )
     ids = User.objects.aggregate(first=Min("pk"), last=Max("pk"))
     if ids["first"] is None:
         return
+    lately = _lately(now)
     for first in range(ids["first"], ids["last"] + 1, CHUNK):
-        page = list(reachable.filter(user_id__gte=first, user_id__lt=first + CHUNK))
+        # Every table asked about is bounded by the page's range: the
+        # subqueries read a page's rows, not the whole table (PostgreSQL does
+        # not carry the range across the join by itself).
+        users = {"user_id__gte": first, "user_id__lt": first + CHUNK}
+        has_device = Exists(
+            PushSubscription.objects.filter(user=OuterRef("user"), **users)
+        )
+        # A slot reminded of in the last two hours has no other start in the
+        # window: its next one is a day later.
+        reminded = ReminderSend.objects.filter(
+            user=OuterRef("user"),
+            slot=OuterRef("pk"),
+            round=0,
+            status=Status.SENT,
+            claimed_at__gte=now - timedelta(hours=2),
+            **users,
+        )
+        page = list(
+            PreferredTime.objects.filter(user__is_active=True, **users)
+            .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
+            .filter(lately)
+            .exclude(Exists(reminded))
+            .select_related("user")
+            .order_by("user_id", "time", "pk")
+        )
         if page:
             yield page
 
@@ -292,10 +284,6 @@ def _still_due(candidates, now):
         due.append(reminder)
     _add_streaks(due)
     return due
-
-
-# A stored day no reminder is sent for: practised, a rest day or paused.
-SETTLED = Q(sessions__gt=0) | Q(rest=True)
 
 
 def _settled(user_days):
@@ -537,10 +525,23 @@ class Run:
         )
         waits = {}  # send id -> seconds the push service asked us to wait
         used = []  # devices that took a message
+        gone = []  # devices their push service no longer knows
         pushes = [d for d in deliveries if d.channel == "push"]
+        # One batch is being posted while the one before is recorded: the
+        # threads never wait for the database.
+        posting = None
         for batch in batched(pushes, PUSH_BATCH):
-            self._push(batch, claimed, token, waits, used)
+            next_posting = self._post_batch(batch, claimed, token)
+            if posting is not None:
+                self._record_batch(posting, waits, used, gone)
+            posting = next_posting
+        if posting is not None:
+            self._record_batch(posting, waits, used, gone)
         PushSubscription.objects.filter(pk__in=used).update(last_used_at=self.clock())
+        if gone:
+            # The push service forgot the device (unsubscribed, app removed):
+            # so do we, and its deliveries with it.
+            PushSubscription.objects.filter(pk__in=gone).delete()
         for delivery in deliveries:
             if delivery.channel == "email":
                 self._email(delivery, token, *claimed[delivery.send_id])
@@ -586,10 +587,12 @@ class Run:
         ttl = int(REMINDER_WINDOW.total_seconds())
         return self._sender().send(subscription, payload, ttl=ttl, topic="reminder")
 
-    def _push(self, batch, claimed, claim, waits, used):
+    def _post_batch(self, batch, claimed, claim):
+        """Mark `batch` "sending", then hand its messages to the push threads;
+        (mark, {future: delivery}), or None when another run has them all."""
         mark, batch = self._mark(batch, claim)
         if not batch:
-            return
+            return None
         if self.pool is None:
             self.vapid = devices.vapid()
             self.pool = ThreadPoolExecutor(self.concurrency, "push")
@@ -610,6 +613,12 @@ class Run:
                 self._post, subscription, payloads[delivery.send_id]
             )
             futures[future] = delivery
+        return mark, futures
+
+    def _record_batch(self, posting, waits, used, gone):
+        """Wait for the posts of a batch (renewing the lease meanwhile) and
+        record how each went."""
+        mark, futures = posting
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=LEASE.total_seconds() / 4)
@@ -635,11 +644,7 @@ class Run:
                 by_error[result.error].append(delivery.pk)
             for error, ids in by_error.items():
                 self._record(mark, ids, status, error=error)
-        gone = [d.subscription_id for d, _ in results[push.GONE]]
-        if gone:
-            # The push service forgot the device (unsubscribed, app removed):
-            # so do we, and its deliveries with it.
-            PushSubscription.objects.filter(pk__in=gone).delete()
+        gone += [d.subscription_id for d, _ in results[push.GONE]]
 
     def _email(self, delivery, claim, reminder, send):
         token, marked = self._mark([delivery], claim)
@@ -676,6 +681,7 @@ class Run:
             status=Status.SENT, sent_at=at, lease_until=None
         )
         self.outcome.sent += [claimed[pk][0] for pk in done]
+        failed = defaultdict(list)  # (retry_at, error) -> send ids: one UPDATE each
         for pk, channels in left.items():
             reminder, send = claimed[pk]
             to_retry = any(status == Delivery.PENDING for status, _ in channels)
@@ -683,16 +689,14 @@ class Run:
             if to_retry and send.attempts < MAX_ATTEMPTS:
                 backoff = RETRY_AFTER * 2 ** (send.attempts - 1)
                 retry_at = at + max(backoff, timedelta(seconds=waits.get(pk, 0)))
-            ReminderSend.objects.filter(pk=pk, claimed_by__in=self.tokens).update(
-                status=Status.FAILED,
-                retry_at=retry_at,
-                lease_until=None,
-                error="; ".join(sorted({error for _, error in channels if error}))[
-                    :2000
-                ],
-            )
+            error = "; ".join(sorted({error for _, error in channels if error}))
+            failed[(retry_at, error[:2000])].append(pk)
             reminder.last_attempt = retry_at is None
             self.outcome.failed.append(reminder)
+        for (retry_at, error), pks in failed.items():
+            ReminderSend.objects.filter(pk__in=pks, claimed_by__in=self.tokens).update(
+                status=Status.FAILED, retry_at=retry_at, lease_until=None, error=error
+            )
 
 
 def _error_text(exc):
@@ -733,349 +737,3 @@ def run_loop(stop, interval=60, clock=None):
         passes += 1
         stop.wait(max(0.0, interval - (time.monotonic() - started)))
     return passes
-
-
-# -- what a reminder says -------------------------------------------------------------
-
-
-def _streak_line(streak):
-    if streak:
-        day = "day" if streak == 1 else "days"
-        return f"Your current streak: {streak} {day}. Today keeps it going."
-    return "Today is a good day to start a streak."
-
-
-@dataclass(frozen=True)
-class Links:
-    """The absolute addresses a reminder carries, worked out once per run (a
-    reverse() per message would cost more than its encryption)."""
-
-    home: str
-    icon: str
-    actions: dict  # action -> its address, with TOKEN where the token goes
-
-    TOKEN = "TOKEN"
-
-    @classmethod
-    def make(cls):
-        return cls(
-            home=settings.SITE_URL + reverse("home"),
-            icon=settings.SITE_URL + static("img/icon-192.png"),
-            actions={
-                action: settings.SITE_URL
-                + reverse("streaks:reminder_action", args=[action, cls.TOKEN])
-                for action in ACTIONS
-            },
-        )
-
-    def action(self, send, action):
-        return self.actions[action].replace(self.TOKEN, action_token(send, action))
-
-
-def push_payload(reminder, send, links=None):
-    """The message a device gets (JSON, bytes): what the service worker shows,
-    with the dashboard to open on a tap and an action per button."""
-    links = links or Links.make()
-    label = f"{reminder.slot.label} at {reminder.start:%H:%M}"
-    if reminder.round:
-        label = f"Snoozed: {label}"
-    data = {
-        "title": "Foot massage time",
-        "body": f"{label}. {_streak_line(reminder.streak)}",
-        "url": links.home,
-        "tag": f"reminder-{send.user_id}-{send.date.isoformat()}",
-        "icon": links.icon,
-        "actions": [
-            {"action": action, "title": title, "url": links.action(send, action)}
-            for action, title in ACTIONS.items()
-        ],
-    }
-    return json.dumps(data, separators=(",", ":")).encode()
-
-
-def trial_payload():
-    links = Links.make()
-    return json.dumps(
-        {
-            "title": "Footcare",
-            "body": "Notifications work on this device.",
-            "url": links.home,
-            "tag": "test",
-            "icon": links.icon,
-            "actions": [],
-        }
-    ).encode()
-
-
-def send_test_notification(subscription):
-    """Send a test message to one device now; the push.Result. A device its
-    push service no longer knows is removed."""
-    sender = push.Sender(devices.vapid(), devices.vapid_subject())
-    try:
-        result = sender.send(
-            subscription.as_subscription_info(), trial_payload(), ttl=60, urgency="high"
-        )
-    finally:
-        sender.close()
-    if result.outcome == push.SENT:
-        PushSubscription.objects.filter(pk=subscription.pk).update(
-            last_used_at=timezone.now()
-        )
-    elif result.outcome == push.GONE:
-        PushSubscription.objects.filter(pk=subscription.pk).delete()
-    return result
-
-
-def build_message(reminder, send, connection=None):
-    """The email for `reminder`; `send` is its claimed ReminderSend row."""
-    user = reminder.user
-    unsubscribe_url = settings.SITE_URL + reverse(
-        "streaks:reminder_unsubscribe", args=[unsubscribe_token(send)]
-    )
-    context = {
-        "user": user,
-        "label": reminder.slot.label,
-        "time": f"{reminder.start:%H:%M}",
-        "streak": reminder.streak,
-        "log_url": settings.SITE_URL + "/#log",
-        "done_url": action_url(send, "done"),
-        "times_url": settings.SITE_URL + reverse("accounts:times"),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    subject = render_to_string("streaks/email/reminder_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("streaks/email/reminder_body.txt", context),
-        to=[user.email],
-        connection=connection,
-        headers={
-            # RFC 2369 and RFC 8058: mail apps offer their own one-click
-            # "Unsubscribe", which POSTs to this URL.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(
-        render_to_string("streaks/email/reminder_body.html", context), "text/html"
-    )
-    return message
-
-
-# -- "Done as usual" and "Snooze" ---------------------------------------------------
-
-
-def action_token(send, action):
-    """A signed, timestamped (user id, ReminderSend id) for one action of one
-    reminder: it opens that action and nothing else, for ACTION_MAX_AGE."""
-    return signing.dumps([send.user_id, send.pk], salt=ACTION_SALT + action)
-
-
-def action_url(send, action):
-    return Links.make().action(send, action)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What an action did, in words: a page, or the notification that replaces
-    the reminder. `status` is the HTTP status."""
-
-    status: int
-    title: str
-    message: str
-    usable: bool = False  # the token may still be used (a GET shows the button)
-
-
-class Refused(Exception):
-    def __init__(self, answer):
-        super().__init__(answer.message)
-        self.answer = answer
-
-
-def _refuse(status, title, message):
-    raise Refused(Answer(status, title, message))
-
-
-def read_action(action, token, now=None, signed_in=None):
-    """The ReminderSend row (with its user and slot) a token of `action` opens,
-    or Refused with the answer to give. `signed_in`: the user whose browser
-    sent it, if any."""
-    now = now or timezone.now()
-    try:
-        value = signing.loads(token, salt=ACTION_SALT + action, max_age=ACTION_MAX_AGE)
-    except signing.SignatureExpired:
-        _refuse(
-            410,
-            "This reminder has expired",
-            "Its buttons work for 24 hours. Log today's session from the dashboard.",
-        )
-    except signing.BadSignature:
-        _refuse(
-            400,
-            "This link is not valid",
-            "It may have been cut short when it was copied. Log today's session "
-            "from the dashboard.",
-        )
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(type(part) is int for part in value)
-    ):
-        _refuse(
-            400, "This link is not valid", "Log today's session from the dashboard."
-        )
-    user_id, send_id = value
-    if signed_in is not None and signed_in.is_authenticated and signed_in.pk != user_id:
-        _refuse(
-            403,
-            "This reminder is for another account",
-            "Nothing was changed. Sign out first to use it for that account.",
-        )
-    send = (
-        ReminderSend.objects.select_related("user", "slot")
-        .filter(pk=send_id, user_id=user_id, user__is_active=True)
-        .first()
-    )
-    if send is None:
-        _refuse(404, "This reminder no longer exists", "Nothing was changed.")
-    today = send.user.today(now)
-    if send.date != today:
-        _refuse(
-            410,
-            f"That reminder was for {words.day_name(send.date)}",
-            "That day is over, so nothing was changed. Log a session from the "
-            "dashboard.",
-        )
-    return send
-
-
-def describe(session):
-    minutes = session.duration_minutes
-    start = session.local_start
-    at = f" at {start:%H:%M}" if start else ""
-    length = f"{minutes} minutes" if minutes else "a session"
-    return f"{length}{at}, {words.day_name(session.local_date)}"
-
-
-def done_token(send):
-    return uuid.uuid5(DONE_NAMESPACE, f"reminder-{send.pk}")
-
-
-def done_as_usual(send, now=None):
-    """ "Done as usual" for the reminder `send`: log the session, once."""
-    now = now or timezone.now()
-    user = send.user
-    with transaction.atomic():
-        first_use = ReminderSend.objects.filter(
-            pk=send.pk, done_at__isnull=True
-        ).update(done_at=now)
-        if not first_use:
-            session = MassageSession.objects.filter(
-                user=user, submission_token=done_token(send)
-            ).first()
-            if session is None:
-                return Answer(200, "Already used", "This button was used already.")
-            return Answer(200, "Already saved", f"Saved before: {describe(session)}.")
-        result = log_as_usual(user, done_token(send), now)
-    if result.state == DAY_DONE:
-        return Answer(
-            200,
-            "Today is already logged",
-            f"{describe(result.session)}. Nothing more was added.",
-        )
-    return Answer(
-        200, "Saved. Well done!", f"Logged as usual: {describe(result.session)}."
-    )
-
-
-def snooze(send, now=None):
-    """ "Snooze 15 min": one more reminder SNOOZE from now, unless the day gets
-    done meanwhile (a ReminderSend of the next round, sent by the reminder run)."""
-    now = now or timezone.now()
-    user = send.user
-    if Day.objects.filter(SETTLED, user=user, date=send.date).exists():
-        return Answer(200, "Today is already done", "No more reminders today.")
-    if send.round >= MAX_SNOOZES:
-        return Answer(
-            200,
-            "No more snoozes",
-            f"This reminder was snoozed {MAX_SNOOZES} times already.",
-        )
-    due = now + SNOOZE
-    at = f"{due.astimezone(user.tzinfo):%H:%M}"
-    if user.in_quiet_hours(due):
-        return Answer(
-            200, "Not snoozed", f"{at} is in your quiet hours, so no reminder then."
-        )
-    try:
-        with transaction.atomic():
-            ReminderSend.objects.create(
-                user=user,
-                slot=send.slot,
-                date=send.date,
-                round=send.round + 1,
-                status=Status.WAITING,
-                attempts=0,
-                due_at=due,
-                claimed_at=now,
-            )
-    except IntegrityError:
-        later = ReminderSend.objects.get(
-            user=user, slot=send.slot, date=send.date, round=send.round + 1
-        )
-        at = f"{later.due_at.astimezone(user.tzinfo):%H:%M}"
-        return Answer(200, "Already snoozed", f"We'll remind you again at {at}.")
-    return Answer(200, "Snoozed", f"We'll remind you again at {at}.")
-
-
-def act(action, token, now=None, signed_in=None):
-    """Do `action` ("done" or "snooze") for the reminder `token` opens."""
-    try:
-        send = read_action(action, token, now, signed_in)
-    except Refused as refused:
-        return refused.answer
-    if action == "done":
-        return done_as_usual(send, now)
-    return snooze(send, now)
-
-
-# -- unsubscribe links ---------------------------------------------------------
-
-
-def unsubscribe_token(send):
-    """A signed (user id, ReminderSend id) pair: the link of one email. The row
-    records its use, so the link works once."""
-    return signing.dumps([send.user_id, send.pk], salt=UNSUBSCRIBE_SALT)
-
-
-def read_unsubscribe_token(token):
-    """(user id, ReminderSend id) from a token; BadSignature if it was not ours."""
-    value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(type(part) is int for part in value)
-    ):
-        raise signing.BadSignature("Unexpected unsubscribe payload")
-    return value[0], value[1]
-
-
-def _unused(user_id, send_id):
-    return ReminderSend.objects.filter(
-        pk=send_id, user_id=user_id, unsubscribed_at__isnull=True
-    )
-
-
-def unsubscribe_link_works(user_id, send_id):
-    return _unused(user_id, send_id).exists()
-
-
-def unsubscribe(user_id, send_id, now=None):
-    """Turn reminders off for the link's user and spend the link. False when it
-    was used already, or its user or email is gone."""
-    with transaction.atomic():
-        # The conditional UPDATE is the claim: of two clicks at once, one wins.
-        if not _unused(user_id, send_id).update(unsubscribed_at=now or timezone.now()):
-            return False
-        User.objects.filter(pk=user_id).update(email_reminders=False)
-    return True

@@ -15,7 +15,7 @@ import time_machine
 
 from accounts.models import PreferredTime, PushSubscription, User
 from sessions.models import MassageSession, Technique
-from streaks import reminders
+from streaks import reminder_messages
 from streaks.models import ReminderSend, ReportLink
 from tests.factories import log_session, pause, rest_day
 from tests.html import text
@@ -143,7 +143,7 @@ def history(alice):
         "revoked": gone,
         "session": session.pk,
         "technique": technique.pk,
-        "done": reminders.action_token(reminder, "done"),
+        "done": reminder_messages.action_token(reminder, "done"),
     }
 
 

@@ -573,7 +573,7 @@ def get_cases():
 def query_world(world, client, settings, tmp_path):
     """The pages' addresses and valid values, filled in; alice signed in with a
     Loop file of three habits waiting to be imported."""
-    from streaks import reminders
+    from streaks import reminder_messages
     from streaks.models import ReminderSend
     from tests.transfer.files import LOOP_ROOT_CSV, upload
 
@@ -596,7 +596,7 @@ def query_world(world, client, settings, tmp_path):
     assert client.post("/accounts/import/", {"file": file}).status_code == 302
     return {
         "feed": CalendarFeed.make_new_link(alice),
-        "unsubscribe": reminders.unsubscribe_token(sent),
+        "unsubscribe": reminder_messages.unsubscribe_token(sent),
         "yesterday": world["yesterday"].isoformat(),
         "year": world["yesterday"].year,
         "month": f"{world['yesterday']:%Y-%m}",

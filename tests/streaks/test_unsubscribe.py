@@ -10,7 +10,7 @@ from django.core import mail, signing
 from django.core.management import call_command
 
 from accounts.models import PreferredTime, User
-from streaks import reminders
+from streaks import reminder_messages
 from streaks.models import ReminderSend
 from tests.html import text
 
@@ -120,7 +120,9 @@ def test_even_a_signed_link_only_works_for_the_user_of_its_email(
 ):
     opt_in(charlie)
     send = ReminderSend.objects.get()
-    mixed = signing.dumps([charlie.pk, send.pk], salt=reminders.UNSUBSCRIBE_SALT)
+    mixed = signing.dumps(
+        [charlie.pk, send.pk], salt=reminder_messages.UNSUBSCRIBE_SALT
+    )
     assert client.post(f"/reminders/unsubscribe/{mixed}/").status_code == 404
     assert reminders_on(charlie)
     assert client.post(emailed_link).status_code == 200  # alice's still works
@@ -140,9 +142,9 @@ def test_garbage_is_a_400_not_a_500(client, db, token):
 
 
 def test_a_well_signed_token_of_an_odd_shape_is_refused(db):
-    token = signing.dumps({"user": 1}, salt=reminders.UNSUBSCRIBE_SALT)
+    token = signing.dumps({"user": 1}, salt=reminder_messages.UNSUBSCRIBE_SALT)
     with pytest.raises(signing.BadSignature):
-        reminders.read_unsubscribe_token(token)
+        reminder_messages.read_unsubscribe_token(token)
 
 
 def test_a_deleted_users_link_is_404(client, alice, emailed_link):
