@@ -527,16 +527,12 @@ class Run:
         used = []  # devices that took a message
         gone = []  # devices their push service no longer knows
         pushes = [d for d in deliveries if d.channel == "push"]
-        # One batch is being posted while the one before is recorded: the
-        # threads never wait for the database.
-        posting = None
+        # A batch is posted and recorded before the next is marked: what a
+        # kill -9 leaves "sending" but not posted is at most part of one batch.
         for batch in batched(pushes, PUSH_BATCH):
-            next_posting = self._post_batch(batch, claimed, token)
+            posting = self._post_batch(batch, claimed, token)
             if posting is not None:
                 self._record_batch(posting, waits, used, gone)
-            posting = next_posting
-        if posting is not None:
-            self._record_batch(posting, waits, used, gone)
         PushSubscription.objects.filter(pk__in=used).update(last_used_at=self.clock())
         if gone:
             # The push service forgot the device (unsubscribed, app removed):
