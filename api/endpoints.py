@@ -10,6 +10,7 @@ import json
 import math
 from typing import Annotated
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -29,8 +30,8 @@ from api import schemas, summary
 from api.forms import ApiSessionForm
 from api.logbook import Refused, form_data, submission_token
 from api.models import ApiToken
-from sessions.forms import RestDayForm, is_id
-from sessions.models import MassageSession, zone_names
+from sessions.forms import PauseForm, RestDayForm, is_id
+from sessions.models import MassageSession, Pause, zone_names
 
 PAGE_SIZE = 50
 # Longer bearer strings are not tokens of ours: refused without hashing them.
@@ -408,3 +409,106 @@ def get_summary(request):
     """Today's status and your streak figures, as the dashboard shows them,
     and your next preferred time."""
     return summary.summary(request.auth.user)
+
+
+def _pause_json(pause):
+    return {
+        "id": pause.pk,
+        "start": pause.start,
+        "end": pause.end,
+        "reason": pause.reason,
+        "note": pause.note,
+        "days": pause.days,
+    }
+
+
+NO_SUCH_PAUSE = "You have no pause with that id."
+
+
+@api.get(
+    "/pauses",
+    response={200: list[schemas.PauseOut], **ERRORS},
+    summary="List pauses",
+)
+def list_pauses(request):
+    """Your pauses, past, under way and ahead, newest first."""
+    pauses = Pause.objects.for_user(request.auth.user).order_by("-start", "-pk")
+    return [_pause_json(pause) for pause in pauses]
+
+
+@api.post(
+    "/pauses",
+    response={201: schemas.PauseOut, **WRITE_ERRORS},
+    summary="Pause some days",
+)
+def add_pause(request, payload: Body[schemas.PauseIn]):
+    """Days away from the habit (illness, injury, travel): like rest days they
+    keep your streak going without counting as practice, and no reminder comes
+    on them. The pause form's rules apply: from 2000 on, up to a year ahead, at
+    most 366 days, never over a day with a session or another pause."""
+    user = _owner_who_may_log(request)
+    fields = {
+        "start": payload.start,
+        "end": payload.end,
+        "reason": payload.reason,
+        "note": payload.note or "",
+    }
+    # The form's fields are prefixed ("pause-start"), as on the page.
+    data = {f"{PauseForm.prefix}-{name}": value for name, value in fields.items()}
+    form = PauseForm(data, user=user)
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        pause = form.save()  # the rules again, under the user's lock
+    except forms.ValidationError as error:
+        # Another request made a clashing pause or logged a session a moment ago.
+        form.add_error(None, error)
+        raise _form_errors(form) from None
+    return Status(201, _pause_json(pause))
+
+
+def _users_pause(user, pause_id):
+    """`pause_id` is one of `user`'s pauses (Http404 otherwise)."""
+    if not is_id(pause_id) or not Pause.objects.filter(user=user, pk=pause_id).exists():
+        raise Http404(NO_SUCH_PAUSE)
+
+
+@api.post(
+    "/pauses/{pause_id}/end",
+    response={
+        200: schemas.PauseOut,
+        404: schemas.Error,
+        409: schemas.Error,
+        **WRITE_ERRORS,
+    },
+    summary="End a pause today",
+)
+def end_pause(request, pause_id: int):
+    """Back today: the pause's last day becomes yesterday, as the page's "End
+    today" does. Only a pause under way since before today can end this way
+    (409 otherwise): delete one that has not started yet."""
+    user = _owner_who_may_log(request)
+    _users_pause(user, pause_id)
+    pause = Pause.objects.end_early(user, pause_id, user.today())
+    if pause is None:
+        _users_pause(user, pause_id)  # deleted a moment ago: 404
+        raise HttpError(
+            409,
+            "That pause is not under way, so it cannot end today: only one that "
+            "started before today and is not over can. Delete one that has not "
+            "started yet instead.",
+        )
+    return _pause_json(pause)
+
+
+@api.delete(
+    "/pauses/{pause_id}",
+    response={204: None, 404: schemas.Error, **WRITE_ERRORS},
+    summary="Delete a pause",
+)
+def delete_pause(request, pause_id: int):
+    """One of your pauses, by its id: its days are ordinary days again."""
+    user = _owner_who_may_log(request)
+    if not is_id(pause_id) or Pause.objects.remove(user, pause_id) is None:
+        raise Http404(NO_SUCH_PAUSE)
+    return Status(204, None)

@@ -167,3 +167,26 @@ class Summary(Schema):
     )
     habit_strength: int = Field(description="0 to 100.")
     next_preferred_time: NextTime | None
+
+
+class PauseIn(Schema):
+    start: dt.date = Field(description="The first day, YYYY-MM-DD, from 2000 on.")
+    end: dt.date = Field(
+        description="The last day (included), YYYY-MM-DD, up to a year ahead; a "
+        "pause lasts at most 366 days."
+    )
+    reason: str = Field(
+        max_length=MAX_TEXT, description="illness, injury, travel or other."
+    )
+    note: str | None = Field(
+        None, max_length=MAX_TEXT, description="Up to 200 characters. Default: none."
+    )
+
+
+class PauseOut(Schema):
+    id: int
+    start: dt.date = Field(description="The first day.")
+    end: dt.date = Field(description="The last day (included).")
+    reason: str
+    note: str
+    days: int = Field(description="Days paused, both ends included.")

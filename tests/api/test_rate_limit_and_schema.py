@@ -68,6 +68,10 @@ def test_the_schema_is_valid_openapi_3_and_describes_every_endpoint(client):
         ("DELETE", "/api/v1/sessions/{session_id}"),
         ("POST", "/api/v1/rest-days"),
         ("GET", "/api/v1/summary"),
+        ("GET", "/api/v1/pauses"),
+        ("POST", "/api/v1/pauses"),
+        ("POST", "/api/v1/pauses/{pause_id}/end"),
+        ("DELETE", "/api/v1/pauses/{pause_id}"),
     }
     (scheme,) = schema["components"]["securitySchemes"].values()
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
