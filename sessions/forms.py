@@ -562,7 +562,10 @@ class PauseForm(forms.ModelForm):
             return data
         problem = Pause.problem(self.user, data["start"], data["end"])
         if problem:
-            raise forms.ValidationError(problem, code="clash")
+            # Days in the wrong order: said on the last day, so the model's own
+            # check of the order (which skips a field with an error) stays quiet.
+            field = "end" if data["end"] < data["start"] else None
+            self.add_error(field, forms.ValidationError(problem, code="clash"))
         return data
 
     def save(self):
