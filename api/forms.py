@@ -1,5 +1,3 @@
-import functools
-
 from django import forms
 
 from api.models import ApiToken
@@ -63,21 +61,6 @@ class ApiSessionForm(SessionForm):
                 "Technique %(value)s is not one of yours, or it is archived."
             ),
         }
-
-    def _post_clean(self):
-        """The model's validation, without its check constraints: each of them
-        (comfort 1 to 5, the minutes, pain 0 to 10, known zones) bounds a field
-        this form has already checked against the same bounds, and the database
-        still enforces them. Django would ask the database once for each, five
-        queries a session: a sixth of the time an API write took."""
-        validate = self.instance.full_clean
-        self.instance.full_clean = functools.partial(
-            validate, validate_constraints=False
-        )
-        try:
-            super()._post_clean()
-        finally:
-            del self.instance.full_clean
 
     def logged_techniques(self):
         """The saved session's techniques, (id, name) in the form's order (the
