@@ -5,12 +5,14 @@ day or a pause marked, ended or removed, an import, a new weekly target) runs
 like this:
 
     with transaction.atomic():
-        days.lock(user)
+        weekly_target = days.lock(user)
         ...write...
-        days.refresh(user, since=the first day it changed)
+        days.refresh(user, the first day it changed, weekly_target)
 
 `lock` takes the user's row lock, so one write per user runs at a time and
-`refresh` sees every session committed before it; `refresh` recomputes the
+`refresh` sees every session committed before it; it returns the weekly
+target, which `refresh` reads again when not given it (a write that changes
+the target itself leaves it out). `refresh` recomputes the
 figures of the days from `since` on (sessions.engine holds the rules). There
 is a row for every day from the first active day to the last one. A page then
 reads the few rows it shows, whatever the length of the history, and never
@@ -21,7 +23,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
 from sessions import bulk, engine
@@ -40,23 +42,26 @@ def lock(user):
     )
 
 
-def refresh(user, since=None):
+def refresh(user, since=None, weekly_target=None):
     """Recompute `user`'s days from `since` (a date) on, or all of them.
-    Call it in the transaction of the write, after `lock`."""
-    weekly_target = lock(user)
+    Call it in the transaction of the write, after `lock`, with the weekly
+    target `lock` returned (read again here when not given)."""
+    if weekly_target is None:
+        weekly_target = lock(user)
     stored = Day.objects.for_user(user)
-    span = stored.aggregate(first=Min("date"), last=Max("date"))
-    if since is not None and span["first"] is not None and since > span["first"]:
+    # The week of rows before `since` (the rows run without a gap): the
+    # engine carries on from them. None before it: every day again.
+    before = (
+        list(reversed(stored.filter(date__lt=since).order_by("-date")[:7]))
+        if since is not None
+        else []
+    )
+    if before:
         # Days after the last stored one were empty until now: from there on.
-        start = min(since, span["last"] + dt.timedelta(days=1))
-        before = [
-            day.figures()
-            for day in stored.filter(date__gte=start - dt.timedelta(days=7))
-            .filter(date__lt=start)
-            .order_by("date")
-        ]
+        start = min(since, before[-1].date + dt.timedelta(days=1))
+        before = [day.figures() for day in before]
     else:
-        start, before = None, []
+        start = None
 
     sessions = MassageSession.objects.for_user(user)
     rest_days = RestDay.objects.for_user(user)

@@ -420,7 +420,7 @@ class SessionForm(forms.ModelForm):
             return self.instance
         session = self.instance
         with transaction.atomic():
-            days.lock(self.user)
+            weekly_target = days.lock(self.user)
             # Deleted in another tab since the page was shown? Then saving
             # would bring it back.
             before = (
@@ -439,7 +439,7 @@ class SessionForm(forms.ModelForm):
             session.timezone = self.tz.key
             session.save(force_update=True)
             session.techniques.set(data["techniques"])
-            days.refresh(self.user, since=min(before, session.local_date))
+            days.refresh(self.user, min(before, session.local_date), weekly_target)
         return session
 
     @property

@@ -172,10 +172,10 @@ class MassageSessionQuerySet(models.QuerySet):
 
         session = self.build(user, started_at, tz, **fields)
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             session.save()
-            session.techniques.set(techniques)
-            days.refresh(user, since=session.local_date)
+            session.techniques.add(*techniques)
+            days.refresh(user, session.local_date, weekly_target)
         return session
 
     def remove(self, user, pk):
@@ -185,12 +185,12 @@ class MassageSessionQuerySet(models.QuerySet):
         from sessions import days  # which reads these models
 
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             session = self.filter(user=user, pk=pk)
             day = session.values_list("local_date", flat=True).first()
             if day is not None:
                 session.delete()
-                days.refresh(user, since=day)
+                days.refresh(user, day, weekly_target)
         return day
 
     def newest_first(self):
