@@ -22,10 +22,11 @@ the lease has run out and sends what was still to send, but not what was
 
 A failed delivery (mail server down, push service 429 or 5xx, network error)
 is kept "pending" and its reminder "failed"; a later run inside the window
-claims it back (at most ``MAX_ATTEMPTS`` in all) and sends only what did not
-arrive, never again to a device that got it. A push service that answers 404
-or 410 has forgotten the device: its subscription is removed. One device's
-failure never holds up another's.
+claims it back (the first retry after ``RETRY_AFTER``, then doubling, or
+after the push service's Retry-After when later; at most ``MAX_ATTEMPTS`` in
+all) and sends only what did not arrive, never again to a device that got it.
+A push service that answers 404 or 410 has forgotten the device: its
+subscription is removed. One device's failure never holds up another's.
 """
 
 import logging
@@ -56,10 +57,14 @@ from streaks.reminder_messages import SETTLED, Links, build_message, push_payloa
 logger = logging.getLogger(__name__)
 
 REMINDER_WINDOW = timedelta(minutes=15)
-MAX_ATTEMPTS = 3
-# A failed reminder is tried again after this, doubled for each attempt, or
-# later if the push service asked (Retry-After).
-RETRY_AFTER = timedelta(seconds=30)
+# A failed reminder is tried again after RETRY_AFTER, doubled for each attempt
+# (5, 10, 20, 40 and 80 s), or later if the push service asked (Retry-After),
+# like a push client: a busy service is asked again soon, then less and less
+# often. MAX_ATTEMPTS keeps it trying 155 s in all (it was 30 + 60 s with three
+# attempts 30 s apart, then doubling). A retry that would come after the
+# reminder's REMINDER_WINDOW is not made: it was the last attempt.
+RETRY_AFTER = timedelta(seconds=5)
+MAX_ATTEMPTS = 6
 # How long a run's claim holds without being renewed: a run that died frees its
 # reminders this long after its last renewal.
 LEASE = timedelta(seconds=20)
@@ -685,6 +690,8 @@ class Run:
             if to_retry and send.attempts < MAX_ATTEMPTS:
                 backoff = RETRY_AFTER * 2 ** (send.attempts - 1)
                 retry_at = at + max(backoff, timedelta(seconds=waits.get(pk, 0)))
+                if retry_at >= reminder.start + REMINDER_WINDOW:
+                    retry_at = None  # no longer due by then: given up now
             error = "; ".join(sorted({error for _, error in channels if error}))
             failed[(retry_at, error[:2000])].append(pk)
             reminder.last_attempt = retry_at is None
