@@ -367,7 +367,8 @@ def _add_streaks(reminders):
 def claim_many(reminders, now, token):
     """Take the right to send `reminders` under the claim `token` (a UUID), with
     their deliveries; those another run has are left out. Returns {send id:
-    (reminder, its ReminderSend row)}."""
+    (reminder, its ReminderSend row)}, the row a named tuple of pk, user_id,
+    slot_id, date, round and attempts."""
     new = [r for r in reminders if r.send_id is None]
     known = {r.send_id: r for r in reminders if r.send_id is not None}
     holding = {
@@ -397,11 +398,15 @@ def claim_many(reminders, now, token):
                 | Q(status=Status.FAILED, retry_at__lte=now)
                 | Q(status=Status.SENDING, lease_until__lt=now)
             ).update(attempts=F("attempts") + 1, error="", **holding)
-        rows = {row.pk: row for row in ReminderSend.objects.filter(claimed_by=token)}
+        # What we now hold, as plain rows: the sending needs these values, not
+        # model instances (building those cost a fifth of a run).
+        rows = ReminderSend.objects.filter(claimed_by=token).values_list(
+            "pk", "user_id", "slot_id", "date", "round", "attempts", named=True
+        )
         by_key = {r.key: r for r in reminders}
         claimed = {
-            pk: (by_key[(row.user_id, row.slot_id, row.date, row.round)], row)
-            for pk, row in rows.items()
+            row.pk: (by_key[(row.user_id, row.slot_id, row.date, row.round)], row)
+            for row in rows
         }
         _add_deliveries(
             [
@@ -431,9 +436,9 @@ def _add_deliveries(claimed):
     for reminder, send in claimed:
         user = reminder.user
         if user.email_reminders and user.email and not reminder.round:
-            rows.append(ReminderDelivery(send=send, channel="email"))
+            rows.append(ReminderDelivery(send_id=send.pk, channel="email"))
         rows += [
-            ReminderDelivery(send=send, channel="push", subscription_id=pk)
+            ReminderDelivery(send_id=send.pk, channel="push", subscription_id=pk)
             for pk in devices_of[user.pk]
         ]
     ReminderDelivery.objects.bulk_create(rows)
