@@ -83,6 +83,7 @@ class PushService:
         return Device(f"{self.origin}/push/{name}")
 
     def answer(self, device, *statuses):
+        """The next answers to `device`: a status, or (status, Retry-After)."""
         self.script[device.endpoint.removeprefix(self.origin)] = list(statuses)
 
     def received(self, device=None, status=201):
@@ -102,10 +103,15 @@ class PushService:
         with self.lock:
             statuses = self.script.get(handler.path) or []
             status = statuses.pop(0) if statuses else 201
+            status, retry_after = (
+                status if isinstance(status, tuple) else (status, None)
+            )
+            if status == 429:
+                retry_after = retry_after or "1"
             self.messages.append(Message(handler.path, headers, body, status))
         handler.send_response(status)
-        if status == 429:
-            handler.send_header("Retry-After", "1")
+        if retry_after:
+            handler.send_header("Retry-After", retry_after)
         handler.send_header("Content-Length", "0")
         handler.end_headers()
 

@@ -198,28 +198,76 @@ def test_busy_push_services_are_retried_and_a_device_that_got_it_is_not(
     row = ReminderSend.objects.get()
     assert (row.status, row.attempts) == ("failed", 1)
     assert f"HTTP {status}" in row.error
-    # Backing off: not retried at once, but well inside the reminder window.
+    # Backing off: not retried at once (unless the service asked for less
+    # than RETRY_AFTER: a 429 says 1 s), but soon.
     wait = row.retry_at - EVENING
-    assert (
-        reminders.RETRY_AFTER <= wait < reminders.RETRY_AFTER + dt.timedelta(seconds=5)
-    )
-    run(EVENING + dt.timedelta(seconds=10))
+    assert dt.timedelta(seconds=5) <= wait < dt.timedelta(seconds=6)
+    run(EVENING + dt.timedelta(seconds=4))
     assert len(push_service.messages) == 2
-    run(EVENING + dt.timedelta(minutes=1))
+    run(EVENING + dt.timedelta(seconds=6))
     assert len(push_service.received(phone)) == 1
     assert len(push_service.received(tablet)) == 1  # not sent to it again
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 2)
 
 
-def test_a_push_service_that_stays_down_is_tried_three_times(
+def seconds_to_retry(row):
+    row.refresh_from_db()
+    return (row.retry_at - EVENING).total_seconds()
+
+
+def test_a_503_is_tried_again_after_5_s_then_10_s_doubling_and_given_up_after_six(
     alice, phone, push_service
 ):
-    push_service.answer(phone, 503, 503, 503, 503)
-    outputs = [run(EVENING + dt.timedelta(minutes=m)) for m in (0, 4, 8, 12)]
-    assert len(push_service.messages) == reminders.MAX_ATTEMPTS
-    assert "Failed for the last time" in outputs[2]
+    push_service.answer(phone, *[503] * 7)
+    outputs = [run()]
+    row = ReminderSend.objects.get()
+    waits, last = [], 0
+    for _ in range(5):
+        waits.append(seconds_to_retry(row) - last)
+        last = seconds_to_retry(row)
+        outputs.append(run(row.retry_at))  # each retry as soon as it may be
+    # 5 s, then 10, 20, 40 and 80 s after each attempt: 155 s of trying, more
+    # than the 30 + 60 s of before, with the first retry much sooner.
+    assert [round(w) for w in waits] == [5, 10, 20, 40, 80]
+    assert reminders.MAX_ATTEMPTS == 6
+    assert len(push_service.messages) == 6
+    assert all("Failed, will retry" in o for o in outputs[:5])
+    assert "Failed for the last time" in outputs[5]
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.retry_at) == ("failed", 6, None)
+    run(EVENING + dt.timedelta(minutes=5))
+    assert len(push_service.messages) == 6
+
+
+def test_retry_after_wins_when_later_than_the_backoff(alice, phone, push_service):
+    push_service.answer(phone, (503, "120"))
+    run()
+    row = ReminderSend.objects.get()
+    assert 120 <= seconds_to_retry(row) < 121
+    run(EVENING + dt.timedelta(seconds=60))  # the backoff alone would retry
+    assert len(push_service.messages) == 1
+    run(EVENING + dt.timedelta(seconds=121))
+    assert len(push_service.received(phone)) == 1
+
+
+def test_the_backoff_wins_when_retry_after_is_sooner(alice, phone, push_service):
+    push_service.answer(phone, (503, "1"))
+    run()
+    assert 5 <= seconds_to_retry(ReminderSend.objects.get()) < 6
+
+
+def test_no_retry_is_planned_past_the_reminder_window(alice, phone, push_service):
+    # Slot at 21:00, window to 21:15: a Retry-After of an hour, or a backoff
+    # that ends after 21:15, is the last attempt, not a retry nobody makes.
+    push_service.answer(phone, (503, "3600"))
+    assert "Failed for the last time" in run()
     assert ReminderSend.objects.get().retry_at is None
+    ReminderSend.objects.all().delete()
+    push_service.answer(phone, 503)
+    late = EVENING.replace(minute=14, second=57)
+    assert "Failed for the last time" in run(late)
+    assert len(push_service.messages) == 2
 
 
 def test_a_redirect_is_not_followed(alice, phone, push_service, settings):

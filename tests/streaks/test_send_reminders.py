@@ -288,18 +288,18 @@ def test_a_failure_for_one_user_does_not_stop_the_others(alice, evening, monkeyp
     }
 
 
-def test_it_gives_up_after_three_attempts(evening, monkeypatch):
+def test_it_backs_off_and_gives_up_after_max_attempts(evening, monkeypatch):
     failing_backend(monkeypatch)
     errors = []
-    for minutes in (0, 4, 8, 12):
-        with time_machine.travel(EVENING + dt.timedelta(minutes=minutes), tick=False):
+    # Tried again 5, 10, 20, 40 and 80 s after each attempt: six in all.
+    for seconds in (0, 6, 17, 38, 79, 160, 400):
+        with time_machine.travel(EVENING + dt.timedelta(seconds=seconds), tick=False):
             err = StringIO()
             call_command("send_reminders", stdout=StringIO(), stderr=err)
             errors.append(err.getvalue())
-    assert ReminderSend.objects.get().attempts == reminders.MAX_ATTEMPTS
+    assert ReminderSend.objects.get().attempts == reminders.MAX_ATTEMPTS == 6
     assert [e.split(":")[0] for e in errors] == [
-        "Failed, will retry",
-        "Failed, will retry",
+        *["Failed, will retry"] * 5,
         "Failed for the last time",
         "",
     ]
