@@ -72,8 +72,8 @@ class ApiToken(models.Model):
         in one UPDATE (exact across every worker and server, and atomic on both
         databases). Returns None when the request may go ahead, else the seconds
         until the window ends; raises ApiToken.DoesNotExist when the token was
-        revoked meanwhile. Written in SQL: the same statement through the ORM's
-        Case and When took 0.6 ms to put together, twenty times its run."""
+        revoked meanwhile. Written in SQL: through the ORM's Case and When, building
+        the statement cost many times running it (bench/load.py --pages)."""
         adapt = connection.ops.adapt_datetimefield_value
         at, expired_at = adapt(now), adapt(now - RATE_WINDOW)
         with connection.cursor() as cursor:

@@ -60,9 +60,8 @@ REMINDER_WINDOW = timedelta(minutes=15)
 # A failed reminder is tried again after RETRY_AFTER, doubled for each attempt
 # (5, 10, 20, 40 and 80 s), or later if the push service asked (Retry-After),
 # like a push client: a busy service is asked again soon, then less and less
-# often. MAX_ATTEMPTS keeps it trying 155 s in all (it was 30 + 60 s with three
-# attempts 30 s apart, then doubling). A retry that would come after the
-# reminder's REMINDER_WINDOW is not made: it was the last attempt.
+# often; MAX_ATTEMPTS keeps it trying 155 s in all. A retry that would come
+# after the reminder's REMINDER_WINDOW is not made: it was the last attempt.
 RETRY_AFTER = timedelta(seconds=5)
 MAX_ATTEMPTS = 6
 # How long a run's claim holds without being renewed: a run that died frees its
@@ -399,7 +398,7 @@ def claim_many(reminders, now, token):
                 | Q(status=Status.SENDING, lease_until__lt=now)
             ).update(attempts=F("attempts") + 1, error="", **holding)
         # What we now hold, as plain rows: the sending needs these values, not
-        # model instances (building those cost a fifth of a run).
+        # model instances.
         rows = ReminderSend.objects.filter(claimed_by=token).values_list(
             "pk", "user_id", "slot_id", "date", "round", "attempts", named=True
         )
