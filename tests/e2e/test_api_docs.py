@@ -22,6 +22,10 @@ def test_the_docs_page_lists_every_endpoint_and_tries_one(make_context, user):
             "Delete a session",
             "Mark a rest day",
             "Today and your streaks",
+            "List pauses",
+            "Pause some days",
+            "End a pause today",
+            "Delete a pause",
         ]
     )
     page.get_by_role("button", name="Authorize").click()
