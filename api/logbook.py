@@ -3,11 +3,10 @@ rules, api.forms.ApiSessionForm) decides whether it is saved."""
 
 import uuid
 
-from django.db.models import Subquery
 from django.utils import timezone
 
 from sessions.forms import DEFAULT_MINUTES, default_techniques
-from sessions.models import ZONES_BY_NAME, MassageSession, Technique
+from sessions.models import ZONES_BY_NAME, Technique
 
 # Idempotency keys that are not UUIDs name a submission token through this.
 KEY_NAMESPACE = uuid.UUID("1f5b2a0e-8c1d-4c53-9b7e-6a3f0c2d9e41")
@@ -51,7 +50,7 @@ def form_data(user, payload, token):
     )
     duration = payload.duration_minutes
     if techniques is None:
-        techniques = default_techniques(user, last_techniques(user))
+        techniques = default_techniques(user)
     if duration is None:
         duration = DEFAULT_MINUTES
     return {
@@ -68,18 +67,6 @@ def form_data(user, payload, token):
         "zones": zone_values(payload.where or ()),
         "token": token,
     }
-
-
-def last_techniques(user):
-    """The technique ids of the user's latest session, or None when they have
-    no session yet, in one query (for default_techniques)."""
-    latest = MassageSession.objects.for_user(user).newest_first().values("pk")[:1]
-    ids = list(
-        MassageSession.objects.filter(pk=Subquery(latest)).values_list(
-            "techniques", flat=True
-        )
-    )
-    return [pk for pk in ids if pk is not None] if ids else None
 
 
 def zone_values(names):

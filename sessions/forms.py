@@ -3,7 +3,7 @@ import uuid
 
 from django import forms
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from accounts import localtime, words
@@ -60,9 +60,16 @@ def default_techniques(user, last=None):
     session's technique ids, when the caller has them), or for a newcomer the
     basic routine."""
     if last is None:
-        session = MassageSession.objects.for_user(user).newest_first().first()
-        if session is not None:
-            last = list(session.techniques.values_list("pk", flat=True))
+        # The latest session's technique ids, in one query: [None] for a
+        # session without any, nothing at all when there is no session.
+        latest = MassageSession.objects.for_user(user).newest_first().values("pk")
+        ids = list(
+            MassageSession.objects.filter(pk=Subquery(latest[:1])).values_list(
+                "techniques", flat=True
+            )
+        )
+        if ids:
+            last = [pk for pk in ids if pk is not None]
     return basic_routine() if last is None else last
 
 
