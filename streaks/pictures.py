@@ -68,16 +68,22 @@ HOUR = (
 
 def day_cells(grid):
     """The grid's weeks in the order a column-first CSS grid places them: the
-    371 days of the dashboard's year, one format_html each."""
-    url = reverse("sessions:list")
+    371 days of the dashboard's year, one format_html each. What is the same
+    for many days (the link, the shades, the mark on today) is escaped once,
+    so each day escapes only its own date and name."""
+    url = escape(reverse("sessions:list"))
+    shades = {}
     today = format_html(CURRENT, "date")
     other_day = escape("")  # no attribute, and nothing left to escape
 
     def days(week):
         for cell in week:
             if cell is not None:
+                level = cell["level"]
+                if level not in shades:
+                    shades[level] = escape(level)
                 marked = today if cell["today"] else other_day
-                yield url, cell["iso"], cell["label"], cell["level"], marked
+                yield url, escape(cell["iso"]), cell["label"], shades[level], marked
 
     return format_html_join(
         "",
