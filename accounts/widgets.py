@@ -7,17 +7,19 @@ and label escaped), from the same list the field validates against."""
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 
 from accounts import timezones
 
 
 def options_html(selected):
+    # The two markers escaped once, not once per option.
+    chosen, other = escape(" selected"), escape("")
     return format_html_join(
         "\n",
         '<option value="{}"{}>{}</option>',
         (
-            (value, " selected" if value == selected else "", label)
+            (value, chosen if value == selected else other, label)
             for value, label in timezones.choices()
         ),
     )
