@@ -138,18 +138,16 @@ def recent(user, today):
 
 def best_runs(user, today, count=10):
     """The `count` longest runs of two days or more up to today, longest first
-    (the most recent first among equals), and how many such runs there are in
-    all: each has one practice day with a streak of exactly 2 (two queries)."""
-    mine = Day.objects.for_user(user).filter(date__lte=today, sessions__gt=0)
-    best = [
+    (the most recent first among equals; one query)."""
+    return [
         engine.Run(start, end, days)
-        for start, end, days in mine.filter(streak__gte=2)
+        for start, end, days in Day.objects.for_user(user)
+        .filter(date__lte=today, sessions__gt=0, streak__gte=2)
         .values("run_start")
         .annotate(end=Max("date"), days=Max("streak"))
         .order_by("-days", "-end")
         .values_list("run_start", "end", "days")[:count]
     ]
-    return best, mine.filter(streak=2).count()
 
 
 def rest_days(user, first, last):
@@ -198,13 +196,19 @@ def years(user, today):
 
 
 def totals(user, today):
-    """(sessions, minutes) of the whole history up to today."""
+    """(sessions, minutes, runs) of the whole history up to today, where runs
+    counts the runs of two days or more: each has one practice day with a
+    streak of exactly 2 (one query)."""
     found = (
         Day.objects.for_user(user)
         .filter(date__lte=today)
-        .aggregate(sessions=Sum("sessions"), minutes=Sum("minutes"))
+        .aggregate(
+            all_sessions=Sum("sessions"),
+            all_minutes=Sum("minutes"),
+            runs=Count("pk", filter=Q(sessions__gt=0, streak=2)),
+        )
     )
-    return found["sessions"] or 0, found["minutes"] or 0
+    return found["all_sessions"] or 0, found["all_minutes"] or 0, found["runs"]
 
 
 def strengths_on(user, days):

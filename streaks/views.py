@@ -109,8 +109,8 @@ def statistics(request):
         strengths.update((day.date, day.strength) for day in days.figures)
     # Every year's minutes only for their chart: the other spans need a year.
     years = history.years(user, today) if span == "year" else ()
-    sessions, minutes = history.totals(user, today)
-    runs, run_count = history.best_runs(user, today)
+    sessions, minutes, run_count = history.totals(user, today)
+    runs = history.best_runs(user, today)
     insights = presentation.comfort_insights(*history.recent_comfort(user, today))
     context = {
         "user": user,
