@@ -198,18 +198,31 @@ def test_with_pain_and_foot_recorded_save_is_in_the_first_screen_after_the_guide
     page.get_by_role("link", name="Log this session").click()
 
     expect(page.get_by_role("heading", name="Log your guided session")).to_be_visible()
-    # What the guide asked, all on show: comfort, the note, pain, the feet.
+    # What the guide asked, all on show: comfort, the note, pain before and after.
     expect(page.get_by_label("2 · Uncomfortable")).to_be_checked()
     expect(page.get_by_label("What hurt? (optional)")).to_be_visible()
-    expect(page.get_by_label("Pain before")).to_have_value("6")
-    expect(page.get_by_label("Pain after")).to_have_value("3")
-    expect(page.get_by_label("Pain before")).to_be_visible()
-    expect(page.get_by_label("Pain after")).to_be_visible()
+    for label, value in (("Pain before", "6"), ("Pain after", "3")):
+        expect(page.get_by_label(label)).to_be_visible()
+        expect(page.get_by_label(label)).to_have_value(value)
+    # What it filled in, summed up on "More details"; the feet it logs apart.
+    details = page.locator("summary", has_text="More details")
+    expect(details).to_contain_text("10 min, 5 techniques, each foot apart")
     expect(page.get_by_label("Each apart")).to_be_checked()
     save_button = page.get_by_role("button", name="Save session")
     assert_in_first_screen(page, save_button)
     assert horizontal_overflow(page) <= 0
     expect_axe_clean(page)
+    if viewport == SMALL_PHONE:  # and narrower still, nothing runs off sideways
+        page.set_viewport_size({"width": 320, "height": 568})
+        assert horizontal_overflow(page) <= 0
+        page.set_viewport_size(viewport)
+
+    # The fold opens from the keyboard, the foot in it.
+    each_apart = page.locator("label.btn", has_text="Each apart")
+    expect(each_apart).to_be_hidden()
+    details.focus()
+    page.keyboard.press("Enter")
+    expect(each_apart).to_be_visible()
 
     page.get_by_label("What hurt? (optional)").fill("Right heel")
     page.get_by_label("Pain after").select_option("2")
