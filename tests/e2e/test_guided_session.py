@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import User
 from sessions.models import GuidePreference, MassageSession
 from tests.e2e.conftest import DESKTOP, PHONE, SMALL_PHONE, sign_in
 from tests.e2e.pages import axe_violations, choose, horizontal_overflow, save
@@ -170,6 +171,73 @@ def test_a_whole_guided_session_ends_in_a_filled_in_log(guide_page, user):
     # Logged: the next visit starts afresh.
     page.goto(URL)
     expect(page.get_by_role("button", name="Start the guided session")).to_be_visible()
+
+
+def test_with_pain_and_foot_recorded_save_is_in_the_first_screen_after_the_guide(
+    make_context, viewport, user, live_server
+):
+    """The guide asked pain before and after and a hurt came up: the log form
+    shows all of it, and Save still fits the first screen of a small phone."""
+    User.objects.filter(pk=user.pk).update(record_pain=True, record_foot=True)
+    context = make_context(viewport=viewport)
+    sign_in(context, user, live_server)
+    page = context.new_page()
+    start = dt.datetime.now(dt.UTC)
+    page.clock.install(time=start)
+    page.clock.pause_at(start + dt.timedelta(seconds=1))
+    page.goto(URL)
+    page.get_by_label("Pain before").select_option("6")
+    page.get_by_role("button", name="Start the guided session").click()
+    expect_step(page, 1, "Warm-up strokes", "Left foot")
+    page.clock.fast_forward("15:00")
+    expect(
+        page.get_by_role("heading", name="Done. Listen to your body")
+    ).to_be_visible()
+    page.get_by_label("Pain after").select_option("3")
+    page.get_by_role("button", name="Something hurt").click()
+    page.get_by_role("link", name="Log this session").click()
+
+    expect(page.get_by_role("heading", name="Log your guided session")).to_be_visible()
+    # What the guide asked, all on show: comfort, the note, pain before and after.
+    expect(page.get_by_label("2 · Uncomfortable")).to_be_checked()
+    expect(page.get_by_label("What hurt? (optional)")).to_be_visible()
+    for label, value in (("Pain before", "6"), ("Pain after", "3")):
+        expect(page.get_by_label(label)).to_be_visible()
+        expect(page.get_by_label(label)).to_have_value(value)
+    # What it filled in, summed up on "More details"; the feet it logs apart.
+    details = page.locator("summary", has_text="More details")
+    expect(details).to_contain_text("10 min, 5 techniques, each foot apart")
+    expect(page.get_by_label("Each apart")).to_be_checked()
+    save_button = page.get_by_role("button", name="Save session")
+    assert_in_first_screen(page, save_button)
+    assert horizontal_overflow(page) <= 0
+    expect_axe_clean(page)
+    if viewport == SMALL_PHONE:  # and narrower still, nothing runs off sideways
+        page.set_viewport_size({"width": 320, "height": 568})
+        assert horizontal_overflow(page) <= 0
+        page.set_viewport_size(viewport)
+
+    # The fold opens from the keyboard, the foot in it.
+    each_apart = page.locator("label.btn", has_text="Each apart")
+    expect(each_apart).to_be_hidden()
+    details.focus()
+    page.keyboard.press("Enter")
+    expect(each_apart).to_be_visible()
+
+    page.get_by_label("What hurt? (optional)").fill("Right heel")
+    page.get_by_label("Pain after").select_option("2")
+    save(page)
+    expect(page).to_have_url("/")
+    expect(page.get_by_text("left and right foot apart")).to_be_visible()
+    sessions = MassageSession.objects.filter(user=user).order_by("foot")
+    assert [
+        (s.foot, s.pain_before, s.pain_after, s.comfort, s.notes) for s in sessions
+    ] == [
+        ("left", 6, 2, 2, "Right heel"),
+        ("right", 6, 2, 2, "Right heel"),
+    ]
+    assert sum(s.duration_minutes for s in sessions) == 10
+    assert all(logged_keys(s) == sorted(ROUTINE) for s in sessions)
 
 
 def test_stopping_part_way_offers_to_log_what_was_done(guide_page, user):
