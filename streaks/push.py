@@ -25,8 +25,8 @@ from accounts import push as devices
 
 logger = logging.getLogger(__name__)
 
-# (connect, read) seconds: a push service answers at once or not at all.
-TIMEOUT = (3.05, 5)
+# A push service answers at once or not at all.
+TIMEOUT = urllib3.Timeout(connect=3.05, read=5)
 # VAPID signatures are valid for 12 hours; sign again when less than 1 is left.
 VAPID_LIFETIME = 12 * 3600
 VAPID_RENEW = 3600
@@ -115,12 +115,14 @@ class _Poster:
             if len(self.pools) >= self.MAX_POOLS:
                 self.close()
             pool = self.POOLS[parts.scheme](
-                parts.hostname, parts.port, maxsize=4, retries=False
+                parts.hostname, parts.port, maxsize=4, retries=False, timeout=TIMEOUT
             )
             self.pools[key] = pool
         return pool
 
     def post(self, url, data=None, headers=None, timeout=None):
+        # `timeout` is the TIMEOUT we hand pywebpush: the pool has it already
+        # (a new urllib3.Timeout per message costs more than it looks).
         parts = urlsplit(url)
         path = parts.path or "/"
         if parts.query:
@@ -130,7 +132,6 @@ class _Poster:
             path,
             body=data,
             headers=dict(headers or {}),
-            timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
             redirect=False,
             retries=False,
         )
