@@ -237,7 +237,8 @@ class PushSubscription(models.Model):
         return self.name
 
     def as_subscription_info(self):
-        """The dict pywebpush takes, as the browser's PushSubscription.toJSON()."""
+        """The dict streaks.push.Sender.send takes, as the browser's
+        PushSubscription.toJSON()."""
         return {
             "endpoint": self.endpoint,
             "keys": {"p256dh": self.p256dh, "auth": self.auth},

@@ -24,6 +24,7 @@ import ipaddress
 import json
 from dataclasses import dataclass
 from email.utils import parseaddr
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -93,7 +94,14 @@ def parse_origin(text):
 
 
 def allowed_origins():
-    return [parse_origin(entry) for entry in settings.FOOTCARE_PUSH_HOSTS]
+    return _parsed(tuple(settings.FOOTCARE_PUSH_HOSTS))
+
+
+@lru_cache(maxsize=4)
+def _parsed(entries):
+    """The allow-list read once per value of the setting: every push message is
+    checked against it."""
+    return tuple(parse_origin(entry) for entry in entries)
 
 
 REFUSED_ENDPOINT = (
