@@ -1,6 +1,6 @@
 """Posting Web Push messages to push services: each message encrypted for its
-device by http_ece (RFC 8291, aes128gcm, as pywebpush does it), signed for its
-push service by py_vapid (RFC 8292), and posted with http.client.
+device by pywebpush (RFC 8291, aes128gcm), signed for its push service by
+py_vapid (RFC 8292), and posted with http.client.
 
 The endpoint is a URL a browser gave us, so each post is checked like a request
 to an untrusted address (accounts.push says which endpoints are allowed):
@@ -11,7 +11,6 @@ sent: a private, loopback or other non-public address is refused unless the
 endpoint names that very address (an allow-listed IP, as the tests use).
 """
 
-import base64
 import http.client
 import ipaddress
 import logging
@@ -22,9 +21,8 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import http_ece
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ValidationError
+from pywebpush import WebPusher
 
 from accounts import push as devices
 
@@ -136,23 +134,10 @@ class _Poster:
         self.connections.clear()
 
 
-def _key(text):
-    """The bytes of a base64url key as the browser gave it (padding optional)."""
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def encrypt(payload, keys):
-    """`payload` (bytes) encrypted for one device, whose subscription `keys` are
-    {"p256dh", "auth"}: with a key pair of ours made for this message alone
-    (RFC 8291, aes128gcm; what pywebpush does, without its per-message copies
-    and wrappers)."""
-    return http_ece.encrypt(
-        payload,
-        private_key=ec.generate_private_key(ec.SECP256R1()),
-        dh=_key(keys["p256dh"]),
-        auth_secret=_key(keys["auth"]),
-        version="aes128gcm",
-    )
+def encrypt(payload, subscription):
+    """`payload` (bytes) encrypted for one device by pywebpush (RFC 8291,
+    aes128gcm, with a key pair of ours made for this message alone)."""
+    return WebPusher(subscription).encode(payload)["body"]
 
 
 def _retry_after(headers):
@@ -202,7 +187,7 @@ class Sender:
         except ValidationError:
             return Result(FAILED, error="endpoint not allowed by FOOTCARE_PUSH_HOSTS")
         try:
-            body = encrypt(payload, subscription["keys"])
+            body = encrypt(payload, subscription)
         except Exception as exc:  # keys that are not a P-256 point and a secret
             return Result(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
         headers = {
