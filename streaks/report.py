@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils.html import format_html_join
 
 from accounts import words
+from sessions import engine
 from sessions.models import Day, MassageSession, Pause, Technique, zones_from_mask
 from streaks import charts
 
@@ -61,7 +62,7 @@ def period_kind(first, last):
 def _period_of(day, kind):
     """The first day of `day`'s week, month or year."""
     if kind == "week":
-        return day - dt.timedelta(days=day.weekday())
+        return engine.monday(day)
     if kind == "month":
         return day.replace(day=1)
     return day.replace(month=1, day=1)
@@ -80,7 +81,7 @@ def _axis_label(first, kind):
     if kind == "week":
         return words.short_date(first)
     if kind == "month":
-        return f"{words.MONTH_SHORT[first.month - 1]} {first.year}"
+        return charts.month_year(first)
     return str(first.year)
 
 
