@@ -120,7 +120,7 @@ def statistics(request):
         "consistency": presentation.consistency(stats),
         "break_reason": presentation.break_reason(stats),
         "current_streak": stats.current_streak,
-        "comfort_trend": presentation.comfort_trend(presentation.weekly_totals(days)),
+        "comfort_trend": presentation.comfort_trend(days.days, today),
         "insights": insights,
         "total_sessions": sessions,
         "total_minutes": minutes,
