@@ -47,19 +47,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = [
-    "Break",
-    "Day",
-    "Run",
-    "Stats",
-    "carry_on",
-    "compute",
-    "days",
-    "runs",
-    "stats",
-    "strength_percent",
-]
-
 CONSISTENCY_WINDOWS = (7, 30, 365)
 # The stored days a page hands to `stats`: enough for the longest window.
 WINDOW = 371
