@@ -689,11 +689,13 @@ def lines_chart(labels, series, y_max, y_ticks, y_min=0):
         return None
     every = max(1, math.ceil(len(labels) / 4))
     x_labels = [(i, text) for i, text in enumerate(labels) if i % every == 0]
-    chart = None
     drawn = []
     for number, (name, values) in enumerate(series, start=1):
         chart = line_chart(
-            list(zip(labels, _rounded(values), strict=True)),
+            [
+                (label, _rounded(value))
+                for label, value in zip(labels, values, strict=True)
+            ],
             y_max,
             y_ticks,
             y_min=y_min,
@@ -726,14 +728,12 @@ def pain_trend_chart(starts, averages, counts):
     chart["rows"] = [
         {
             "label": _week_of(start),
-            "cells": [
-                (_rounded([averages[foot][i]])[0], counts[foot][i]) for foot in feet
-            ],
+            "cells": [(_rounded(averages[foot][i]), counts[foot][i]) for foot in feet],
         }
         for i, start in enumerate(starts)
     ]
     return chart
 
 
-def _rounded(values):
-    return [None if value is None else round(float(value), 1) for value in values]
+def _rounded(value):
+    return None if value is None else round(float(value), 1)
