@@ -90,7 +90,6 @@ def session_new(request):
     felt = form["felt"].value()
     context = {
         "form": form,
-        "is_new": True,
         "guided": felt in guide.CHECK_IN,
         "hurt": felt == "hurt",
     }

@@ -113,7 +113,6 @@ def statistics(request):
     runs, run_count = history.best_runs(user, today)
     insights = presentation.comfort_insights(*history.recent_comfort(user, today))
     context = {
-        "user": user,
         "today": today,
         "weekly_target": days.weekly_target,
         "figures": presentation.figures(stats, days.weekly_target),
