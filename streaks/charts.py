@@ -88,16 +88,15 @@ def heatmap(days, rest, first, last, reasons=None, today=None, paused=()):
                 places.append(None)
                 continue
             practice = days.get(day)
+            reason = None
             if practice:
                 shade = str(level(practice.minutes or 1))
-                reason = None
             elif day in paused:
-                shade, reason = "paused", None
+                shade = "paused"
             elif day in rest:
-                shade = "rest"
-                reason = reasons.get(rest[day][0], "")
+                shade, reason = "rest", reasons.get(rest[day][0], "")
             else:
-                shade, reason = "0", None
+                shade = "0"
             cell = {
                 "iso": day.isoformat(),
                 "level": shade,
@@ -509,8 +508,7 @@ def comfort_bars(items):
 def weekday_practice(days: Iterable[dt.date], today, weeks):
     """Practice days per weekday in the `weeks` full weeks ending with this one:
     (name, practised, out of) with `out of` the number of those weekdays so far."""
-    this = engine.monday(today)
-    start = this - dt.timedelta(weeks=weeks - 1)
+    start = engine.monday(today) - dt.timedelta(weeks=weeks - 1)
     practised = [0] * 7
     possible = [0] * 7
     day = start
@@ -575,14 +573,11 @@ def best_streaks(best: Sequence[engine.Run], total, first, today):
     axis_y = 8 + len(best) * row_height + 4
     years = range(first.year, today.year + 1)
     step = max(1, math.ceil(len(years) / 5))
-    if len(years) > 1:
-        marks = [
-            (dt.date(year, 1, 1), str(year))
-            for year in years
-            if dt.date(year, 1, 1) >= first and (year - years[0]) % step == 0
-        ]
-    else:
-        marks = []
+    marks = [
+        (dt.date(year, 1, 1), str(year))
+        for year in years
+        if dt.date(year, 1, 1) >= first and (year - years[0]) % step == 0
+    ]
     if len(marks) < 2:
         marks = [
             (first, month_year(first)),
