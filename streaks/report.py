@@ -224,15 +224,6 @@ def build(user, first, last, notes=False):
     ):
         for zone in zones_from_mask(mask):
             zones[zone.label] += n
-    noted = (
-        list(
-            sessions.exclude(notes="")
-            .order_by("local_date", "started_at", "pk")
-            .values_list("local_date", "notes")
-        )
-        if notes
-        else None
-    )
     foot_names = dict(MassageSession.Foot.choices)
     foot_order = [foot for foot in ("left", "right", "both", "") if foot in feet]
     columns = [(foot, foot_names.get(foot, "Foot not recorded")) for foot in foot_order]
@@ -279,14 +270,19 @@ def build(user, first, last, notes=False):
             (start, end, (end - start).days + 1, reasons.get(reason, reason))
             for start, end, reason in pauses
         ],
-        "notes": None if noted is None else notes_html(noted),
+        "notes": notes_html(sessions) if notes else None,
     }
 
 
-def notes_html(noted):
-    """The notes as <dt>day</dt><dd>note</dd> pairs: years of notes are many
-    hundreds, which format_html_join writes several times as fast as a template
-    loop (the line breaks stay: the list's style keeps them)."""
+def notes_html(sessions):
+    """The sessions' notes as <dt>day</dt><dd>note</dd> pairs: years of notes are
+    many hundreds, which format_html_join writes several times as fast as a
+    template loop (the line breaks stay: the list's style keeps them)."""
+    noted = (
+        sessions.exclude(notes="")
+        .order_by("local_date", "started_at", "pk")
+        .values_list("local_date", "notes")
+    )
     return format_html_join(
         "", "<dt>{}</dt><dd>{}</dd>", ((words.day_name(d), n) for d, n in noted)
     )
