@@ -6,8 +6,7 @@ import math
 
 from accounts.words import DAY_NAMES, date_range, plural, short_date
 from sessions import engine
-from sessions.models import MassageSession
-from streaks import charts
+from streaks import charts, history
 
 LOW_COMFORT = 3  # an average below this suggests easing off
 
@@ -135,13 +134,12 @@ def comfort_trend(days, today):
 
 def comfort_insights(techniques, pressures):
     """`history.recent_comfort`'s rows as the statistics page shows them."""
-    labels = dict(MassageSession.Pressure.choices)
     return {
         "techniques": [
             {"name": name, "avg": round(avg, 1), "n": n} for name, avg, n in techniques
         ],
         "pressures": [
-            {"name": labels[pressure], "avg": round(avg, 1), "n": n}
+            {"name": history.PRESSURES[pressure], "avg": round(avg, 1), "n": n}
             for pressure, avg, n in pressures
         ],
         "uncomfortable": [name for name, avg, _ in techniques if avg < LOW_COMFORT],
