@@ -12,8 +12,7 @@ class TechniqueAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
     def get_readonly_fields(self, request, obj=None):
-        # Moving a technique to another account would leave both accounts'
-        # cached pages stale (only the new owner's versions move).
+        # An own technique stays with its account: its sessions are the owner's.
         return self.readonly_fields + (("user",) if obj else ())
 
 
@@ -46,5 +45,6 @@ class MassageSessionAdmin(admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        # A session stays with its account (see TechniqueAdmin).
+        # A session stays with its account: moving it would leave the stored
+        # days of both accounts wrong.
         return self.readonly_fields + (("user",) if obj else ())

@@ -47,19 +47,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = [
-    "Break",
-    "Day",
-    "Run",
-    "Stats",
-    "carry_on",
-    "compute",
-    "days",
-    "runs",
-    "stats",
-    "strength_percent",
-]
-
 CONSISTENCY_WINDOWS = (7, 30, 365)
 # The stored days a page hands to `stats`: enough for the longest window.
 WINDOW = 371
@@ -138,7 +125,7 @@ def _check_target(weekly_target: int) -> None:
         )
 
 
-def _monday(day: date) -> date:
+def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
@@ -169,16 +156,16 @@ def days(
     previous = before[-1] if before else _empty(first - ONE_DAY)
     practised_recently = {day.date for day in before if day.practised}
     week_active = sum(
-        1 for day in before if day.active and _monday(day.date) == _monday(first)
+        1 for day in before if day.active and monday(day.date) == monday(first)
     )
     # Weeks meeting the target in a row, ending with the week before.
-    if _monday(previous.date) == _monday(first):
+    if monday(previous.date) == monday(first):
         weeks_before = previous.weekly_streak - (week_active >= weekly_target)
     else:  # `first` is a Monday: last week's figure is the one to carry on
         last_week = sum(
             1
             for day in before
-            if day.active and _monday(day.date) == _monday(previous.date)
+            if day.active and monday(day.date) == monday(previous.date)
         )
         weeks_before = previous.weekly_streak if last_week >= weekly_target else 0
 
@@ -285,7 +272,7 @@ def stats(
     current = anchor if anchor is not None and anchor.streak else None
     practice = {day for day in practice if day <= today}
     rest = {day for day in rest if day <= today} - practice
-    monday = _monday(today)
+    this_monday = monday(today)
     first = now.first_practice if now is not None else None
     return Stats(
         today=today,
@@ -297,7 +284,7 @@ def stats(
         ),
         longest=now.longest if now is not None else None,
         weekly_streak=now.weekly_streak if now is not None else 0,
-        week_progress=sum(1 for day in practice | rest if day >= monday),
+        week_progress=sum(1 for day in practice | rest if day >= this_monday),
         consistency={
             window: _consistency(practice, rest, today, window, first)
             for window in CONSISTENCY_WINDOWS

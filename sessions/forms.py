@@ -413,7 +413,7 @@ class SessionForm(forms.ModelForm):
         fields = {
             name: data[name] for name in (*self._meta.fields, "foot") if name in data
         }
-        if self.instance.pk is None and data.get("foot") == EACH_FOOT:
+        if self.instance.pk is None and self.each_foot:
             return self._log_each_foot(data, fields)
         if self.instance.pk is None:
             self.instance = MassageSession.objects.log(
@@ -594,7 +594,7 @@ class TechniqueForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user = self.instance.user = user
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -610,13 +610,6 @@ class TechniqueForm(forms.ModelForm):
                 params={"name": name},
             )
         return name
-
-    def save(self, commit=True):
-        technique = super().save(commit=False)
-        technique.user = self.user
-        if commit:
-            technique.save()
-        return technique
 
 
 class SessionFilterForm(forms.Form):

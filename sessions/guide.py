@@ -60,11 +60,6 @@ def format_seconds(seconds):
     return " ".join(parts)
 
 
-def first_sentence(text):
-    sentence, dot, _ = text.strip().partition(". ")
-    return sentence + ("." if dot else "")
-
-
 @dataclass(frozen=True)
 class RoutineStep:
     slot: str
@@ -84,7 +79,9 @@ class RoutineStep:
 
     @property
     def summary(self):
-        return first_sentence(self.technique.how_to)
+        """The how-to's first sentence."""
+        sentence, dot, _ = self.technique.how_to.strip().partition(". ")
+        return sentence + ("." if dot else "")
 
 
 def seconds_for(preference, spec):
@@ -96,23 +93,15 @@ def seconds_for(preference, spec):
     return spec.default_seconds
 
 
-def technique_key(preference, spec):
-    if spec.slot == "tool":
-        return preference.tool or None
-    return spec.slot
-
-
-def is_on(preference, spec):
-    return not spec.switch or bool(getattr(preference, spec.switch))
-
-
 def build_routine(preference, techniques):
     """The steps to do, in order. `techniques` maps built-in keys to techniques; a
     step whose technique is missing (archived in the admin) is left out."""
     routine = []
     for spec in STEPS:
-        key = technique_key(preference, spec)
-        if not is_on(preference, spec) or key not in techniques:
+        if spec.switch and not getattr(preference, spec.switch):
+            continue
+        key = preference.tool if spec.slot == "tool" else spec.slot
+        if key not in techniques:
             continue
         routine.append(
             RoutineStep(
@@ -145,15 +134,12 @@ def logged_minutes(seconds):
     return max(1, min(180, math.ceil(seconds / 60)))
 
 
-def technique_ids(routine):
-    """Each technique once, in routine order."""
-    return list(dict.fromkeys(step.technique.pk for step in routine))
-
-
 def log_url(routine):
     """The log form, filled in with the whole routine (the path without the timer)."""
     query = [("minutes", logged_minutes(total_seconds(routine)))]
-    query += [("techniques", pk) for pk in technique_ids(routine)]
+    # Each technique once, in routine order.
+    ticked = dict.fromkeys(step.technique.pk for step in routine)
+    query += [("techniques", pk) for pk in ticked]
     return f"{reverse('sessions:new')}?{urlencode(query)}"
 
 

@@ -41,17 +41,16 @@ def _say_if_it_was_a_rest_day(request, session):
     """A session on a day marked as rest makes it a practice day: say so."""
     day = session.local_date
     if RestDay.objects.for_user(session.user).filter(date=day).exists():
-        messages.info(
-            request,
-            f"{words.full_date(day, year=False)} was a rest day: with this session it "
-            "is now a practice day.",
-        )
+        was = "was a rest day"
     elif Pause.objects.for_user(session.user).overlapping(day, day).exists():
-        messages.info(
-            request,
-            f"{words.full_date(day, year=False)} was in a pause: with this session it "
-            "is now a practice day.",
-        )
+        was = "was in a pause"
+    else:
+        return
+    messages.info(
+        request,
+        f"{words.full_date(day, year=False)} {was}: with this session it is now "
+        "a practice day.",
+    )
 
 
 @login_required
@@ -91,7 +90,6 @@ def session_new(request):
     felt = form["felt"].value()
     context = {
         "form": form,
-        "is_new": True,
         "guided": felt in guide.CHECK_IN,
         "hurt": felt == "hurt",
     }

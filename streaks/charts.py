@@ -23,6 +23,7 @@ from accounts.words import (
     day_name,
     month_name,
     plural,
+    short_date,
 )
 from sessions import engine
 
@@ -74,7 +75,7 @@ def heatmap(days, rest, first, last, reasons=None, today=None, paused=()):
     before `first`; the last week stops at `last`. ``cells`` is every day in
     order."""
     reasons = reasons or {}
-    monday = first - dt.timedelta(days=first.weekday())
+    monday = engine.monday(first)
     cells = []
     weeks = []
     while monday <= last:
@@ -87,16 +88,15 @@ def heatmap(days, rest, first, last, reasons=None, today=None, paused=()):
                 places.append(None)
                 continue
             practice = days.get(day)
+            reason = None
             if practice:
                 shade = str(level(practice.minutes or 1))
-                reason = None
             elif day in paused:
-                shade, reason = "paused", None
+                shade = "paused"
             elif day in rest:
-                shade = "rest"
-                reason = reasons.get(rest[day][0], "")
+                shade, reason = "rest", reasons.get(rest[day][0], "")
             else:
-                shade, reason = "0", None
+                shade = "0"
             cell = {
                 "iso": day.isoformat(),
                 "level": shade,
@@ -192,12 +192,6 @@ def _y_ticks(plot, values, unit=""):
     return [{"y": plot.y(v), "label": f"{v}{unit}"} for v in values]
 
 
-def _label_step(count, room, width):
-    """Label every n-th of `count` items spread over `width` px so that labels
-    `room` px wide never collide."""
-    return max(1, math.ceil(count * room / width))
-
-
 # -- vertical bars: minutes per week, month or year ----------------------------
 
 
@@ -206,7 +200,8 @@ def bar_chart(items: Sequence[tuple[str, int]], unit: str, label_room=36):
     top = nice_ceiling(max((value for _, value in items), default=0))
     plot = Plot(left=44, top=24, width=WIDTH - 52, height=150, y_min=0, y_max=top)
     pitch = plot.width / max(len(items), 1)
-    step = _label_step(len(items), label_room, plot.width)
+    # Every n-th bar named, so that labels `label_room` px wide never collide.
+    step = max(1, math.ceil(len(items) * label_room / plot.width))
     bars = []
     for i, (label, value) in enumerate(items):
         y = plot.y(value)
@@ -228,12 +223,7 @@ def bar_chart(items: Sequence[tuple[str, int]], unit: str, label_room=36):
         "plot": plot.frame(),
         "ticks": _y_ticks(plot, ticks(top)),
         "bars": bars,
-        "unit": unit,
     }
-
-
-def _monday(day):
-    return day - dt.timedelta(days=day.weekday())
 
 
 def minutes_by_span(days: Mapping, today: dt.date, span: str, years=()):
@@ -241,18 +231,12 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str, years=()):
     12 weeks or 12 months from `days` (a year of practice days), or every year
     since the first session from `years`: (year, sessions, minutes) rows."""
     if span == "week":
-        this = _monday(today)
+        this = engine.monday(today)
         starts = [this - dt.timedelta(weeks=back) for back in range(11, -1, -1)]
-        keys = {start: start for start in starts}
-
-        def key(day):
-            return _monday(day)
+        key = engine.monday
 
         def names(start):
-            return (
-                f"{start.day}/{start.month}",
-                f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
-            )
+            return f"{start.day}/{start.month}", _week_of(start)
 
     elif span == "month":
         starts = []
@@ -260,16 +244,12 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str, years=()):
         for _ in range(12):
             starts.insert(0, dt.date(year, month, 1))
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        keys = {start: start for start in starts}
 
         def key(day):
             return day.replace(day=1)
 
         def names(start):
-            return (
-                MONTH_SHORT[start.month - 1],
-                month_name(start),
-            )
+            return MONTH_SHORT[start.month - 1], month_name(start)
 
     else:
         totals = {year: (sessions, minutes) for year, sessions, minutes in years}
@@ -282,12 +262,9 @@ def minutes_by_span(days: Mapping, today: dt.date, span: str, years=()):
     sessions = dict.fromkeys(starts, 0)
     minutes = dict.fromkeys(starts, 0)
     for day, practice in days.items():
-        if not starts[0] <= day <= today:
-            continue
-        start = keys.get(key(day))
-        if start is not None:
-            sessions[start] += practice.sessions
-            minutes[start] += practice.minutes
+        if starts[0] <= day <= today:
+            sessions[key(day)] += practice.sessions
+            minutes[key(day)] += practice.minutes
     return [(*names(start), sessions[start], minutes[start]) for start in starts]
 
 
@@ -359,6 +336,15 @@ def _label(x, text, left, right):
     return {"x": x, "text": text, "anchor": anchor}
 
 
+def month_year(day):
+    """Nov 2026"""
+    return f"{MONTH_SHORT[day.month - 1]} {day.year}"
+
+
+def _week_of(start):
+    return f"Week of {short_date(start, with_year=True)}"
+
+
 def _month_ends(first, last):
     """The last day of each month from `first`'s month to `last` (capped at `last`)."""
     ends = []
@@ -404,7 +390,7 @@ def strength_charts(strengths: Mapping, first, last):
     step = max(1, math.ceil(len(januaries) / 6))
     all_labels = [(i, str(year)) for i, year in januaries[::step]]
     if not all_labels:
-        all_labels = [(0, f"{MONTH_SHORT[first.month - 1]} {first.year}")]
+        all_labels = [(0, month_year(first))]
     percent_ticks = [0, 25, 50, 75, 100]
     year_ago = max(first, last - dt.timedelta(days=364))
     recent_rows = [
@@ -432,19 +418,17 @@ def strength_charts(strengths: Mapping, first, last):
 def comfort_by_week(days: Mapping, today, weeks=26):
     """(week start, average comfort or None, rated sessions) for the last `weeks`
     weeks; `days` values have ``comfort_sum`` and ``rated`` (sessions rated)."""
-    this = _monday(today)
+    this = engine.monday(today)
     starts = [this - dt.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     sums = {start: [0, 0] for start in starts}
     for day, practice in days.items():
-        if not starts[0] <= day <= today:
-            continue
-        bucket = sums.get(_monday(day))
-        if bucket is not None:
+        if starts[0] <= day <= today:
+            bucket = sums[engine.monday(day)]
             bucket[0] += practice.comfort_sum
             bucket[1] += practice.rated  # sessions imported without one: left out
     return [
         (start, round(total / count, 1) if count else None, count)
-        for start, (total, count) in ((s, sums[s]) for s in starts)
+        for start, (total, count) in sums.items()
     ]
 
 
@@ -453,9 +437,7 @@ def comfort_chart(days, today, weeks=26):
     if not any(count for _, _, count in rows):
         return None
     labels = [
-        (i, f"{start.day} {MONTH_SHORT[start.month - 1]}")
-        for i, (start, _, _) in enumerate(rows)
-        if i % 6 == 1
+        (i, short_date(start)) for i, (start, _, _) in enumerate(rows) if i % 6 == 1
     ]
     chart = line_chart(
         [(start, avg) for start, avg, _ in rows],
@@ -466,7 +448,7 @@ def comfort_chart(days, today, weeks=26):
     )
     chart["rows"] = [
         {
-            "label": f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
+            "label": _week_of(start),
             "value": avg,
             "sessions": n,
         }
@@ -526,8 +508,7 @@ def comfort_bars(items):
 def weekday_practice(days: Iterable[dt.date], today, weeks):
     """Practice days per weekday in the `weeks` full weeks ending with this one:
     (name, practised, out of) with `out of` the number of those weekdays so far."""
-    this = _monday(today)
-    start = this - dt.timedelta(weeks=weeks - 1)
+    start = engine.monday(today) - dt.timedelta(weeks=weeks - 1)
     practised = [0] * 7
     possible = [0] * 7
     day = start
@@ -592,18 +573,15 @@ def best_streaks(best: Sequence[engine.Run], total, first, today):
     axis_y = 8 + len(best) * row_height + 4
     years = range(first.year, today.year + 1)
     step = max(1, math.ceil(len(years) / 5))
-    if len(years) > 1:
-        marks = [
-            (dt.date(year, 1, 1), str(year))
-            for year in years
-            if dt.date(year, 1, 1) >= first and (year - years[0]) % step == 0
-        ]
-    else:
-        marks = []
+    marks = [
+        (dt.date(year, 1, 1), str(year))
+        for year in years
+        if dt.date(year, 1, 1) >= first and (year - years[0]) % step == 0
+    ]
     if len(marks) < 2:
         marks = [
-            (first, f"{MONTH_SHORT[first.month - 1]} {first.year}"),
-            (today, f"{MONTH_SHORT[today.month - 1]} {today.year}"),
+            (first, month_year(first)),
+            (today, month_year(today)),
         ]
     return {
         "width": WIDTH,
@@ -706,11 +684,13 @@ def lines_chart(labels, series, y_max, y_ticks, y_min=0):
         return None
     every = max(1, math.ceil(len(labels) / 4))
     x_labels = [(i, text) for i, text in enumerate(labels) if i % every == 0]
-    chart = None
     drawn = []
     for number, (name, values) in enumerate(series, start=1):
         chart = line_chart(
-            list(zip(labels, _rounded(values), strict=True)),
+            [
+                (label, _rounded(value))
+                for label, value in zip(labels, values, strict=True)
+            ],
             y_max,
             y_ticks,
             y_min=y_min,
@@ -733,7 +713,7 @@ def pain_trend_chart(starts, averages, counts):
     legend and the table's rows; None when no week has a rating."""
     feet = [foot for foot in FEET_ORDER if foot in averages]
     chart = lines_chart(
-        [f"{start.day} {MONTH_SHORT[start.month - 1]}" for start in starts],
+        [short_date(start) for start in starts],
         [(foot or "Foot not noted", averages[foot]) for foot in feet],
         10,
         ticks(10, 5),
@@ -742,15 +722,13 @@ def pain_trend_chart(starts, averages, counts):
         return None
     chart["rows"] = [
         {
-            "label": f"Week of {start.day} {MONTH_SHORT[start.month - 1]} {start.year}",
-            "cells": [
-                (_rounded([averages[foot][i]])[0], counts[foot][i]) for foot in feet
-            ],
+            "label": _week_of(start),
+            "cells": [(_rounded(averages[foot][i]), counts[foot][i]) for foot in feet],
         }
         for i, start in enumerate(starts)
     ]
     return chart
 
 
-def _rounded(values):
-    return [None if value is None else round(float(value), 1) for value in values]
+def _rounded(value):
+    return None if value is None else round(float(value), 1)

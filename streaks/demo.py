@@ -76,11 +76,8 @@ def build_history(
         tz = zoneinfo.ZoneInfo(zones[0] if day < move else zones[1])
         if rng.random() < chance:
             for _ in range(2 if rng.random() < 0.05 else 1):
-                evening = rng.random() < 0.7
-                hour, minute = (
-                    (21, rng.randint(0, 59)) if evening else (7, rng.randint(0, 59))
-                )
-                started_at = localtime.aware(day, dt.time(hour, minute), tz)
+                hour = 21 if rng.random() < 0.7 else 7  # mostly evenings
+                started_at = localtime.aware(day, dt.time(hour, rng.randint(0, 59)), tz)
                 picked = rng.sample(ROUTINE, rng.randint(2, 4)) + rng.sample(
                     EXTRAS, rng.randint(0, 1)
                 )
@@ -93,15 +90,8 @@ def build_history(
                 if day >= recorded_since:
                     # A sore left heel that eases over the months, more after
                     # the heel press than without it.
-                    before = max(
-                        0,
-                        min(
-                            10,
-                            round(
-                                6 - (day - recorded_since).days / 30 + body.gauss(0, 1)
-                            ),
-                        ),
-                    )
+                    sore = 6 - (day - recorded_since).days / 30
+                    before = max(0, min(10, round(sore + body.gauss(0, 1))))
                     eased = 2 if "heel" in picked else 1
                     recorded = {
                         "pain_before": before,

@@ -21,11 +21,6 @@ class ReportForm(forms.Form):
         self.fields["from"] = forms.DateField(label="From", required=False, widget=date)
         self.fields["to"] = forms.DateField(label="To", required=False, widget=date)
         self.order_fields(["from", "to", "notes"])
-        today = user.today()
-        self.initial_range = (
-            today - dt.timedelta(days=report.DEFAULT_DAYS - 1),
-            today,
-        )
 
     def clean(self):
         data = super().clean()
@@ -52,7 +47,8 @@ class ReportForm(forms.Form):
         """The range asked for, or the default one when the form is not valid."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["from"], self.cleaned_data["to"]
-        return self.initial_range
+        today = self.user.today()
+        return today - dt.timedelta(days=report.DEFAULT_DAYS - 1), today
 
 
 class ShareReportForm(ReportForm):

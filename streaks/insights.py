@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sessions import engine
+
 MIN_SESSIONS = 3
 PAIN, COMFORT = "pain", "comfort"
 TREND_WEEKS = 12
@@ -89,13 +91,9 @@ def what_works(groups, everything):
     return result, by
 
 
-def _monday(day):
-    return day - dt.timedelta(days=day.weekday())
-
-
 def trend_start(today, weeks=TREND_WEEKS):
     """The Monday that starts the pain trend ending in `today`'s week."""
-    return _monday(today) - dt.timedelta(weeks=weeks - 1)
+    return engine.monday(today) - dt.timedelta(weeks=weeks - 1)
 
 
 def pain_by_week(ratings: Iterable[tuple], today: dt.date, weeks=TREND_WEEKS):
@@ -110,7 +108,7 @@ def pain_by_week(ratings: Iterable[tuple], today: dt.date, weeks=TREND_WEEKS):
     for day, foot, pain_before in ratings:
         if not first <= day <= today:
             continue
-        i = index[_monday(day)]
+        i = index[engine.monday(day)]
         sums.setdefault(foot, [0] * weeks)[i] += pain_before
         counts.setdefault(foot, [0] * weeks)[i] += 1
     averages = {

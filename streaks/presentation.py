@@ -6,9 +6,8 @@ import math
 
 from accounts.words import DAY_NAMES, date_range, plural, short_date
 from sessions import engine
-from sessions.models import MassageSession
+from streaks import charts, history
 
-CHART_WEEKS = 12
 LOW_COMFORT = 3  # an average below this suggests easing off
 
 
@@ -112,35 +111,11 @@ def consistency(stats):
     ]
 
 
-def weekly_totals(history, weeks=CHART_WEEKS):
-    """Sessions and minutes for each of the last `weeks` Monday-Sunday weeks."""
-    monday = history.today - dt.timedelta(days=history.today.weekday())
-    totals = []
-    for back in range(weeks - 1, -1, -1):
-        start = monday - dt.timedelta(weeks=back)
-        days = [history.days.get(start + dt.timedelta(days=i)) for i in range(7)]
-        totals.append(
-            {
-                "start": start,
-                "sessions": sum(d.sessions for d in days if d),
-                "minutes": sum(d.minutes for d in days if d),
-                "comfort": _mean(
-                    sum(d.comfort_sum for d in days if d),
-                    sum(d.rated for d in days if d),
-                ),
-            }
-        )
-    return totals
-
-
-def _mean(total, count):
-    return round(total / count, 1) if count else None
-
-
-def comfort_trend(weeks):
-    """Recent comfort against the weeks before it, in words, or ''."""
-    recent = [w["comfort"] for w in weeks[-4:] if w["comfort"] is not None]
-    earlier = [w["comfort"] for w in weeks[:-4] if w["comfort"] is not None]
+def comfort_trend(days, today):
+    """Comfort over the last 4 weeks against the 8 weeks before, in words, or ''."""
+    weeks = [avg for _, avg, _ in charts.comfort_by_week(days, today, weeks=12)]
+    recent = [avg for avg in weeks[-4:] if avg is not None]
+    earlier = [avg for avg in weeks[:-4] if avg is not None]
     if not recent or not earlier:
         return ""
     now, before = sum(recent) / len(recent), sum(earlier) / len(earlier)
@@ -159,13 +134,12 @@ def comfort_trend(weeks):
 
 def comfort_insights(techniques, pressures):
     """`history.recent_comfort`'s rows as the statistics page shows them."""
-    labels = dict(MassageSession.Pressure.choices)
     return {
         "techniques": [
             {"name": name, "avg": round(avg, 1), "n": n} for name, avg, n in techniques
         ],
         "pressures": [
-            {"name": labels[pressure], "avg": round(avg, 1), "n": n}
+            {"name": history.PRESSURES[pressure], "avg": round(avg, 1), "n": n}
             for pressure, avg, n in pressures
         ],
         "uncomfortable": [name for name, avg, _ in techniques if avg < LOW_COMFORT],

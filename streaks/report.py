@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils.html import format_html_join
 
 from accounts import words
+from sessions import engine
 from sessions.models import Day, MassageSession, Pause, Technique, zones_from_mask
 from streaks import charts
 
@@ -61,7 +62,7 @@ def period_kind(first, last):
 def _period_of(day, kind):
     """The first day of `day`'s week, month or year."""
     if kind == "week":
-        return day - dt.timedelta(days=day.weekday())
+        return engine.monday(day)
     if kind == "month":
         return day.replace(day=1)
     return day.replace(month=1, day=1)
@@ -80,7 +81,7 @@ def _axis_label(first, kind):
     if kind == "week":
         return words.short_date(first)
     if kind == "month":
-        return f"{words.MONTH_SHORT[first.month - 1]} {first.year}"
+        return charts.month_year(first)
     return str(first.year)
 
 
@@ -223,15 +224,6 @@ def build(user, first, last, notes=False):
     ):
         for zone in zones_from_mask(mask):
             zones[zone.label] += n
-    noted = (
-        list(
-            sessions.exclude(notes="")
-            .order_by("local_date", "started_at", "pk")
-            .values_list("local_date", "notes")
-        )
-        if notes
-        else None
-    )
     foot_names = dict(MassageSession.Foot.choices)
     foot_order = [foot for foot in ("left", "right", "both", "") if foot in feet]
     columns = [(foot, foot_names.get(foot, "Foot not recorded")) for foot in foot_order]
@@ -278,14 +270,19 @@ def build(user, first, last, notes=False):
             (start, end, (end - start).days + 1, reasons.get(reason, reason))
             for start, end, reason in pauses
         ],
-        "notes": None if noted is None else notes_html(noted),
+        "notes": notes_html(sessions) if notes else None,
     }
 
 
-def notes_html(noted):
-    """The notes as <dt>day</dt><dd>note</dd> pairs: years of notes are many
-    hundreds, which format_html_join writes several times as fast as a template
-    loop (the line breaks stay: the list's style keeps them)."""
+def notes_html(sessions):
+    """The sessions' notes as <dt>day</dt><dd>note</dd> pairs: years of notes are
+    many hundreds, which format_html_join writes several times as fast as a
+    template loop (the line breaks stay: the list's style keeps them)."""
+    noted = (
+        sessions.exclude(notes="")
+        .order_by("local_date", "started_at", "pk")
+        .values_list("local_date", "notes")
+    )
     return format_html_join(
         "", "<dt>{}</dt><dd>{}</dd>", ((words.day_name(d), n) for d, n in noted)
     )

@@ -37,14 +37,13 @@ def _query(first, last, notes):
 def report_page(request):
     user = request.user
     form = ReportForm(request.GET or None, user=user)
-    first, last = form.range
     notes = form.is_bound and form.is_valid() and form.cleaned_data["notes"]
-    share_form = ShareReportForm(user=user)
-    return _owner_page(request, form, share_form, first, last, notes)
+    return _owner_page(request, form, ShareReportForm(user=user), notes)
 
 
-def _owner_page(request, form, share_form, first, last, notes):
+def _owner_page(request, form, share_form, notes):
     user = request.user
+    first, last = form.range
     new = request.session.pop(NEW_LINK, None)
     now = timezone.now()
     links = list(ReportLink.objects.for_user(user))
@@ -82,9 +81,7 @@ def share(request):
         url = reverse("streaks:report")
         notes = share_form.cleaned_data["notes"]
         return redirect(f"{url}?{_query(link.start, link.end, notes)}#share-heading")
-    form = ReportForm(request.POST, user=user)
-    first, last = form.range
-    return _owner_page(request, form, share_form, first, last, False)
+    return _owner_page(request, ReportForm(request.POST, user=user), share_form, False)
 
 
 @login_required

@@ -113,14 +113,13 @@ def statistics(request):
     runs = history.best_runs(user, today)
     insights = presentation.comfort_insights(*history.recent_comfort(user, today))
     context = {
-        "user": user,
         "today": today,
         "weekly_target": days.weekly_target,
         "figures": presentation.figures(stats, days.weekly_target),
         "consistency": presentation.consistency(stats),
         "break_reason": presentation.break_reason(stats),
         "current_streak": stats.current_streak,
-        "comfort_trend": presentation.comfort_trend(presentation.weekly_totals(days)),
+        "comfort_trend": presentation.comfort_trend(days.days, today),
         "insights": insights,
         "total_sessions": sessions,
         "total_minutes": minutes,
