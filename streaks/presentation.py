@@ -37,6 +37,19 @@ def today_status(stats, paused=False):
     return "open", "Not yet today: log a session to start a streak"
 
 
+def week_progress_text(progress, weekly_target):
+    """This week's active days against the target; past the target it says so
+    rather than "7 of 5"."""
+    if progress > weekly_target:
+        return (
+            f"This week {progress} active days, past the target of {weekly_target} "
+            "(practice or rest days)"
+        )
+    return (
+        f"This week {progress} of {weekly_target} active days (practice or rest days)"
+    )
+
+
 def figures(stats, weekly_target):
     """The dashboard's term/value pairs, with an optional detail line each."""
     longest = stats.longest
@@ -56,8 +69,7 @@ def figures(stats, weekly_target):
         (
             "Weekly streak",
             plural(stats.weekly_streak, "week"),
-            f"This week {stats.week_progress} of {weekly_target} active days "
-            "(practice or rest days)",
+            week_progress_text(stats.week_progress, weekly_target),
         ),
         ("Consistency (30 days)", percent(stats.consistency[30]), ""),
         ("Habit strength", f"{stats.habit_strength}%", ""),

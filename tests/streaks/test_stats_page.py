@@ -34,6 +34,19 @@ def test_the_weekly_target_is_described_as_active_days(alice_client, alice):
     assert "This week 0 of 7 active days (practice or rest days)" in dashboard
 
 
+def test_past_the_weekly_target_the_week_says_so_not_7_of_5(alice_client, alice):
+    alice.weekly_target = 2
+    alice.save(update_fields=["weekly_target"])
+    for day in (23, 24, 25):  # Monday to Wednesday of this week
+        log_session(alice, dt.datetime(2026, 11, day, 20))
+    for page in (text(alice_client.get(URL)), text(alice_client.get("/"))):
+        assert "This week 3 active days, past the target of 2" in page
+        assert "3 of 2" not in page
+    alice.weekly_target = 3
+    alice.save(update_fields=["weekly_target"])
+    assert "This week 3 of 3 active days" in text(alice_client.get("/"))
+
+
 def test_streak_history_lists_runs_of_two_or_more_longest_first(alice_client, alice):
     for day in (1, 2):
         log_session(alice, dt.datetime(2026, 11, day, 20))
