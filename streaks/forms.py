@@ -28,7 +28,11 @@ class ReportForm(forms.Form):
             return data
         today = self.user.today()
         last = data.get("to") or today
-        first = data.get("from") or last - dt.timedelta(days=report.DEFAULT_DAYS - 1)
+        if last < EARLIEST_DATE:
+            raise forms.ValidationError("Pick a last day from 2000 on.")
+        first = data.get("from") or max(
+            EARLIEST_DATE, last - dt.timedelta(days=report.DEFAULT_DAYS - 1)
+        )
         if first < EARLIEST_DATE:
             raise forms.ValidationError("Pick a first day from 2000 on.")
         if last > today:
