@@ -20,8 +20,11 @@ Definitions
   day. ``start``/``end`` are its first/last practice day, ``days`` its practice
   day count. Longest run: largest ``days``; ties go to the most recent run.
 - Weekly streak (target N): a Monday-Sunday week meets the target when it holds
-  at least N active days. Count consecutive such weeks ending with the current
-  week if it already meets the target, else ending with last week.
+  at least N active days, at least one of them a practice day. A week of N
+  active days without one (all rest or paused days) bridges, as a rest day
+  does: it neither breaks the weekly streak nor adds to it. Count the weeks
+  meeting the target in a row up to the current week if it already meets the
+  target, else up to last week.
 - Consistency over W days: the W days ending today if today is a practice day,
   else ending yesterday, but never starting before the first practice day (a
   first day is 100%, not 1 in 30); practice days / (days in the window - rest
@@ -155,12 +158,17 @@ def days(
     # The day before `first`, an empty one when the history starts there.
     previous = before[-1] if before else _empty(first - ONE_DAY)
     practised_recently = {day.date for day in before if day.practised}
-    week_active = sum(
-        1 for day in before if day.active and monday(day.date) == monday(first)
-    )
+    this_week = [day for day in before if monday(day.date) == monday(first)]
+    week_active = sum(1 for day in this_week if day.active)
+    week_practised = sum(1 for day in this_week if day.practised)
+
+    def adds(active, practised):
+        """Whether a week adds to the weekly streak (see the definition)."""
+        return active >= weekly_target and practised > 0
+
     # Weeks meeting the target in a row, ending with the week before.
     if monday(previous.date) == monday(first):
-        weeks_before = previous.weekly_streak - (week_active >= weekly_target)
+        weeks_before = previous.weekly_streak - adds(week_active, week_practised)
     else:  # `first` is a Monday: last week's figure is the one to carry on
         last_week = sum(
             1
@@ -173,8 +181,11 @@ def days(
     day = first
     while day <= last:
         if day.weekday() == 0 and day != first:
-            weeks_before = weeks_before + 1 if week_active >= weekly_target else 0
-            week_active = 0
+            if week_active >= weekly_target:
+                weeks_before += adds(week_active, week_practised)
+            else:
+                weeks_before = 0
+            week_active = week_practised = 0
         practised = day in practice
         rested = day in rest
         active = practised or rested
@@ -205,6 +216,7 @@ def days(
             first_practice = day
 
         week_active += active
+        week_practised += practised
         score = previous.strength
         if rested:
             left_empty = score * m + step[in_window]
@@ -220,7 +232,7 @@ def days(
             streak=streak,
             run_start=run_start,
             run_end=run_end,
-            weekly_streak=weeks_before + (week_active >= weekly_target),
+            weekly_streak=weeks_before + adds(week_active, week_practised),
             strength=score,
             last_gap=last_gap,
             longest=longest,

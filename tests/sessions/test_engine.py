@@ -120,22 +120,24 @@ def naive_stats(practice_dates, rest_dates, today, target):
         if longest is None or run.days >= longest.days:
             longest = run
 
-    # Weekly streak: count active days of each week one day at a time.
+    # Weekly streak: count active and practice days of each week one day at a
+    # time; a met week without a practice day bridges (neither breaks nor adds).
     def week_count(monday):
-        count = 0
+        active_days = practised = 0
         for i in range(7):
             day = monday + timedelta(days=i)
             if day <= today and active(day):
-                count += 1
-        return count
+                active_days += 1
+                practised += day in practice
+        return active_days, practised
 
     monday = today - timedelta(days=today.weekday())
-    week_progress = week_count(monday)
-    if week_count(monday) < target:
+    week_progress = week_count(monday)[0]
+    if week_progress < target:
         monday -= timedelta(days=7)
     weeks = 0
-    while week_count(monday) >= target:
-        weeks += 1
+    while week_count(monday)[0] >= target:
+        weeks += week_count(monday)[1] > 0
         monday -= timedelta(days=7)
 
     # Consistency.
@@ -484,6 +486,28 @@ def test_rest_days_count_towards_the_weekly_target():
     assert stats.week_progress == 3
     assert stats.weekly_streak == 1
     assert compute(practice, [], T, 3).weekly_streak == 0
+
+
+def test_a_week_of_rest_days_alone_bridges_the_weekly_streak_without_adding():
+    # Target 3: Mon-Wed of the week of 1 Jan practised, the week of 8 Jan all
+    # rest (a pause), Mon-Wed of the week of 15 Jan practised; today Wed 17 Jan.
+    practice = span(d("2024-01-01"), d("2024-01-03"))
+    practice += span(d("2024-01-15"), d("2024-01-17"))
+    rest = span(d("2024-01-08"), d("2024-01-14"))
+    assert weekly_streak(practice, rest, d("2024-01-17"), 3) == 2
+    # Without the rest week, the empty week breaks it.
+    assert weekly_streak(practice, [], d("2024-01-17"), 3) == 1
+
+
+def test_two_paused_weeks_do_not_count_as_two_weeks_met():
+    # Target 3: practised Mon 9 - Wed 11 Nov 2026, paused 16-29 Nov, practised
+    # only Sun 6 Dec (today) since: the week of 9 Nov, bridged twice, and the
+    # week of 30 Nov still short of the target (it is not over).
+    practice = span(d("2026-11-09"), d("2026-11-11")) + [d("2026-12-06")]
+    paused = span(d("2026-11-16"), d("2026-11-29"))
+    assert weekly_streak(practice, paused, d("2026-12-06"), 3) == 1
+    practice += [d("2026-12-01"), d("2026-12-02")]
+    assert weekly_streak(practice, paused, d("2026-12-06"), 3) == 2
 
 
 def test_future_rest_days_do_not_fill_the_current_week():

@@ -138,3 +138,41 @@ def test_every_session_with_a_start_gets_the_time_on_its_wall_clock():
         ],
         key=str,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_weeks_of_rest_days_alone_stop_adding_to_stored_weekly_streaks():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate(
+        [
+            *(node for node in leaves if node[0] != "logbook"),
+            ("logbook", "0012_local_time"),
+        ]
+    )
+    User = old.get_model("accounts", "User")
+    Day = old.get_model("logbook", "Day")
+    person = User.objects.create(username="ann", weekly_target=3)
+    # Target 3: Mon-Wed of the week of 1 Jan 2024 practised, the next week all
+    # rest (a pause), Mon-Wed of the week of 15 Jan practised. The old rule
+    # stored 3 weeks met on Wed 17 Jan; the new one 2 (the rest week bridges).
+    practice = [dt.date(2024, 1, d) for d in (1, 2, 3, 15, 16, 17)]
+    rest = [dt.date(2024, 1, d) for d in range(8, 15)]
+    first, last = dt.date(2024, 1, 1), dt.date(2024, 1, 17)
+    for day in engine.days(practice, rest, first, last, 3):
+        Day.objects.create(
+            user=person,
+            date=day.date,
+            sessions=int(day.practised),
+            rest=day.rest,
+            weekly_streak=3 if day.date == last else day.weekly_streak,
+        )
+    before = dict(Day.objects.values_list("date", "weekly_streak"))
+
+    Day = migrate().get_model("logbook", "Day")
+    after = dict(Day.objects.values_list("date", "weekly_streak"))
+    assert after[last] == 2
+    assert after == {
+        day.date: day.weekly_streak
+        for day in engine.days(practice, rest, first, last, 3)
+    }
+    assert before.keys() == after.keys()

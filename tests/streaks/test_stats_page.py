@@ -5,7 +5,7 @@ import pytest
 import time_machine
 
 from accounts.models import PreferredTime
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
 from tests.html import figures, table, text
 
 URL = "/streaks/"
@@ -45,6 +45,19 @@ def test_past_the_weekly_target_the_week_says_so_not_7_of_5(alice_client, alice)
     alice.weekly_target = 3
     alice.save(update_fields=["weekly_target"])
     assert "This week 3 of 3 active days" in text(alice_client.get("/"))
+
+
+def test_paused_weeks_keep_the_weekly_streak_without_adding_to_it(alice_client, alice):
+    alice.weekly_target = 3
+    alice.save(update_fields=["weekly_target"])
+    for day in (2, 3, 4, 23, 24, 25):  # Mon-Wed of the week of 2 Nov and of this week
+        log_session(alice, dt.datetime(2026, 11, day, 20))
+    pause(alice, dt.date(2026, 11, 9), dt.date(2026, 11, 22))  # the two weeks between
+    for page in (alice_client.get(URL), alice_client.get("/")):
+        assert figures(page)["Weekly streak"] == "2 weeks"
+    assert "A week of rest or paused days alone keeps the weekly streak going" in text(
+        alice_client.get(URL)
+    )
 
 
 def test_streak_history_lists_runs_of_two_or_more_longest_first(alice_client, alice):
