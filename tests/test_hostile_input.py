@@ -43,6 +43,7 @@ BAD_NUMBERS_AND_DATES = {
     "largest id + 1": str(2**63),
     "not a date": "2026-02-30",
     "year 9999": "9999-12-31",
+    "year 1": "0001-01-01",
     "not a time": "25:61",
     "other digits": "١٢",
 }
