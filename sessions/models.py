@@ -167,11 +167,13 @@ class MassageSessionQuerySet(models.QuerySet):
 
     def log(self, user, started_at, tz, techniques=(), **fields):
         """Create a session (see ``build``) with its techniques, and refresh
-        its day's figures: the one way sessions come to be."""
+        its day's figures: the one way sessions come to be. In a caller's
+        transaction it takes no savepoint of its own (a failure here leaves
+        that transaction to roll back whole)."""
         from sessions import days  # which reads these models
 
         session = self.build(user, started_at, tz, **fields)
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             weekly_target = days.lock(user)
             session.save()
             session.techniques.add(*techniques)
