@@ -355,7 +355,10 @@ class MassageSession(models.Model):
     # so pages group by morning and evening in SQL. Empty with `started_at`.
     local_time = models.TimeField("local start time", null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
-        "duration (minutes)", null=True, blank=True
+        "duration (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
     )
     techniques = models.ManyToManyField(Technique, related_name="sessions")
     comfort = models.PositiveSmallIntegerField(choices=Comfort, null=True, blank=True)
@@ -376,7 +379,9 @@ class MassageSession(models.Model):
     )
     foot = models.CharField(max_length=5, choices=Foot, blank=True)
     # The sum of the Zone bits massaged; 0 when not recorded.
-    zones = models.PositiveSmallIntegerField("where", default=0)
+    zones = models.PositiveSmallIntegerField(
+        "where", default=0, validators=[MaxValueValidator(ALL_ZONES)]
+    )
     # One per submitted form: a resubmitted form finds its session instead of
     # creating a second one.
     submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -442,6 +447,24 @@ class MassageSession(models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:edit", args=[self.pk])
+
+    # Each range the check constraints above hold is also its field's choices or
+    # validators, which full_clean checks in Python before the constraints.
+    RANGES_CHECKED_BY_FIELDS = (
+        "comfort",
+        "duration_minutes",
+        "pain_before",
+        "pain_after",
+        "zones",
+    )
+
+    def validate_constraints(self, exclude=None):
+        """The constraints, but not the ranges again: Django asks the database
+        about each check constraint (a query each, on every form save). The
+        database still enforces them all on the write."""
+        super().validate_constraints(
+            exclude={*(exclude or ()), *self.RANGES_CHECKED_BY_FIELDS}
+        )
 
     @property
     def tzinfo(self):

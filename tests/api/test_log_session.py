@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api.models import ApiToken
 from sessions.models import MassageSession, Pause, RestDay, Technique
@@ -384,3 +386,18 @@ def test_the_token_notes_when_it_was_last_used(alice_api):
     assert ApiToken.objects.get().last_used_at is None
     alice_api.post("sessions")
     assert ApiToken.objects.get().last_used_at == NOW
+
+
+def test_a_session_is_logged_without_range_queries_or_a_savepoint_of_its_own(
+    alice_api, alice
+):
+    """The model's check constraints are not asked of the database before the
+    write (the form's and the model's fields check the ranges), and the write
+    takes no savepoint inside its transaction."""
+    for day in range(1, 20):
+        log_session(alice, dt.datetime(2026, 11, day, 8, 0))
+    with CaptureQueriesContext(connection) as post:
+        assert alice_api.post("sessions", {"comfort": 4}).status_code == 201
+    assert not [query for query in post if '"_check"' in query["sql"]]
+    # Inside the test's own transaction, the write adds no savepoint.
+    assert not [query for query in post if query["sql"].startswith("SAVEPOINT")]

@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.staticfiles import finders
 from openapi_spec_validator import validate
 
+from api.models import ApiToken
 from sessions.models import MassageSession
 from tests.api.conftest import Api, body, make_token
 
@@ -117,3 +118,43 @@ def test_the_api_root_says_where_the_documentation_is(client):
     answer = body(client.get("/api/v1/"))
     assert answer["docs"] == "http://testserver/api/v1/docs"
     assert answer["openapi"] == "http://testserver/api/v1/openapi.json"
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        pytest.param({"comfort": 6}, id="refused by the form"),
+        pytest.param({"duration_minutes": "ten"}, id="refused by the types"),
+        pytest.param({"where": ["Knee"]}, id="refused before the form"),
+    ],
+)
+def test_a_refused_session_counts_against_the_limit(alice_api, refused, limit_of_three):
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(3):
+            assert alice_api.post("sessions", refused).status_code == 422
+        assert ApiToken.objects.get().window_requests == 3
+        assert alice_api.post("sessions", refused).status_code == 429
+        assert alice_api.post("sessions").status_code == 429
+    assert not MassageSession.objects.exists()
+
+
+def test_a_read_only_tokens_attempts_to_log_count(alice, limit_of_three):
+    reader = Api(make_token(alice, ApiToken.Scope.READ))
+    with time_machine.travel(NOW, tick=False):
+        assert [reader.post("sessions").status_code for _ in range(3)] == [403] * 3
+        assert reader.post("sessions").status_code == 429
+        assert reader.get("summary").status_code == 429
+
+
+def test_a_logged_session_and_a_replay_count_once_each(alice_api, limit_of_three):
+    key = {"Idempotency-Key": "bedside"}
+    with time_machine.travel(NOW, tick=False):
+        assert alice_api.post("sessions", headers=key).status_code == 201
+        assert ApiToken.objects.get().window_requests == 1
+        assert alice_api.post("sessions", headers=key).status_code == 201
+        assert alice_api.post("sessions").status_code == 201
+        assert ApiToken.objects.get().window_requests == 3
+        response = alice_api.post("sessions", headers=key)
+        assert response.status_code == 429
+        assert "Idempotent-Replayed" not in response
+    assert MassageSession.objects.count() == 2

@@ -63,3 +63,40 @@ def test_a_session_zone_must_be_a_known_zone(alice):
     )
     with pytest.raises(ValidationError):
         session.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("comfort", 0),
+        ("comfort", 6),
+        ("duration_minutes", 0),
+        ("duration_minutes", 181),
+        ("pain_before", 11),
+        ("pain_after", 11),
+        ("zones", 32),
+    ],
+)
+def test_full_clean_refuses_out_of_range_values_without_asking_the_database(
+    alice, field, value
+):
+    """What the check constraints hold, the fields check too: full_clean names
+    the field, and runs no query for the ranges."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = MassageSession(
+        user=alice,
+        started_at=dt.datetime(2026, 11, 1, 8, tzinfo=dt.UTC),
+        timezone="UTC",
+        local_date=dt.date(2026, 11, 1),
+        **{field: value},
+    )
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ValidationError) as refused,
+    ):
+        session.full_clean()
+    assert field in refused.value.message_dict
+    assert not [query for query in queries if "_check" in query["sql"]]

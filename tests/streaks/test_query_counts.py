@@ -154,8 +154,9 @@ def test_a_new_weekly_target_changes_the_figures_at_once(alice_client, alice):
     with time_machine.travel(NOW, tick=False):
         assert figures(alice_client.get("/"))["Weekly streak"] == "0 weeks"
         alice_client.post("/sessions/weekly-target/", {"weekly_target": "3"})
-        # This week: 3 practice days; last week: 3 rest days (16, 19, 22 Nov).
-        assert figures(alice_client.get("/"))["Weekly streak"] == "2 weeks"
+        # This week: 3 practice days; last week's 3 rest days alone (16, 19,
+        # 22 Nov) bridge without adding a week.
+        assert figures(alice_client.get("/"))["Weekly streak"] == "1 week"
 
 
 def test_the_dashboard_form_posts_with_a_valid_csrf_token(csrf_client, alice):
