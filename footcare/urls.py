@@ -8,6 +8,9 @@ from api.endpoints import api
 from footcare import pwa
 from streaks.views import home
 
+# A database too busy to answer gets 503, not 500 (footcare/errors.py).
+handler500 = "footcare.errors.server_error"
+
 urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),

@@ -1,0 +1,33 @@
+"""The answer to a request that failed on our side (settings.py's handler500).
+
+A database that is there but cannot answer right now (an SQLite file locked by
+a long write, PostgreSQL restarting or out of connections, a statement timeout)
+is not a bug: the request's transaction was rolled back, so nothing was saved,
+and the same request will work in a moment. It gets 503 with Retry-After and
+says so; every other error keeps the plain 500 page. Django has already logged
+the error with its traceback when this runs.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+RETRY_AFTER_SECONDS = 5
+BUSY = "The database is busy: nothing was saved. Please try again in a moment."
+
+
+def server_error(request):
+    busy = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status = 503 if busy else 500
+    if request.path.startswith("/api/"):
+        message = BUSY if busy else "Something went wrong on our side."
+        response = JsonResponse({"message": message}, status=status)
+    else:
+        # No request context: its processors might need the database.
+        template = "503.html" if busy else "500.html"
+        response = HttpResponse(render_to_string(template), status=status)
+    if busy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
