@@ -1,8 +1,8 @@
 """A select for the ~600 time zones, written by format_html_join.
 
 Django's Select builds a dict and renders a template per option, after walking
-the field's (callable) choices several times: 600 zones made the settings page
-cost six times the dashboard. Here each option is one format_html (every value
+the field's (callable) choices several times, which for 600 zones made the
+settings page the slowest of all (bench/load.py --pages). Here each option is one format_html (every value
 and label escaped), from the same list the field validates against."""
 
 from django import forms

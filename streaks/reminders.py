@@ -77,6 +77,15 @@ PUSH_BATCH = 32
 Status = ReminderSend.Status
 Delivery = ReminderDelivery.Status
 
+# What a reminder reads of its preferred time and user: the rest (the password
+# hash, the dates of joining and of the last login, ...) is left in the
+# database, where loading it was a good part of a run's work at 100,000 users.
+SLOT_FIELDS = ("label", "time", "weekdays", "user_id")
+USER_FIELDS = (
+    *("username", "email", "email_reminders", "timezone", "day_start_hour"),
+    *("quiet_hours", "quiet_from", "quiet_until"),
+)
+
 
 @dataclass
 class Reminder:
@@ -176,6 +185,7 @@ def _slot_pages(now):
             .filter(lately)
             .exclude(Exists(reminded))
             .select_related("user")
+            .only(*SLOT_FIELDS, *(f"user__{name}" for name in USER_FIELDS))
             .order_by("user_id", "time", "pk")
         )
         if page:
@@ -258,6 +268,11 @@ def _snoozed(now):
         due_at__gt=now - REMINDER_WINDOW,
         user__is_active=True,
     ).select_related("user", "slot")
+    rows = rows.only(
+        *("user_id", "slot_id", "due_at", "date", "round"),
+        *(f"user__{name}" for name in USER_FIELDS),
+        *(f"slot__{name}" for name in SLOT_FIELDS),
+    )
     return [
         Reminder(
             row.user,

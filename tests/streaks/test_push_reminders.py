@@ -17,6 +17,7 @@ from accounts import push as devices
 from accounts.models import PushSubscription
 from streaks import reminders
 from streaks.models import ReminderDelivery, ReminderSend
+from tests.conftest import make_user
 from tests.factories import log_session, pause, rest_day
 from tests.push_service import vapid_signed
 from tests.streaks.test_send_reminders import EVENING, add_slot, opt_in
@@ -362,3 +363,27 @@ def test_a_reminder_for_a_user_in_another_zone_waits_for_their_time(
     assert push_service.messages == []
     run(EVENING + dt.timedelta(hours=5))  # 21:05 in New York
     assert len(push_service.received(device)) == 1
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_a_run_makes_the_same_queries_for_1_or_20_users_with_a_device(
+    db, count, push_service, django_assert_num_queries
+):
+    """Nothing a reminder needs of its user or preferred time is left for a
+    query of its own (the run reads only some of their columns). (Each email
+    costs two statements of its own: it is marked "sending" and "sent" alone.)"""
+    for i in range(count):
+        user = make_user(f"user{i}", timezone="Europe/London")
+        add_slot(user)
+        device = push_service.device(f"phone{i}")
+        PushSubscription.objects.create(
+            user=user,
+            name="Phone",
+            endpoint=device.endpoint,
+            p256dh=device.p256dh,
+            auth=device.auth,
+        )
+    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(19):
+        outcome = reminders.send_due_reminders()
+    assert len(outcome.sent) == count
+    assert len(push_service.messages) == count
