@@ -2,8 +2,9 @@
 
 Django's Select builds a dict and renders a template per option, after walking
 the field's (callable) choices several times, which for 600 zones made the
-settings page the slowest of all (bench/load.py --pages). Here each option is one format_html (every value
-and label escaped), from the same list the field validates against."""
+settings page the slowest of all (bench/load.py --pages). Here each option is
+one format_html (every value and label escaped), from the same list the field
+validates against."""
 
 from django import forms
 from django.forms.utils import flatatt
