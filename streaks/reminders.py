@@ -170,15 +170,16 @@ def _slot_pages(now):
             PushSubscription.objects.filter(user=OuterRef("user"), **users)
         )
         # A slot reminded of in the last two hours has no other start in the
-        # window: its next one is a day later.
+        # window: its next one is a day later. Nor is one worth a look while
+        # its reminder cannot be claimed (another run is sending it, or it
+        # waits for its next try): two runs do not both work out each page.
         reminded = ReminderSend.objects.filter(
             user=OuterRef("user"),
             slot=OuterRef("pk"),
             round=0,
-            status=Status.SENT,
             claimed_at__gte=now - timedelta(hours=2),
             **users,
-        )
+        ).exclude(_claimable_at(now))
         page = list(
             PreferredTime.objects.filter(user__is_active=True, **users)
             .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
@@ -352,11 +353,12 @@ def _claimable(status, attempts, retry_at, lease_until, now):
     return status == Status.SENDING and lease_until is not None and lease_until < now
 
 
-_CLAIMABLE = (
-    Q(status=Status.WAITING)
-    | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
-    | Q(status=Status.SENDING, attempts__lt=MAX_ATTEMPTS)
-)
+def _claimable_at(now):
+    """_claimable as a condition on ReminderSend rows."""
+    return Q(status=Status.WAITING) | Q(attempts__lt=MAX_ATTEMPTS) & (
+        Q(status=Status.FAILED, retry_at__lte=now)
+        | Q(status=Status.SENDING, lease_until__lt=now)
+    )
 
 
 def _add_streaks(reminders):
@@ -407,10 +409,8 @@ def claim_many(reminders, now, token):
         if known:
             # The same conditions the look made, now in one conditional UPDATE:
             # of two runs that both saw them due, one gets each.
-            ReminderSend.objects.filter(pk__in=list(known)).filter(_CLAIMABLE).filter(
-                Q(status=Status.WAITING)
-                | Q(status=Status.FAILED, retry_at__lte=now)
-                | Q(status=Status.SENDING, lease_until__lt=now)
+            ReminderSend.objects.filter(pk__in=list(known)).filter(
+                _claimable_at(now)
             ).update(attempts=F("attempts") + 1, error="", **holding)
         # What we now hold, as plain rows: the sending needs these values, not
         # model instances.

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import smtplib
+import uuid
 import zoneinfo
 from io import StringIO
 
@@ -348,3 +349,22 @@ def test_users_with_nothing_due_cost_no_queries_each(
     # started lately.
     with time_machine.travel(EVENING, tick=False), django_assert_num_queries(4):
         assert reminders.due_reminders() == []
+
+
+def test_reminders_another_run_holds_are_left_to_it_until_its_lease_runs_out(
+    db, django_assert_num_queries
+):
+    make_due_users(25)
+    with time_machine.travel(EVENING, tick=False):
+        held = reminders.claim_many(reminders.due_reminders(), EVENING, uuid.uuid4())
+    assert len(held) == 25
+    # Another run looks while the claims hold: the slots that started lately
+    # come back empty, so no more is read (the four queries of a quiet minute).
+    with time_machine.travel(EVENING, tick=False), django_assert_num_queries(4):
+        assert reminders.due_reminders() == []
+    # The run that held them died: once the lease is over they are due again.
+    later = EVENING + reminders.LEASE + dt.timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        due = reminders.due_reminders()
+    assert len(due) == 25
+    assert all(reminder.retry for reminder in due)
