@@ -541,9 +541,9 @@ class RestDayQuerySet(models.QuerySet):
         from sessions import days  # which reads these models
 
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             rest_day = self.create(user=user, date=day, reason=reason)
-            days.refresh(user, since=day)
+            days.refresh(user, since=day, weekly_target=weekly_target)
         return rest_day
 
     def remove(self, user, pk):
@@ -552,12 +552,12 @@ class RestDayQuerySet(models.QuerySet):
         from sessions import days  # which reads these models
 
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             rest_day = self.filter(user=user, pk=pk)
             day = rest_day.values_list("date", flat=True).first()
             if day is not None:
                 rest_day.delete()
-                days.refresh(user, since=day)
+                days.refresh(user, since=day, weekly_target=weekly_target)
         return day
 
 
@@ -609,14 +609,14 @@ class PauseQuerySet(models.QuerySet):
         from sessions import days  # which reads these models
 
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             problem = Pause.problem(user, start, end)
             if problem:
                 raise ValidationError(problem)
             pause = self.create(
                 user=user, start=start, end=end, reason=reason, note=note
             )
-            days.refresh(user, since=start)
+            days.refresh(user, since=start, weekly_target=weekly_target)
         return pause
 
     def end_early(self, user, pk, today):
@@ -627,7 +627,7 @@ class PauseQuerySet(models.QuerySet):
         from sessions import days  # which reads these models
 
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             pause = (
                 self.filter(user=user, pk=pk, start__lt=today, end__gte=today)
                 .select_for_update()
@@ -637,7 +637,7 @@ class PauseQuerySet(models.QuerySet):
                 return None
             pause.end = today - dt.timedelta(days=1)
             self.filter(pk=pk).update(end=pause.end)
-            days.refresh(user, since=today)
+            days.refresh(user, since=today, weekly_target=weekly_target)
         return pause
 
     def remove(self, user, pk):
@@ -646,12 +646,12 @@ class PauseQuerySet(models.QuerySet):
         from sessions import days  # which reads these models
 
         with transaction.atomic():
-            days.lock(user)
+            weekly_target = days.lock(user)
             pause = self.filter(user=user, pk=pk)
             start = pause.values_list("start", flat=True).first()
             if start is not None:
                 pause.delete()
-                days.refresh(user, since=start)
+                days.refresh(user, since=start, weekly_target=weekly_target)
         return start
 
     def dates(self, first=None):
