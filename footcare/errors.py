@@ -16,6 +16,13 @@ from django.template.loader import render_to_string
 
 RETRY_AFTER_SECONDS = 5
 BUSY = "The database is busy: nothing was saved. Please try again in a moment."
+# 500.html's wording for a busy database; its defaults are the plain 500 page's.
+BUSY_PAGE = {
+    "title": "Busy for a moment",
+    "heading": "Busy for a moment",
+    "message": "The database could not answer just now, so nothing was saved. "
+    "Please try again in a few seconds.",
+}
 
 
 def server_error(request):
@@ -26,8 +33,8 @@ def server_error(request):
         response = JsonResponse({"message": message}, status=status)
     else:
         # No request context: its processors might need the database.
-        template = "503.html" if busy else "500.html"
-        response = HttpResponse(render_to_string(template), status=status)
+        page = render_to_string("500.html", BUSY_PAGE if busy else None)
+        response = HttpResponse(page, status=status)
     if busy:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 from django.test import Client
+from django.views.defaults import server_error
 
 from sessions.models import MassageSession
 from tests.api.conftest import Api, make_token
@@ -87,3 +88,11 @@ def test_any_other_failure_is_still_a_500(alice_browser):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "Retry-After" not in response
+
+
+def test_the_error_page_without_context_is_the_plain_500_page(rf):
+    """Django renders 500.html with no context of its own (its default handler,
+    tests with DEBUG off): the page's defaults are the 500 wording."""
+    text = server_error(rf.get("/")).content.decode()
+    assert "Something went wrong on our side" in text
+    assert "Busy for a moment" not in text
