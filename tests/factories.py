@@ -3,6 +3,7 @@
 import zoneinfo
 
 from accounts import localtime
+from accounts.models import PushSubscription
 from sessions.models import MassageSession, Pause, RestDay, Technique
 
 
@@ -35,3 +36,24 @@ def rest_day(user, day, reason=""):
 def pause(user, start, end, reason="illness", note=""):
     """A pause from `start` to `end`, made the way the app makes one."""
     return Pause.objects.add(user, start, end, reason, note)
+
+
+def push_device(user, device=None, name="Phone", **fields):
+    """A device registered for notifications, saved directly (the registration
+    view's checks are its own tests' business). With `device`, a
+    tests.push_service.Device, the row has its endpoint and keys, so a message
+    reaches it and it can read it; without one, placeholders no message can be
+    encrypted for. `fields` override any column (another endpoint, last_used_at)."""
+    if device is None:
+        row = {
+            "endpoint": "https://fcm.googleapis.com/fcm/send/test",
+            "p256dh": "x",
+            "auth": "y",
+        }
+    else:
+        row = {
+            "endpoint": device.endpoint,
+            "p256dh": device.p256dh,
+            "auth": device.auth,
+        }
+    return PushSubscription.objects.create(user=user, name=name, **(row | fields))

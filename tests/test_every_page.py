@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from accounts.models import PreferredTime, PushSubscription, User
+from accounts.models import PreferredTime, User
 from sessions.models import MassageSession, Technique
 from streaks import reminder_messages
 from streaks.models import ReminderSend, ReportLink
-from tests.factories import log_session, pause, rest_day
+from tests.factories import log_session, pause, push_device, rest_day
 from tests.html import text
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -122,14 +122,7 @@ def history(alice):
     )
     technique = Technique.objects.create(user=alice, name="Tennis ball roll")
     session = log_session(alice, dt.datetime(2026, 11, 25, 8, 0))
-    PushSubscription.objects.create(
-        user=alice,
-        name="Chrome on Android",
-        endpoint="https://fcm.googleapis.com/fcm/send/every-page",
-        p256dh="x",
-        auth="y",
-        last_used_at=NOW,
-    )
+    push_device(alice, name="Chrome on Android", last_used_at=NOW)
     reminder = ReminderSend.objects.create(
         user=alice, slot=slot, date=dt.date(2026, 11, 25), claimed_at=NOW
     )

@@ -12,6 +12,7 @@ from django.test import Client
 from accounts import push
 from accounts.models import PushSubscription, VapidKey
 from tests.conftest import make_user
+from tests.factories import push_device
 from tests.html import text
 from tests.push_service import Device, vapid_signed
 
@@ -221,9 +222,8 @@ def test_the_pages_list_the_devices_and_offer_the_button(alice_client, alice, pa
 def test_remove_deletes_only_your_own_device(alice_client, alice, charlie):
     post_json(alice_client, Device(FCM).subscription())
     mine = PushSubscription.objects.get()
-    theirs = PushSubscription.objects.create(
-        user=charlie, endpoint=FCM, p256dh="x", auth="y", name="Firefox on Linux"
-    )
+    # The same browser, registered by Charlie too.
+    theirs = push_device(charlie, name="Firefox on Linux", endpoint=FCM)
     url = f"/accounts/push/subscriptions/{theirs.pk}/delete/"
     assert alice_client.post(url).status_code == 404
     assert (
@@ -239,9 +239,7 @@ def test_remove_deletes_only_your_own_device(alice_client, alice, charlie):
 
 
 def test_remove_needs_csrf_and_a_login(signed_in_csrf_client, alice, client):
-    device = PushSubscription.objects.create(
-        user=alice, endpoint=FCM, p256dh="x", auth="y", name="Chrome on Android"
-    )
+    device = push_device(alice)
     url = f"/accounts/push/subscriptions/{device.pk}/delete/"
     assert signed_in_csrf_client.post(url).status_code == 403
     assert client.post(url)["Location"].startswith("/accounts/login/")
@@ -249,9 +247,7 @@ def test_remove_needs_csrf_and_a_login(signed_in_csrf_client, alice, client):
 
 
 def test_remove_never_redirects_elsewhere(alice_client, alice):
-    device = PushSubscription.objects.create(
-        user=alice, endpoint=FCM, p256dh="x", auth="y", name="Chrome on Android"
-    )
+    device = push_device(alice)
     url = f"/accounts/push/subscriptions/{device.pk}/delete/"
     response = alice_client.post(url, {"next": "https://evil.example/"})
     assert response["Location"] == "/accounts/times/#devices"
@@ -300,9 +296,7 @@ def test_a_test_notification_that_fails_says_so(alice_client, push_service):
 
 
 def test_a_test_notification_only_for_your_own_device(alice_client, charlie):
-    theirs = PushSubscription.objects.create(
-        user=charlie, endpoint=FCM, p256dh="x", auth="y", name="Firefox on Linux"
-    )
+    theirs = push_device(charlie)
     url = f"/reminders/devices/{theirs.pk}/test/"
     assert alice_client.post(url).status_code == 404
     assert alice_client.get(url).status_code == 405

@@ -13,6 +13,7 @@ from sessions.models import MassageSession
 from streaks import reminders
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_installable import wait_for_service_worker
+from tests.factories import push_device
 from tests.push_service import Device
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -103,13 +104,7 @@ def reminder_payload(user, push_service):
     """What the reminder run sends this user's device right now, as the device
     decrypts it."""
     device = push_service.device("chromium")
-    PushSubscription.objects.create(
-        user=user,
-        name="Chromium",
-        endpoint=device.endpoint,
-        p256dh=device.p256dh,
-        auth=device.auth,
-    )
+    push_device(user, device, name="Chromium")
     now = user.local_now()
     PreferredTime.objects.create(
         user=user, label="Evening", time=now.time().replace(second=0, microsecond=0)
@@ -194,9 +189,7 @@ def test_without_javascript_the_page_says_how_and_lists_devices(
 ):
     context = make_context(java_script_enabled=False)
     sign_in(context, user, live_server)
-    PushSubscription.objects.create(
-        user=user, name="Firefox on Android", endpoint="https://x", p256dh="x", auth="y"
-    )
+    push_device(user, name="Firefox on Android")
     page = context.new_page()
     page.goto("/accounts/settings/")
     expect(page.get_by_role("button", name="Notify this device")).to_be_hidden()

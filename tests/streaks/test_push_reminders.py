@@ -18,7 +18,7 @@ from accounts.models import PushSubscription
 from streaks import reminders
 from streaks.models import ReminderDelivery, ReminderSend
 from tests.conftest import make_user
-from tests.factories import log_session, pause, rest_day
+from tests.factories import log_session, pause, push_device, rest_day
 from tests.push_service import vapid_signed
 from tests.streaks.test_send_reminders import EVENING, add_slot, opt_in
 
@@ -305,13 +305,7 @@ def test_a_host_name_that_resolves_to_a_private_address_is_refused(
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     device = push_service.device("phone")
-    PushSubscription.objects.create(
-        user=alice,
-        name="Phone",
-        endpoint=f"https://push.example.org:{port}/push/phone",
-        p256dh=device.p256dh,
-        auth=device.auth,
-    )
+    push_device(alice, device, endpoint=f"https://push.example.org:{port}/push/phone")
     run()
     assert push_service.messages == []
     delivery = ReminderDelivery.objects.get()
@@ -376,13 +370,7 @@ def test_a_run_makes_the_same_queries_for_1_or_20_users_with_a_device(
         user = make_user(f"user{i}", timezone="Europe/London")
         add_slot(user)
         device = push_service.device(f"phone{i}")
-        PushSubscription.objects.create(
-            user=user,
-            name="Phone",
-            endpoint=device.endpoint,
-            p256dh=device.p256dh,
-            auth=device.auth,
-        )
+        push_device(user, device)
     with time_machine.travel(EVENING, tick=False), django_assert_num_queries(19):
         outcome = reminders.send_due_reminders()
     assert len(outcome.sent) == count
