@@ -573,11 +573,16 @@ class Run:
         reminder's `claim`; the mark and those it got."""
         mark = uuid.uuid4()
         ids = [d.pk for d in deliveries]
+        # Their reminders, by id, that we still hold: a subquery keyed by
+        # those ids rather than a join on our whole claim, which PostgreSQL
+        # read in full for every batch.
+        held = ReminderSend.objects.filter(
+            pk__in={d.send_id for d in deliveries},
+            claimed_by=claim,
+            status=Status.SENDING,
+        )
         got = ReminderDelivery.objects.filter(
-            pk__in=ids,
-            status=Delivery.PENDING,
-            send__claimed_by=claim,
-            send__status=Status.SENDING,
+            pk__in=ids, status=Delivery.PENDING, send__in=held
         ).update(status=Delivery.SENDING, claimed_by=mark, attempts=F("attempts") + 1)
         if got == len(ids):
             return mark, deliveries

@@ -346,6 +346,32 @@ def test_a_run_that_died_is_taken_over_without_sending_twice(
     assert (row.status, row.attempts) == ("sent", 2)
 
 
+def test_a_run_that_lost_its_claim_marks_none_of_its_deliveries(alice, evening):
+    """A run that outlived its lease, and whose reminder another run took
+    over, may not mark (and so not post) its deliveries; the run holding the
+    claim may."""
+    ours, theirs = uuid.uuid4(), uuid.uuid4()
+    row = ReminderSend.objects.create(
+        user=alice,
+        slot=evening,
+        date=dt.date(2026, 6, 10),
+        status="sending",
+        claimed_at=EVENING,
+        claimed_by=theirs,
+        lease_until=EVENING + reminders.LEASE,
+        due_at=EVENING,
+    )
+    ReminderDelivery.objects.create(
+        send=row, channel="push", subscription=push_device(alice)
+    )
+    deliveries = list(ReminderDelivery.objects.values_list("pk", "send_id", named=True))
+    run = reminders.Run(EVENING, reminders.Outcome())
+    assert run._mark(deliveries, ours)[1] == []
+    assert ReminderDelivery.objects.get().status == "pending"
+    assert run._mark(deliveries, theirs)[1] == deliveries
+    assert ReminderDelivery.objects.get().status == "sending"
+
+
 def test_a_reminder_for_a_user_in_another_zone_waits_for_their_time(
     charlie, push_service, client
 ):
