@@ -63,9 +63,14 @@ class ReminderSend(models.Model):
             ),
         ]
         indexes = [
-            # The reminder run: snoozes coming due, and claims to renew.
+            # The reminder run: snoozes coming due (few rows: only snoozes are
+            # in it), and a run's claims. No index on the status, which every
+            # reminder changes twice: its old entries made PostgreSQL walk
+            # through thousands of them to find the few reminders being sent.
             models.Index(
-                fields=["status", "due_at"], name="streaks_remsend_status_due"
+                fields=["due_at"],
+                condition=models.Q(round__gt=0),
+                name="streaks_remsend_snoozes_due",
             ),
             models.Index(fields=["claimed_by"], name="streaks_remsend_claimed_by"),
         ]
