@@ -82,10 +82,10 @@ class Links:
         return self.actions[action].replace(self.TOKEN, action_token(send, action))
 
 
-def push_payload(reminder, send, links=None):
+def push_payload(reminder, send, links):
     """The message a device gets (JSON, bytes): what the service worker shows,
-    with the dashboard to open on a tap and an action per button."""
-    links = links or Links.make()
+    with the dashboard to open on a tap and an action per button (`links`: the
+    run's Links)."""
     label = f"{reminder.slot.label} at {reminder.start:%H:%M}"
     if reminder.round:
         label = f"Snoozed: {label}"

@@ -513,10 +513,10 @@ class Run:
         """The run's `now`, moved on by the time it has taken so far."""
         return self.now + timedelta(seconds=time.monotonic() - self.started)
 
-    def renew(self, force=False):
+    def renew(self):
         """Keep our claims while we work on them; others may take them over
         once LEASE passes without a renewal."""
-        if not force and time.monotonic() - self.renewed < LEASE.total_seconds() / 4:
+        if time.monotonic() - self.renewed < LEASE.total_seconds() / 4:
             return
         self.renewed = time.monotonic()
         ReminderSend.objects.filter(
