@@ -1,4 +1,5 @@
-"""The answer to a request that failed on our side (settings.py's handler500).
+"""The answers to a request that failed: on our side (handler500) or as sent
+(handler400).
 
 A database that is there but cannot answer right now (an SQLite file locked by
 a long write, PostgreSQL restarting or out of connections, a statement timeout)
@@ -11,7 +12,7 @@ the error with its traceback when this runs.
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 
 RETRY_AFTER_SECONDS = 5
@@ -38,3 +39,14 @@ def server_error(request):
     if busy:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def bad_request(request, exception):
+    """A request Django could not read (a form sent in another charset than
+    UTF-8, too many fields, a malformed header): 400. Django's own view runs
+    the CSRF check again, which reads the same unreadable form again and
+    turns the 400 into a 500; this page has no form, so it needs no token."""
+    if request.path.startswith("/api/"):
+        message = "That request is malformed: nothing was saved."
+        return JsonResponse({"message": message}, status=400)
+    return HttpResponseBadRequest(render_to_string("400.html"))

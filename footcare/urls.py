@@ -8,7 +8,9 @@ from api.endpoints import api
 from footcare import pwa
 from streaks.views import home
 
-# A database too busy to answer gets 503, not 500 (footcare/errors.py).
+# A database too busy to answer gets 503, not 500; a form Django cannot read
+# gets 400, not a 500 from a second CSRF check (footcare/errors.py).
+handler400 = "footcare.errors.bad_request"
 handler500 = "footcare.errors.server_error"
 
 urlpatterns = [
