@@ -233,6 +233,9 @@ def push_subscriptions(request):
     if not request.user.is_authenticated:
         return _json_error("Sign in first.", status=403)
     user = request.user
+    if request.content_type != "application/json":
+        # A form body was read by the CSRF check already: there is no JSON.
+        return _json_error("Send the subscription as JSON (application/json).", 415)
     try:
         subscription = push.parse_subscription(request.body)
     except ValidationError as error:

@@ -70,6 +70,25 @@ def test_without_the_csrf_header_nothing_is_saved(signed_in_csrf_client):
     assert not PushSubscription.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data; boundary=x", "application/x-www-form-urlencoded"],
+)
+def test_a_subscription_not_sent_as_json_is_refused(
+    signed_in_csrf_client, content_type
+):
+    """A form body (which the CSRF check reads first) is not a subscription."""
+    response = signed_in_csrf_client.post(
+        URL,
+        json.dumps(Device(FCM).subscription()),
+        content_type=content_type,
+        headers={"x-csrftoken": csrf_token(signed_in_csrf_client)},
+    )
+    assert response.status_code == 415
+    assert "JSON" in response.json()["error"]
+    assert not PushSubscription.objects.exists()
+
+
 def test_signed_out_nothing_is_saved(client, db):
     response = post_json(client, Device(FCM).subscription())
     assert response.status_code == 403
