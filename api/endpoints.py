@@ -30,6 +30,7 @@ from api import schemas, summary
 from api.forms import ApiSessionForm
 from api.logbook import Refused, form_data, submission_token
 from api.models import ApiToken
+from sessions import days
 from sessions.forms import PauseForm, RestDayForm, is_id
 from sessions.models import MassageSession, Pause, zone_names
 
@@ -153,6 +154,7 @@ def _error(request, status, message, errors=None):
 
 
 @api.exception_handler(AuthenticationError)
+@api.exception_handler(days.AccountGone)  # deleted while this request wrote
 def _unauthorized(request, exc):
     if request.headers.get("Authorization"):
         message = "That token is not valid, or it was revoked."

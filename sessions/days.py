@@ -22,6 +22,7 @@ needs a cache to be right or fast.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
@@ -30,16 +31,20 @@ from sessions import bulk, engine
 from sessions.models import Day, MassageSession, Pause, RestDay
 
 
+class AccountGone(PermissionDenied):
+    """The user's row went (the account was deleted, in another tab or by
+    the API) while a write of theirs was under way: nothing is written."""
+
+
 def lock(user):
     """Lock `user`'s row until the transaction ends and return their weekly
     target as it is now. No key update: it leaves other rows free to point at
     the user (a session being inserted) and only waits for another write."""
-    return (
-        get_user_model()
-        .objects.select_for_update(no_key=True)
-        .values_list("weekly_target", flat=True)
-        .get(pk=user.pk)
-    )
+    users = get_user_model().objects.select_for_update(no_key=True)
+    try:
+        return users.values_list("weekly_target", flat=True).get(pk=user.pk)
+    except get_user_model().DoesNotExist:
+        raise AccountGone("This account no longer exists.") from None
 
 
 def refresh(user, since=None, weekly_target=None):
