@@ -2,7 +2,10 @@
 tokens for the API."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +24,19 @@ NEW_TOKEN = "api_new_token"
 def tokens(request):
     user = request.user
     form = TokenForm(request.POST or None, user=user)
-    if form.is_valid():
-        token, secret = ApiToken.make(
-            user, form.cleaned_data["name"], form.cleaned_data["scope"]
-        )
+    token = None
+    if form.is_bound:
+        with transaction.atomic():
+            # One new token per account at a time, so the form's count of
+            # them (the limit) cannot be passed by two requests at once.
+            users = get_user_model().objects.select_for_update()
+            if not users.filter(pk=user.pk).exists():
+                raise PermissionDenied("This account no longer exists.")
+            if form.is_valid():
+                token, secret = ApiToken.make(
+                    user, form.cleaned_data["name"], form.cleaned_data["scope"]
+                )
+    if token is not None:
         request.session[NEW_TOKEN] = {"id": token.pk, "token": secret}
         messages.success(request, f"Made the token “{token.name}”.")
         return redirect("api:tokens")

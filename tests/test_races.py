@@ -16,6 +16,8 @@ from django.test import Client
 
 from accounts.forms import BasePreferredTimeFormSet, SettingsForm
 from accounts.models import PreferredTime, User
+from api.forms import MAX_TOKENS
+from api.models import ApiToken
 from sessions.forms import SessionForm, TechniqueForm
 from sessions.models import MassageSession, RestDay, Technique
 from tests.conftest import PASSWORD, make_user
@@ -330,3 +332,23 @@ def test_a_session_logged_while_a_technique_is_archived_keeps_it(catalog):
     assert technique.archived
     for session in MassageSession.objects.all():
         assert session.techniques.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tokens_made_at_once_at_the_limit_make_one(catalog):
+    alice = make_user("alice", timezone="Europe/London")
+    for number in range(MAX_TOKENS - 1):
+        ApiToken.make(alice, f"Script {number}", ApiToken.Scope.READ)
+    one, two = signed_in_client(alice), signed_in_client(alice)
+    results = at_once(
+        *[
+            lambda client=client, name=name: client.post(
+                "/accounts/apps/", {"name": name, "scope": "log"}
+            )
+            for client, name in ((one, "Phone"), (two, "Speaker"))
+        ]
+    )
+    assert sorted(statuses(results)) == [200, 302]
+    refused = next(r for r in results if r.status_code == 200)
+    assert "the most one account may hold" in refused.content.decode()
+    assert ApiToken.objects.filter(user=alice).count() == MAX_TOKENS
