@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
 from sessions.forms import EARLIEST_DATE
 from streaks import report
@@ -69,6 +70,18 @@ class ShareReportForm(ReportForm):
         label="Show my username and email address on the shared report",
         required=False,
     )
+
+    def clean(self):
+        data = super().clean()
+        working = ReportLink.objects.for_user(self.user).working(timezone.now())
+        if working.count() >= ReportLink.MAX_WORKING:
+            raise forms.ValidationError(
+                "You have %(max)s links that still work, the most one account may "
+                "hold. Revoke one you no longer need first.",
+                code="too_many",
+                params={"max": ReportLink.MAX_WORKING},
+            )
+        return data
 
     def save(self):
         """The new link and its token."""

@@ -144,6 +144,10 @@ class ReportLinkQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def working(self, now):
+        """The links that open their report at `now` (ReportLink.works)."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
     def find(self, token):
         """The link a token opens (revoked and expired ones included: they
         answer "gone", not "unknown"), with its user, or None (a deactivated
@@ -162,6 +166,8 @@ class ReportLink(models.Model):
     link answers "gone" rather than "unknown"."""
 
     VALID_DAYS = (7, 30)
+    # Links that still work, per account; the report page lists twice as many.
+    MAX_WORKING = 20
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

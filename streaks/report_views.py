@@ -6,7 +6,10 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +49,8 @@ def _owner_page(request, form, share_form, notes):
     first, last = form.range
     new = request.session.pop(NEW_LINK, None)
     now = timezone.now()
-    links = list(ReportLink.objects.for_user(user))
+    # The newest: a link works for 30 days at most, and 20 at once.
+    links = list(ReportLink.objects.for_user(user)[: 2 * ReportLink.MAX_WORKING])
     context = {
         "form": form,
         "share_form": share_form,
@@ -69,8 +73,15 @@ def _owner_page(request, form, share_form, notes):
 def share(request):
     user = request.user
     share_form = ShareReportForm(request.POST, user=user)
-    if share_form.is_valid():
-        link, token = share_form.save()
+    link = None
+    with transaction.atomic():
+        # One new link per account at a time, so the limit the form counts holds.
+        users = get_user_model().objects.select_for_update()
+        if not users.filter(pk=user.pk).exists():
+            raise PermissionDenied("This account no longer exists.")
+        if share_form.is_valid():
+            link, token = share_form.save()
+    if link is not None:
         request.session[NEW_LINK] = {"id": link.pk, "token": token}
         until = link.expires_at.astimezone(user.tzinfo)
         messages.success(

@@ -295,6 +295,26 @@ def test_the_link_is_listed_and_shown_once(alice_client, alice):
     assert "Works until" in page
 
 
+def test_twenty_links_may_work_at_once(alice_client, alice, frozen_now):
+    """Revoked and expired links do not count; the page lists the newest 40."""
+    for _ in range(ReportLink.MAX_WORKING):
+        ReportLink.make(alice, dt.date(2026, 11, 1), dt.date(2026, 11, 25), 7)
+    refused = alice_client.post(SHARE, {"days": "7"})
+    assert refused.status_code == 200
+    assert "the most one account may hold" in text(refused)
+    assert ReportLink.objects.count() == ReportLink.MAX_WORKING
+    ReportLink.objects.filter(pk=ReportLink.objects.first().pk).update(revoked_at=NOW)
+    assert alice_client.post(SHARE, {"days": "7"}).status_code == 302
+    frozen_now.shift(dt.timedelta(days=8))  # every one of them has expired
+    for _ in range(ReportLink.MAX_WORKING):
+        assert alice_client.post(SHARE, {"days": "30"}).status_code == 302
+    assert ReportLink.objects.count() == 41
+    page = text(alice_client.get(URL))
+    listed = re.findall(r"(Revoked|Works until|Expired) \d", page)
+    assert len(listed) == 2 * ReportLink.MAX_WORKING
+    assert listed[: ReportLink.MAX_WORKING] == ["Works until"] * ReportLink.MAX_WORKING
+
+
 def test_no_username_or_email_unless_ticked(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 20, 20))
     plain = Client().get(share(alice_client)).content.decode()
