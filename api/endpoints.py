@@ -194,21 +194,31 @@ def _not_found(request, exc):
 def _invalid_types(request, exc):
     errors = {}
     for error in exc.errors:
-        where = [str(part) for part in error.get("loc", ()) if isinstance(part, str)]
-        field = where[-1] if where else "body"
-        if field in ("body", "payload"):
-            field = "body"
-        errors.setdefault(field.removesuffix("_"), []).append(error.get("msg", ""))
-    return _error(request, 422, _in_words(errors), errors)
+        # ("body", "payload", "techniques", 0, "int"): the field is the first
+        # name after where it was sent (the last may be a type it tried).
+        names = [
+            part
+            for part in error.get("loc", ())
+            if isinstance(part, str) and part not in SENT_IN
+        ]
+        field = names[0].removesuffix("_") if names else "body"
+        errors.setdefault(field, [])
+        if error.get("msg", "") not in errors[field]:
+            errors[field].append(error.get("msg", ""))
+    return _error(request, 422, _in_words(errors, request), errors)
+
+
+SENT_IN = {"body", "payload", "query", "path", "header"}
 
 
 @api.exception_handler(Refused)
 def _refused(request, exc):
-    return _error(request, 422, _in_words(exc.errors), exc.errors)
+    return _error(request, 422, _in_words(exc.errors, request), exc.errors)
 
 
-def _in_words(errors):
-    return "Nothing was saved: " + " ".join(
+def _in_words(errors, request):
+    start = "Nothing was saved: " if request.method != "GET" else "Not valid: "
+    return start + " ".join(
         f"{field}: {' '.join(messages)}" for field, messages in errors.items()
     )
 

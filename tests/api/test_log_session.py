@@ -201,6 +201,8 @@ def test_the_answers_current_streak_is_the_summarys(
         ({"duration_minutes": "ten"}, "duration_minutes", "integer"),
         ({"duration_minutes": True}, "duration_minutes", "integer"),
         ({"techniques": "Arch"}, "techniques", "list"),
+        # Neither an id nor a name: under the field, not under the types tried.
+        ({"techniques": [1.5]}, "techniques", "integer"),
     ],
 )
 def test_bad_input_is_refused_by_field_and_nothing_is_written(
@@ -210,6 +212,7 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(
     assert response.status_code == 422
     answer = body(response)
     assert answer["message"].startswith("Nothing was saved")
+    assert list(answer["errors"]) == [field]
     assert message in " ".join(answer["errors"][field])
     assert not MassageSession.objects.exists()
     assert links() == 0
