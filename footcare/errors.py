@@ -1,5 +1,6 @@
 """The answers to a request that failed: on our side (handler500) or as sent
-(handler400).
+(handler400, handler404, CSRF_FAILURE_VIEW). Under /api/ they are JSON with a
+message, as the API's own errors are.
 
 A database that is there but cannot answer right now (an SQLite file locked by
 a long write, PostgreSQL restarting or out of connections, a statement timeout)
@@ -14,6 +15,7 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
+from django.views import csrf, defaults
 
 RETRY_AFTER_SECONDS = 5
 BUSY = "The database is busy: nothing was saved. Please try again in a moment."
@@ -50,3 +52,20 @@ def bad_request(request, exception):
         message = "That request is malformed: nothing was saved."
         return JsonResponse({"message": message}, status=400)
     return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def not_found(request, exception):
+    """A page that is not there: Django's 404 page, or JSON under /api/."""
+    if request.path.startswith("/api/"):
+        message = "Nothing here: the API's addresses are listed at /api/v1/docs."
+        return JsonResponse({"message": message}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token: Django's 403 page, or JSON under
+    /api/ (whose own endpoints take a token instead and need none)."""
+    if request.path.startswith("/api/"):
+        message = "Not allowed here: send API requests with Authorization: Bearer."
+        return JsonResponse({"message": message}, status=403)
+    return csrf.csrf_failure(request, reason)

@@ -11,6 +11,7 @@ from streaks.views import home
 # A database too busy to answer gets 503, not 500; a form Django cannot read
 # gets 400, not a 500 from a second CSRF check (footcare/errors.py).
 handler400 = "footcare.errors.bad_request"
+handler404 = "footcare.errors.not_found"
 handler500 = "footcare.errors.server_error"
 
 urlpatterns = [

@@ -39,3 +39,31 @@ def test_the_api_says_so_in_json(alice):
     )
     assert response.status_code in (400, 401)
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/no-such-thing"])
+def test_a_post_under_the_api_without_a_token_or_csrf_is_answered_in_json(path):
+    response = Client(enforce_csrf_checks=True).post(path, "{}", "application/json")
+    assert response.status_code in (403, 404, 405)
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["message"]
+
+
+def test_a_missing_api_address_is_a_json_404(db):
+    response = Client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert "/api/v1/docs" in response.json()["message"]
+
+
+def test_a_missing_page_is_still_the_404_page(db):
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_form_without_its_csrf_token_is_still_the_403_page(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post("/sessions/new/", {})
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
