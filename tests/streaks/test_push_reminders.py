@@ -313,6 +313,20 @@ def test_a_host_name_that_resolves_to_a_private_address_is_refused(
     assert "resolved to 127.0.0.1, not public" in delivery.error
 
 
+def being_sent(user, slot, claim):
+    """Today's reminder of `slot`, claimed at EVENING by the run `claim`."""
+    return ReminderSend.objects.create(
+        user=user,
+        slot=slot,
+        date=dt.date(2026, 6, 10),
+        status="sending",
+        claimed_at=EVENING,
+        claimed_by=claim,
+        lease_until=EVENING + reminders.LEASE,
+        due_at=EVENING,
+    )
+
+
 def test_a_run_that_died_is_taken_over_without_sending_twice(
     alice, alice_client, evening, push_service
 ):
@@ -321,16 +335,7 @@ def test_a_run_that_died_is_taken_over_without_sending_twice(
     only the other."""
     sent_maybe, waiting = push_service.device("a"), push_service.device("b")
     first, second = register(alice_client, sent_maybe), register(alice_client, waiting)
-    row = ReminderSend.objects.create(
-        user=alice,
-        slot=evening,
-        date=dt.date(2026, 6, 10),
-        status="sending",
-        claimed_at=EVENING,
-        claimed_by=uuid.uuid4(),
-        lease_until=EVENING + reminders.LEASE,
-        due_at=EVENING,
-    )
+    row = being_sent(alice, evening, uuid.uuid4())
     ReminderDelivery.objects.create(
         send=row, channel="push", subscription=first, status="sending"
     )
@@ -351,16 +356,7 @@ def test_a_run_that_lost_its_claim_marks_none_of_its_deliveries(alice, evening):
     over, may not mark (and so not post) its deliveries; the run holding the
     claim may."""
     ours, theirs = uuid.uuid4(), uuid.uuid4()
-    row = ReminderSend.objects.create(
-        user=alice,
-        slot=evening,
-        date=dt.date(2026, 6, 10),
-        status="sending",
-        claimed_at=EVENING,
-        claimed_by=theirs,
-        lease_until=EVENING + reminders.LEASE,
-        due_at=EVENING,
-    )
+    row = being_sent(alice, evening, theirs)
     ReminderDelivery.objects.create(
         send=row, channel="push", subscription=push_device(alice)
     )
