@@ -158,6 +158,14 @@ class PreferredTime(models.Model):
         return schedule.Slot(self.label, self.time, self.days)
 
 
+def lock_account(user):
+    """Lock `user`'s row until the transaction ends, so that a limit a request
+    counts (devices, API tokens, report links) still holds when it writes: a
+    second request for the same account waits. False when the account was
+    deleted meanwhile."""
+    return User.objects.select_for_update().filter(pk=user.pk).exists()
+
+
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 

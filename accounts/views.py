@@ -20,7 +20,13 @@ from accounts.forms import (
     WhatToRecordForm,
     slot_problems,
 )
-from accounts.models import CalendarFeed, PreferredTime, PushSubscription, User
+from accounts.models import (
+    CalendarFeed,
+    PreferredTime,
+    PushSubscription,
+    User,
+    lock_account,
+)
 
 # Where a new calendar token waits for the one page view that shows it (the way
 # Django's password reset keeps its token out of the URL).
@@ -141,7 +147,7 @@ def preferred_times(request, reminders_form=None):
         with transaction.atomic():
             # One editor per user at a time, so the check sees what another tab
             # saved meanwhile and nothing changes between the check and the save.
-            if not User.objects.select_for_update().filter(pk=user.pk).exists():
+            if not lock_account(user):
                 raise Http404("This account no longer exists.")
             gone = formset.slots_gone()
             if not gone:
@@ -243,7 +249,7 @@ def push_subscriptions(request):
     name = push.device_name(request.headers.get("User-Agent", ""))
     with transaction.atomic():
         # One registration per user at a time, so the device limit holds.
-        if not User.objects.select_for_update().filter(pk=user.pk).exists():
+        if not lock_account(user):
             return _json_error("This account no longer exists.", status=403)
         mine = PushSubscription.objects.for_user(user)
         device = mine.filter(endpoint=subscription["endpoint"]).first()

@@ -2,7 +2,6 @@
 tokens for the API."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.models import lock_account
 from api.forms import TokenForm
 from api.models import ApiToken
 from sessions.forms import is_id
@@ -29,8 +29,7 @@ def tokens(request):
         with transaction.atomic():
             # One new token per account at a time, so the form's count of
             # them (the limit) cannot be passed by two requests at once.
-            users = get_user_model().objects.select_for_update()
-            if not users.filter(pk=user.pk).exists():
+            if not lock_account(user):
                 raise PermissionDenied("This account no longer exists.")
             if form.is_valid():
                 token, secret = ApiToken.make(

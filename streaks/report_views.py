@@ -6,7 +6,6 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import words
+from accounts.models import lock_account
 from sessions.forms import is_id
 from streaks import report
 from streaks.forms import ReportForm, ShareReportForm
@@ -76,8 +76,7 @@ def share(request):
     link = None
     with transaction.atomic():
         # One new link per account at a time, so the limit the form counts holds.
-        users = get_user_model().objects.select_for_update()
-        if not users.filter(pk=user.pk).exists():
+        if not lock_account(user):
             raise PermissionDenied("This account no longer exists.")
         if share_form.is_valid():
             link, token = share_form.save()
