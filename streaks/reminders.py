@@ -43,7 +43,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import close_old_connections, transaction
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+)
 from django.utils import timezone
 
 from accounts import push as devices
@@ -179,7 +188,7 @@ def _slot_pages(now):
             round=0,
             claimed_at__gte=now - timedelta(hours=2),
             **users,
-        ).exclude(_claimable_at(now))
+        ).exclude(_claimable(now))
         page = list(
             PreferredTime.objects.filter(user__is_active=True, **users)
             .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
@@ -229,7 +238,7 @@ def _at_preferred_times(slots, now):
         if not user.in_quiet_hours(now):
             today[user_id] = user.today(now)
     settled = _settled(today.items())
-    claims = _claims(today.keys(), set(today.values()))
+    claims = _claims(today.keys(), set(today.values()), now)
     due = []
     for user_id, day in today.items():
         if (user_id, day) in settled:
@@ -237,7 +246,7 @@ def _at_preferred_times(slots, now):
         open_slots = []
         for slot in by_user[user_id]:
             claim = claims.get((user_id, slot.pk, day, 0))
-            if claim is None or _claimable(*claim[1:], now):
+            if claim is None or claim[1]:
                 open_slots.append(slot)
         if not open_slots:
             continue
@@ -291,14 +300,14 @@ def _still_due(candidates, now):
     and claimable."""
     candidates = [r for r in candidates if not r.user.in_quiet_hours(now)]
     settled = _settled((r.user.pk, r.day) for r in candidates)
-    claims = _claims({r.user.pk for r in candidates}, {r.day for r in candidates})
+    claims = _claims({r.user.pk for r in candidates}, {r.day for r in candidates}, now)
     due = []
     for reminder in candidates:
         if (reminder.user.pk, reminder.day) in settled:
             continue
         claim = claims.get(reminder.key)
         if claim is not None:
-            if not _claimable(*claim[1:], now):
+            if not claim[1]:
                 continue
             reminder.retry, reminder.send_id = True, claim[0]
         due.append(reminder)
@@ -322,39 +331,24 @@ def _settled(user_days):
     )
 
 
-def _claims(user_ids, days):
-    """{(user, slot, day, round): (pk, status, attempts, retry_at, lease_until)}"""
+def _claims(user_ids, days, now):
+    """{(user, slot, day, round): (pk, whether it can be claimed at `now`)}; the
+    database answers None for "unknown" (a failed reminder with no retry
+    time), which reads as no."""
     if not user_ids:
         return {}
-    rows = ReminderSend.objects.filter(
-        user_id__in=list(user_ids), date__in=days
-    ).values_list(
-        "user_id",
-        "slot_id",
-        "date",
-        "round",
-        "pk",
-        "status",
-        "attempts",
-        "retry_at",
-        "lease_until",
+    rows = (
+        ReminderSend.objects.filter(user_id__in=list(user_ids), date__in=days)
+        .annotate(claimable=ExpressionWrapper(_claimable(now), BooleanField()))
+        .values_list("user_id", "slot_id", "date", "round", "pk", "claimable")
     )
     return {tuple(row[:4]): tuple(row[4:]) for row in rows}
 
 
-def _claimable(status, attempts, retry_at, lease_until, now):
-    if status == Status.WAITING:
-        return True
-    if attempts >= MAX_ATTEMPTS:
-        return False
-    if status == Status.FAILED:
-        return retry_at is not None and retry_at <= now
-    # Being sent: only once its run stopped renewing the lease.
-    return status == Status.SENDING and lease_until is not None and lease_until < now
-
-
-def _claimable_at(now):
-    """_claimable as a condition on ReminderSend rows."""
+def _claimable(now):
+    """The reminders a run may claim at `now`: never tried yet, failed with
+    attempts left once their retry is due, or left "sending" by a run that
+    stopped renewing its lease."""
     return Q(status=Status.WAITING) | Q(attempts__lt=MAX_ATTEMPTS) & (
         Q(status=Status.FAILED, retry_at__lte=now)
         | Q(status=Status.SENDING, lease_until__lt=now)
@@ -410,7 +404,7 @@ def claim_many(reminders, now, token):
             # The same conditions the look made, now in one conditional UPDATE:
             # of two runs that both saw them due, one gets each.
             ReminderSend.objects.filter(pk__in=list(known)).filter(
-                _claimable_at(now)
+                _claimable(now)
             ).update(attempts=F("attempts") + 1, error="", **holding)
         # What we now hold, as plain rows: the sending needs these values, not
         # model instances.
