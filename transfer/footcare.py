@@ -393,7 +393,7 @@ def _session(raw, where, limits):
     techniques = raw.get("techniques", [])
     if not isinstance(techniques, list) or len(techniques) > 50:
         raise BadFile(f"Entry {where}: “techniques” must be a list of names.")
-    return {
+    session = {
         "local_date": limits.day(raw.get("date"), f"Entry {where}"),
         "started_at": _start(raw.get("start"), where),
         "timezone": _zone(raw.get("timezone"), where),
@@ -413,6 +413,26 @@ def _session(raw, where, limits):
         "foot": _choice(raw.get("foot"), FEET, where, "a foot"),
         "zones": _zones(raw.get("where"), where),
     }
+    _check_day(session, where)
+    return session
+
+
+def _check_day(session, where):
+    """A session counts for its start's practice day in its zone, with the
+    user's day starting at any hour from midnight to 23:00: what Footcare
+    writes. Another date would count it on a day it did not happen, and show
+    it under one date and edit it under another."""
+    started_at = session["started_at"]
+    if started_at is None:
+        return
+    zone = zoneinfo.ZoneInfo(session["timezone"])
+    latest = localtime.practice_day(started_at, 0, zone)
+    earliest = localtime.practice_day(started_at, 23, zone)
+    if not earliest <= session["local_date"] <= latest:
+        raise BadFile(
+            f"Entry {where}: “date” must be the day of “start” in its time zone "
+            "(or the day before, when your day starts after midnight)."
+        )
 
 
 def _zones(value, where):

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import json
+import zoneinfo
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts import localtime
 from accounts.models import PreferredTime
 from sessions.models import Day, MassageSession, Pause, Technique
 from tests.conftest import make_user
@@ -344,10 +346,22 @@ sessions = st.lists(
             "pressure": st.sampled_from(["", "light", "medium", "firm"]),
             "notes": texts,
             "local_date": st.dates(dt.date(2000, 1, 2), dt.date(2024, 12, 31)),
+            "day_start_hour": st.integers(0, 23),
         }
-    ),
+    ).map(lambda entry: as_logged(**entry)),
     max_size=12,
 )
+
+
+def as_logged(day_start_hour, **entry):
+    """A session as the app writes it: a timed one counts for its start's
+    practice day (an untimed one, imported, keeps the date it came with)."""
+    if entry["started_at"] is not None:
+        zone = zoneinfo.ZoneInfo(entry["timezone"])
+        entry["local_date"] = localtime.practice_day(
+            entry["started_at"], day_start_hour, zone
+        )
+    return entry
 
 
 EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)

@@ -273,6 +273,36 @@ def test_footcare_values_of_the_wrong_type_name_their_entry(sessions, message):
 
 
 @pytest.mark.parametrize(
+    ("start", "day"),
+    [
+        # Its day on its own clock, whatever the offset it was written with.
+        ("2024-05-01T21:00:00+01:00", "2024-05-01"),
+        ("2024-05-01T20:00:00Z", "2024-05-01"),
+        # The day before, for a day that starts after midnight.
+        ("2024-05-02T00:40:00+01:00", "2024-05-01"),
+    ],
+)
+def test_a_footcare_session_counts_for_its_start_day_or_the_day_before(start, day):
+    entry = files.session_entry(start=start, date=day, timezone="Europe/London")
+    (session,) = parse(files.footcare_json(sessions=[entry])).footcare["sessions"]
+    assert session["local_date"] == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    ("start", "day"),
+    [
+        ("2024-05-01T21:00:00+01:00", "2024-05-02"),  # the day after
+        ("2024-05-01T21:00:00+01:00", "2024-04-29"),  # two days before
+        ("2024-05-01T22:30:00Z", "2024-04-30"),  # 23:30 on 1 May in London
+    ],
+)
+def test_a_footcare_session_dated_away_from_its_start_is_refused(start, day):
+    entry = files.session_entry(start=start, date=day, timezone="Europe/London")
+    with pytest.raises(BadFile, match="“date” must be the day of “start”"):
+        parse(files.footcare_json(sessions=[entry]))
+
+
+@pytest.mark.parametrize(
     ("parts", "message"),
     [
         ({"rest_days": [{"date": "2024-05-03", "reason": ["travel"]}]}, "rest-day"),

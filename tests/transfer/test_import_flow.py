@@ -240,6 +240,11 @@ BAD_FILES = {
         '"timezone": "Mars/Olympus"}]}',
         "Entry sessions[0]: “Mars/Olympus” is not a known time zone",
     ),
+    "footcare date far from its start": (
+        '{"format": "footcare", "version": 1, "sessions": [{"date": "2020-01-01", '
+        '"start": "2024-05-01T21:00:00+01:00", "timezone": "Europe/London"}]}',
+        "Entry sessions[0]: “date” must be the day of “start” in its time zone",
+    ),
     "footcare newer version": (
         '{"format": "footcare", "version": 3}',
         "this server reads versions 1 to 2",
