@@ -73,7 +73,7 @@ def session_new(request):
                 minutes = form.cleaned_data["duration_minutes"]
                 messages.success(
                     request,
-                    f"{saved}: {minutes} minutes, counted for "
+                    f"{saved}: {words.plural(minutes, 'minute')}, counted for "
                     f"{words.full_date(session.local_date)}"
                     + (", left and right foot apart." if form.each_foot else "."),
                 )
@@ -136,7 +136,8 @@ def session_as_usual(request):
     else:
         messages.success(
             request,
-            f"Done as usual: {session.duration_minutes} minutes, counted for "
+            f"Done as usual: {words.plural(session.duration_minutes, 'minute')}, "
+            "counted for "
             f"{words.full_date(session.local_date)}.",
         )
         request.session[as_usual.UNDO_KEY] = {

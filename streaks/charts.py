@@ -279,7 +279,7 @@ def minutes_chart(days, today, span, years=()):
         label_room=40 if span == "week" else 34,
     )
     for bar, (_, full, _, _) in zip(chart["bars"], rows, strict=True):
-        bar["title"] = f"{full}: {bar['value']} minutes"
+        bar["title"] = f"{full}: {plural(bar['value'], 'minute')}"
     chart["rows"] = [
         {"label": full, "sessions": sessions, "minutes": minutes}
         for _, full, sessions, minutes in rows

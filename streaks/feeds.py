@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import words
 from accounts.models import CalendarFeed, PreferredTime
 from sessions.forms import DEFAULT_MINUTES
 from sessions.models import MassageSession
@@ -96,7 +97,9 @@ def build_calendar(slots, tz, minutes, now):
             },
         )
         event.add("summary", "Foot massage")
-        event.add("description", f"{slot.label}: about {minutes} minutes.")
+        event.add(
+            "description", f"{slot.label}: about {words.plural(minutes, 'minute')}."
+        )
         event.add("transp", "TRANSPARENT")
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")

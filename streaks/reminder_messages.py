@@ -50,8 +50,8 @@ SETTLED = Q(sessions__gt=0) | Q(rest=True)
 
 def _streak_line(streak):
     if streak:
-        day = "day" if streak == 1 else "days"
-        return f"Your current streak: {streak} {day}. Today keeps it going."
+        days = words.plural(streak, "day")
+        return f"Your current streak: {days}. Today keeps it going."
     return "Today is a good day to start a streak."
 
 
@@ -263,7 +263,7 @@ def describe(session):
     minutes = session.duration_minutes
     start = session.local_start
     at = f" at {start:%H:%M}" if start else ""
-    length = f"{minutes} minutes" if minutes else "a session"
+    length = words.plural(minutes, "minute") if minutes else "a session"
     return f"{length}{at}, {words.day_name(session.local_date)}"
 
 

@@ -175,6 +175,13 @@ def test_save_without_comfort_logs_it_unrated(alice_client, alice):
     assert message.startswith("Saved unrated: 10 minutes")
 
 
+@pytest.mark.parametrize(("minutes", "said"), [(1, "1 minute,"), (2, "2 minutes,")])
+def test_the_confirmation_counts_minutes_in_words(alice_client, minutes, said):
+    response = alice_client.post(URL, form_data(duration_minutes=minutes))
+    message = next(iter(get_messages(response.wsgi_request))).message
+    assert message.startswith(f"Saved: {said} counted for")
+
+
 def test_four_minutes_ahead_is_accepted_for_a_slow_clock(alice_client):
     response = alice_client.post(URL, form_data(start_time="21:34"))
     assert response.status_code == 302
