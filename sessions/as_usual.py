@@ -1,8 +1,8 @@
 """ "Done as usual": log today's session like the last one, in one tap.
 
-The one home of this rule: the reminder's action (streaks) calls it, and so will
-the dashboard's button. It logs through MassageSession.objects.log, like every
-other session.
+The one home of this rule: the dashboard's button and the reminder's action
+(streaks) call it. It logs through MassageSession.objects.log, like every other
+session.
 
 What "as usual" copies: the last session's duration and its techniques (those
 still offered: an archived technique is left out), or, for a first session, ten

@@ -1,7 +1,7 @@
 """Many rows at once, written as plain values: COPY on PostgreSQL, one
 prepared INSERT for all of them elsewhere. An import writes tens of thousands
-of sessions and days; bulk_create builds its SQL value by value, which costs
-many times the writing itself, and on SQLite every other writer waits for it.
+of sessions and days; bulk_create builds its SQL value by value, while on
+SQLite every other writer waits for it (`make bench-import` measures both).
 """
 
 

@@ -172,8 +172,8 @@ class SessionForm(forms.ModelForm):
             ),
         },
     )
-    # Optional: Save without it logs the session unrated (README, "Logging a
-    # session"): the session happened, and statistics leave unrated ones out.
+    # Optional: Save without it logs the session unrated (README, "The daily
+    # loop"): the session happened, and statistics leave unrated ones out.
     comfort = forms.TypedChoiceField(
         label="Comfort",
         choices=MassageSession.Comfort.choices,

@@ -32,8 +32,7 @@ def session_rows(values, user_zone):
     techniques).
 
     Plain values rather than model instances and template filters: the list is
-    the page people page through, and this keeps it a few milliseconds at any
-    length of history."""
+    the page people page through (bench/load.py --pages times it)."""
     values = list(values)
     techniques = defaultdict(list)
     for session_id, technique_id, name, archived in (

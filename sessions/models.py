@@ -200,8 +200,8 @@ class MassageSessionQuerySet(models.QuerySet):
 
     def rows(self, *more):
         """Each session as a plain tuple, in this order, then the fields named in
-        `more`: what the sessions list and the export read (far faster than
-        model instances on a long history)."""
+        `more`: what the sessions list and the export read, without building
+        model instances."""
         return self.values_list(
             "pk",
             "local_date",

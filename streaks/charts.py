@@ -2,9 +2,10 @@
 
 Pure Python, like the engine: it takes plain data (a loaded history's practice
 days and rest days, counts, averages) and returns plain dicts and lists of
-numbers and words. The templates in templates/streaks/charts/ draw them as SVG,
-so every text is escaped by the template engine. Each chart also returns the
-rows of its data table (its text alternative).
+numbers and words. The templates in templates/streaks/charts/ draw them as SVG
+(escaped by the template engine), and streaks.pictures the many small squares
+of the heatmap and the hour grid (escaped by format_html). Each chart also
+returns the rows of its data table (its text alternative).
 
 Coordinates are SVG user units drawn at one CSS pixel each (charts are at most
 WIDTH wide, which fits a 390 px phone), so a font size of 12 here is 12 px.

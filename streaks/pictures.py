@@ -1,7 +1,7 @@
 """The pictures on the dashboard, the year pages and the statistics page: the
 pure geometry of streaks.charts, with the many small squares of the heatmap and
-the hour grid drawn by format_html_join (through the template engine they took
-several times as long). No queries."""
+the hour grid drawn by format_html_join rather than template loops
+(bench/load.py --pages times the pages). No queries."""
 
 import datetime as dt
 

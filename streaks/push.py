@@ -89,8 +89,8 @@ def _dropped(connection):
 class _Poster:
     """Posts with http.client and the checks above: no redirect followed, no
     retry, no proxy. One kept-alive connection per push service. Plain
-    http.client, not urllib3 or requests: their layers cost CPU on every
-    message (README, Reminders)."""
+    http.client, not urllib3 or requests, whose layers add work to every
+    message (make bench-reminders)."""
 
     CONNECTIONS = {"http": _HTTPConnection, "https": _HTTPSConnection}
     MAX_CONNECTIONS = 64  # distinct push service hosts kept open at once

@@ -57,8 +57,8 @@ def _streak_line(streak):
 
 @dataclass(frozen=True)
 class Links:
-    """The absolute addresses a reminder carries, worked out once per run (a
-    reverse() per message would cost more than its encryption)."""
+    """The absolute addresses a reminder carries, worked out once per run rather
+    than once per message (make bench-reminders)."""
 
     home: str
     icon: str

@@ -66,11 +66,11 @@ from streaks.reminder_messages import SETTLED, Links, build_message, push_payloa
 logger = logging.getLogger(__name__)
 
 REMINDER_WINDOW = timedelta(minutes=15)
-# A failed reminder is tried again after RETRY_AFTER, doubled for each attempt
-# (5, 10, 20, 40 and 80 s), or later if the push service asked (Retry-After),
-# like a push client: a busy service is asked again soon, then less and less
-# often; MAX_ATTEMPTS keeps it trying 155 s in all. A retry that would come
-# after the reminder's REMINDER_WINDOW is not made: it was the last attempt.
+# A failed reminder is tried again after RETRY_AFTER, doubled for each attempt,
+# or later if the push service asked (Retry-After), like a push client: a busy
+# service is asked again soon, then less and less often, MAX_ATTEMPTS times at
+# most. A retry that would come after the reminder's REMINDER_WINDOW is not
+# made: it was the last attempt.
 RETRY_AFTER = timedelta(seconds=5)
 MAX_ATTEMPTS = 6
 # How long a run's claim holds without being renewed: a run that died frees its
@@ -88,7 +88,7 @@ Delivery = ReminderDelivery.Status
 
 # What a reminder reads of its preferred time and user: the rest (the password
 # hash, the dates of joining and of the last login, ...) is left in the
-# database, where loading it was a good part of a run's work at 100,000 users.
+# database (make bench-reminders).
 SLOT_FIELDS = ("label", "time", "weekdays", "user_id")
 USER_FIELDS = (
     *("username", "email", "email_reminders", "timezone", "day_start_hour"),

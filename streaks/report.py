@@ -117,8 +117,7 @@ def trend_charts(periods, kind, feet):
 
 def _techniques(user, first, last):
     """(name, sessions, average comfort) of each technique ticked in the range,
-    most used first (two queries: grouped by id, which is quicker than by
-    name, then the names)."""
+    most used first (two queries: grouped by id, then the names)."""
     through = MassageSession.techniques.through
     counts = list(
         through.objects.filter(
@@ -276,8 +275,9 @@ def build(user, first, last, notes=False):
 
 def notes_html(sessions):
     """The sessions' notes as <dt>day</dt><dd>note</dd> pairs: years of notes are
-    many hundreds, which format_html_join writes several times as fast as a
-    template loop (the line breaks stay: the list's style keeps them)."""
+    many hundreds, written by format_html_join rather than a template loop
+    (bench/load.py --pages times the report; the line breaks stay: the
+    list's style keeps them)."""
     noted = (
         sessions.exclude(notes="")
         .order_by("local_date", "started_at", "pk")

@@ -11,9 +11,9 @@ logger = logging.getLogger("streaks.reminders")
 
 class Command(BaseCommand):
     help = (
-        "Email the users whose preferred session time started in the last 15 "
-        "minutes and who have not practised today. Safe to run often and in "
-        "parallel: each reminder goes out once."
+        "Remind users, by email and on their devices, whose preferred session time "
+        "started in the last few minutes and whose day is not done, rested or "
+        "paused. Safe to run often and in parallel: each reminder goes out once."
     )
 
     def add_arguments(self, parser):
