@@ -37,22 +37,6 @@ INSIGHT_DAYS = 90
 PRESSURES = dict(MassageSession.Pressure.choices)
 FEET = dict(MassageSession.Foot.choices)
 HALVES = {MORNING: "Morning", EVENING: "Evening"}
-# What a Day row holds of engine.Day, in its order.
-FIGURES = (
-    "date",
-    "sessions",
-    "rest",
-    "streak",
-    "run_start",
-    "run_end",
-    "weekly_streak",
-    "strength",
-    "last_gap",
-    "longest_start",
-    "longest_end",
-    "longest_days",
-    "first_practice",
-)
 
 
 class Totals(NamedTuple):
@@ -85,26 +69,8 @@ class History:
 
 def figures(user, today, count=7):
     """The figures of the last `count` days with a row, up to today."""
-    rows = (
-        Day.objects.for_user(user)
-        .filter(date__lte=today)
-        .order_by("-date")
-        .values_list(*FIGURES)[:count]
-    )
-    return [_figures(*row) for row in reversed(rows)]
-
-
-def _figures(date, sessions, rest, *more):
-    *more, longest_start, longest_end, longest_days, first_practice = more
-    longest = engine.Run(longest_start, longest_end, longest_days)
-    return engine.Day(
-        date,
-        sessions > 0,
-        rest,
-        *more,
-        longest if longest_days else None,
-        first_practice,
-    )
+    newest = Day.objects.for_user(user).filter(date__lte=today).order_by("-date")
+    return [day.figures() for day in reversed(newest[:count])]
 
 
 def recent(user, today):
