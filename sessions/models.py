@@ -16,6 +16,23 @@ from accounts.models import validate_timezone
 from sessions import bulk, engine
 
 
+def _remove(rows, user, pk, day_field):
+    """Delete row `pk` of `user` among `rows` (sessions, rest days or pauses)
+    and refresh the figures from its day, the row's `day_field`: that day, or
+    None when there is no such row (another user's, or deleted meanwhile in
+    another tab)."""
+    from sessions import days  # which reads these models
+
+    with transaction.atomic():
+        weekly_target = days.lock(user)
+        row = rows.filter(user=user, pk=pk)
+        day = row.values_list(day_field, flat=True).first()
+        if day is not None:
+            row.delete()
+            days.refresh(user, day, weekly_target)
+    return day
+
+
 class TechniqueQuerySet(models.QuerySet):
     def available_to(self, user):
         """The built-in catalog plus the user's own techniques."""
@@ -181,19 +198,8 @@ class MassageSessionQuerySet(models.QuerySet):
         return session
 
     def remove(self, user, pk):
-        """Delete session `pk` of `user` and refresh the figures from its day:
-        the day it counted for, or None when there is no such session (another
-        user's, or deleted meanwhile in another tab)."""
-        from sessions import days  # which reads these models
-
-        with transaction.atomic():
-            weekly_target = days.lock(user)
-            session = self.filter(user=user, pk=pk)
-            day = session.values_list("local_date", flat=True).first()
-            if day is not None:
-                session.delete()
-                days.refresh(user, day, weekly_target)
-        return day
+        """Delete session `pk` of `user`: the day it counted for, or None."""
+        return _remove(self, user, pk, "local_date")
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
@@ -547,18 +553,8 @@ class RestDayQuerySet(models.QuerySet):
         return rest_day
 
     def remove(self, user, pk):
-        """Undo rest day `pk` of `user` and refresh the figures from its day:
-        the day, or None when there is no such rest day."""
-        from sessions import days  # which reads these models
-
-        with transaction.atomic():
-            weekly_target = days.lock(user)
-            rest_day = self.filter(user=user, pk=pk)
-            day = rest_day.values_list("date", flat=True).first()
-            if day is not None:
-                rest_day.delete()
-                days.refresh(user, since=day, weekly_target=weekly_target)
-        return day
+        """Undo rest day `pk` of `user`: the day, or None."""
+        return _remove(self, user, pk, "date")
 
 
 class RestDay(models.Model):
@@ -641,18 +637,8 @@ class PauseQuerySet(models.QuerySet):
         return pause
 
     def remove(self, user, pk):
-        """Delete pause `pk` of `user` and refresh the figures from its first
-        day: that day, or None when there is no such pause."""
-        from sessions import days  # which reads these models
-
-        with transaction.atomic():
-            weekly_target = days.lock(user)
-            pause = self.filter(user=user, pk=pk)
-            start = pause.values_list("start", flat=True).first()
-            if start is not None:
-                pause.delete()
-                days.refresh(user, since=start, weekly_target=weekly_target)
-        return start
+        """Delete pause `pk` of `user`: its first day, or None."""
+        return _remove(self, user, pk, "start")
 
     def dates(self, first=None):
         """Every paused date of these pauses (from `first` on, if given)."""
