@@ -24,7 +24,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
 
 from sessions import bulk, engine
@@ -94,9 +94,7 @@ def refresh(user, since=None, weekly_target=None):
     if not logged and not rested:
         # The latest activity went: the days now end with the last active one.
         last_active = (
-            stored.filter(Q(sessions__gt=0) | Q(rest=True), date__lt=start).aggregate(
-                last=Max("date")
-            )["last"]
+            stored.active().filter(date__lt=start).aggregate(last=Max("date"))["last"]
             if start
             else None
         )

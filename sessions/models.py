@@ -729,6 +729,11 @@ class DayQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def active(self):
+        """Days practised, rested or paused (a paused day is a rest day too):
+        the days a streak counts, and that no reminder is sent for."""
+        return self.filter(models.Q(sessions__gt=0) | models.Q(rest=True))
+
 
 class Day(models.Model):
     """One of a user's days: what was logged on it and the streak figures at

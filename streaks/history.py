@@ -81,7 +81,7 @@ def recent(user, today):
     for row in (
         Day.objects.for_user(user)
         .filter(date__gte=first, date__lte=today)
-        .filter(Q(sessions__gt=0) | Q(rest=True))
+        .active()
         .values_list("date", "sessions", "minutes", "comfort_sum", "rated", "paused")
     ):
         if row[1]:

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -41,8 +40,6 @@ ACTION_SALT = "streaks.reminders.action."
 # Sessions logged by "Done as usual" take a submission token made from their
 # reminder, so a replay finds the session it made.
 DONE_NAMESPACE = uuid.UUID("6f1c1c46-58e4-4d7e-9b5b-9a59b0f5e0a1")
-# A stored day no reminder is sent for: practised, a rest day or paused.
-SETTLED = Q(sessions__gt=0) | Q(rest=True)
 
 
 # -- what a reminder says -------------------------------------------------------------
@@ -303,7 +300,7 @@ def snooze(send, now=None):
     done meanwhile (a ReminderSend of the next round, sent by the reminder run)."""
     now = now or timezone.now()
     user = send.user
-    if Day.objects.filter(SETTLED, user=user, date=send.date).exists():
+    if Day.objects.for_user(user).active().filter(date=send.date).exists():
         return Answer(200, "Today is already done", "No more reminders today.")
     if send.round >= MAX_SNOOZES:
         return Answer(

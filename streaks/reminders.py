@@ -61,7 +61,7 @@ from accounts.models import PreferredTime, PushSubscription, User
 from sessions.models import Day
 from streaks import push
 from streaks.models import ReminderDelivery, ReminderSend
-from streaks.reminder_messages import SETTLED, Links, build_message, push_payload
+from streaks.reminder_messages import Links, build_message, push_payload
 
 logger = logging.getLogger(__name__)
 
@@ -325,7 +325,7 @@ def _settled(user_days):
     days = {day for _, day in user_days}
     return user_days & set(
         Day.objects.filter(user_id__in=user_ids, date__in=days)
-        .filter(SETTLED)
+        .active()
         .order_by()
         .values_list("user_id", "date")
     )
