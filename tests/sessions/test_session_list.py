@@ -156,6 +156,14 @@ def test_a_rest_day_says_so_and_today_has_no_day_after(alice_client, alice):
     assert "Day after" not in page
 
 
+def test_logging_from_an_empty_day_opens_the_form_on_that_day(alice_client):
+    html = alice_client.get(URL + "?date=2026-11-20").content.decode()
+    links = re.findall(r'href="(/sessions/new/[^"]*)"', html)
+    assert links == ["/sessions/new/?date=2026-11-20"] * 2  # the button, "Log one"
+    form = alice_client.get(links[0]).context["form"]
+    assert form.initial["date"] == dt.date(2026, 11, 20)
+
+
 def test_a_month_links_to_the_months_around_it_keeping_the_technique(
     alice_client, alice
 ):
