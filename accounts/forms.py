@@ -41,13 +41,19 @@ class SignupForm(UserCreationForm):
         label="Email", help_text="For password resets and reminders."
     )
     timezone = TimeZoneField(
-        help_text="Your days and streaks follow this zone. Filled in from your browser."
+        help_text=(
+            "Your days and streaks follow this zone: check that it is yours "
+            "(your browser fills it in when it can)."
+        )
     )
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
         labels = {"username": "Username"}
+        help_texts = {
+            "username": "150 characters or fewer: letters, digits and . + - _ only."
+        }
 
     field_order = ("username", "email", "password1", "password2", "timezone")
 

@@ -222,10 +222,10 @@ class SessionForm(forms.ModelForm):
         label="Duration (minutes)",
         min_value=MIN_MINUTES,
         max_value=MAX_MINUTES,
-        error_messages={
-            "invalid": f"Enter the minutes as a whole number, {MIN_MINUTES} to "
-            f"{MAX_MINUTES}."
-        },
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"),
+            f"Enter the minutes as a whole number, {MIN_MINUTES} to {MAX_MINUTES}.",
+        ),
     )
 
     class Meta:
@@ -260,6 +260,11 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.tz = tz or user.tzinfo
+        if str(self.tz) != user.timezone:  # a session logged elsewhere
+            self.fields["start_time"].help_text = (
+                f"In {self.tz}, where it was logged. On the night clocks go back, "
+                "the earlier one."
+            )
         self.note = ""
         # Only what the user chose to record is asked; what a session has of
         # the rest stays as it is.

@@ -184,8 +184,8 @@ def test_the_answers_current_streak_is_the_summarys(
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"duration_minutes": 0}, "duration_minutes", "greater than or equal to 1"),
-        ({"duration_minutes": 181}, "duration_minutes", "less than or equal to 180"),
+        ({"duration_minutes": 0}, "duration_minutes", "a whole number, 1 to 180"),
+        ({"duration_minutes": 181}, "duration_minutes", "a whole number, 1 to 180"),
         ({"comfort": 6}, "comfort", "not one of the available choices"),
         ({"pressure": "hard"}, "pressure", "not one of the available choices"),
         ({"notes": "x" * 2001}, "notes", "at most 2000 characters"),

@@ -42,6 +42,22 @@ def test_the_edit_form_shows_the_session(alice_client, session):
     assert form.initial["comfort"] == 3
 
 
+def test_a_session_logged_in_another_zone_is_edited_on_that_zones_clock(
+    alice_client, alice
+):
+    away = log_session(alice, dt.datetime(2026, 11, 20, 21, 0), tz="Asia/Tokyo")
+    home = log_session(alice, dt.datetime(2026, 11, 21, 21, 0))
+    help_of = {
+        session: alice_client.get(f"/sessions/{session.pk}/edit/")
+        .context["form"]
+        .fields["start_time"]
+        .help_text
+        for session in (away, home)
+    }
+    assert help_of[away].startswith("In Asia/Tokyo, where it was logged.")
+    assert help_of[home].startswith("In your time zone.")
+
+
 def test_editing_saves_and_recomputes_the_day(alice_client, session):
     response = alice_client.post(
         f"/sessions/{session.pk}/edit/", edit_data(session, date="2026-11-18")

@@ -175,6 +175,15 @@ def test_save_without_comfort_logs_it_unrated(alice_client, alice):
     assert message.startswith("Saved unrated: 10 minutes")
 
 
+@pytest.mark.parametrize("minutes", ["", "0", "181", "7.5", "ten"])
+def test_minutes_out_of_range_get_one_clear_message(alice_client, minutes):
+    response = alice_client.post(URL, form_data(duration_minutes=minutes))
+    assert response.context["form"].errors["duration_minutes"] == [
+        "Enter the minutes as a whole number, 1 to 180."
+    ]
+    assert MassageSession.objects.count() == 0
+
+
 @pytest.mark.parametrize(("minutes", "said"), [(1, "1 minute,"), (2, "2 minutes,")])
 def test_the_confirmation_counts_minutes_in_words(alice_client, minutes, said):
     response = alice_client.post(URL, form_data(duration_minutes=minutes))
