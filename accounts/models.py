@@ -96,6 +96,17 @@ class User(AbstractUser):
             self.local_now(now).time(), self.quiet_from, self.quiet_until
         )
 
+    def silenced_times(self):
+        """The preferred times inside the quiet hours: no reminder goes out at
+        them (one query, none without quiet hours)."""
+        if not self.quiet_hours:
+            return []
+        return [
+            slot
+            for slot in PreferredTime.objects.for_user(self).order_by("time", "pk")
+            if schedule.in_quiet_hours(slot.time, self.quiet_from, self.quiet_until)
+        ]
+
     def preferred_slots(self):
         """The user's preferred times as ``schedule.Slot`` tuples, in one query."""
         return PreferredTime.objects.for_user(self).as_slots()

@@ -85,6 +85,7 @@ def settings_view(request):
         "form": form,
         "target_form": WeeklyTargetForm(instance=request.user),
         "reminders": RemindersForm(instance=request.user),
+        "silenced": request.user.silenced_times(),
         "record_form": WhatToRecordForm(instance=request.user),
         **devices_context(request),
     }
@@ -174,6 +175,7 @@ def preferred_times(request, reminders_form=None):
         "suggest": not formset.initial_form_count(),
         "room_for_more": formset.total_form_count() < formset.max_num,
         "reminders": reminders_form or RemindersForm(instance=user),
+        "silenced": user.silenced_times(),
         "conflict": conflict,
         "feed": CalendarFeed.objects.filter(user=user).first(),
         # Shown once, as the streaks app's feed address (feed_links tag).

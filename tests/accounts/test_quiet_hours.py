@@ -9,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from accounts import schedule
+from accounts.models import PreferredTime
 from tests.html import text
 
 URL = "/accounts/times/"
@@ -75,6 +76,20 @@ def test_the_page_sets_them(alice_client, alice):
     assert alice.quiet_hours is True
     assert (alice.quiet_from, alice.quiet_until) == (dt.time(21, 30), dt.time(6, 45))
     assert "Quiet hours: 21:30 to 06:45." in text(alice_client.get(URL))
+
+
+@pytest.mark.parametrize("page", [URL, "/accounts/settings/"])
+def test_a_preferred_time_inside_them_is_pointed_out(alice_client, alice, page):
+    for label, hour in (("Evening", dt.time(21, 30)), ("Morning", dt.time(7, 30))):
+        PreferredTime.objects.create(user=alice, label=label, time=hour, weekdays=127)
+    assert "No reminder goes out" not in text(alice_client.get(page))
+    alice_client.post(
+        "/accounts/times/reminders/",
+        {"quiet_hours": "on", "quiet_from": "21:00", "quiet_until": "07:00"},
+    )
+    said = text(alice_client.get(page))
+    assert "No reminder goes out at Evening (21:30): it is inside your quiet" in said
+    assert "at Morning" not in said
 
 
 @pytest.mark.parametrize(
