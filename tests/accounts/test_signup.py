@@ -36,7 +36,8 @@ def test_the_form_has_the_labelled_fields(client):
     assert '<option value="Asia/Kolkata">' in html
     # The help says what the form takes: never "@" (log-in by address uses it).
     help_text = response.context["form"].fields["username"].help_text
-    assert "@" not in help_text and ". + - _" in help_text
+    assert "@" not in help_text
+    assert ". + - _" in help_text
 
 
 @pytest.mark.django_db
