@@ -96,6 +96,11 @@ def new_session_form(user, data=None, query=None, last_techniques=None):
     return form
 
 
+def latest_day(tz):
+    """The last day a session can be logged for: tomorrow in zone `tz`."""
+    return timezone.now().astimezone(tz).date() + dt.timedelta(days=1)
+
+
 def check_day(day, tz):
     """A session's day: from 1 January 2000 to tomorrow in zone `tz` (caught
     here, before a date near 9999 overflows converting to UTC)."""
@@ -103,7 +108,7 @@ def check_day(day, tz):
         raise forms.ValidationError(
             "Sessions can be logged from 1 January 2000 on.", code="too_early"
         )
-    if day > timezone.now().astimezone(tz).date() + dt.timedelta(days=1):
+    if day > latest_day(tz):
         raise forms.ValidationError(FUTURE, code="future")
     return day
 
@@ -260,6 +265,8 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.tz = tz or user.tzinfo
+        # The date picker offers the days check_day takes.
+        self.first_day, self.last_day = EARLIEST_DATE, latest_day(self.tz)
         if str(self.tz) != user.timezone:  # a session logged elsewhere
             self.fields["start_time"].help_text = (
                 f"In {self.tz}, where it was logged. On the night clocks go back, "

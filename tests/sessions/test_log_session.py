@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -173,6 +174,13 @@ def test_save_without_comfort_logs_it_unrated(alice_client, alice):
     assert session.comfort is None
     message = next(iter(get_messages(response.wsgi_request))).message
     assert message.startswith("Saved unrated: 10 minutes")
+
+
+def test_the_date_picker_offers_the_days_a_session_can_be_logged_for(alice_client):
+    html = alice_client.get(URL).content.decode()
+    (field,) = re.findall(r'<input type="date" name="date"[^>]*>', html)
+    assert 'min="2000-01-01"' in field
+    assert 'max="2026-11-26"' in field  # tomorrow
 
 
 @pytest.mark.parametrize("minutes", ["", "0", "181", "7.5", "ten"])
