@@ -79,15 +79,14 @@ def dashboard(request):
 
 
 def undo_offer(request):
-    """The session just logged "as usual", while it can still be undone: its id
-    (kept in the login session by sessions.views.session_as_usual), or None."""
+    """The session just logged "as usual", while it can still be undone (kept
+    in the login session by sessions.views.session_as_usual): its id and the
+    whole seconds left to undo it, or None."""
     offer = request.session.get(as_usual.UNDO_KEY)
-    if (
-        not isinstance(offer, dict)
-        or offer.get("until", 0) <= timezone.now().timestamp()
-    ):
+    if not isinstance(offer, dict):
         return None
-    return offer.get("pk")
+    left = int(offer.get("until", 0) - timezone.now().timestamp())
+    return {"pk": offer.get("pk"), "seconds": left} if left > 0 else None
 
 
 @login_required

@@ -89,6 +89,20 @@ def test_done_as_usual_in_one_tap_then_undo(phone, user):
 
 
 @pytest.mark.usefixtures("yesterday")
+def test_the_undo_button_goes_when_its_minute_is_up(phone, user):
+    phone.clock.install()
+    phone.goto("/")
+    phone.get_by_role("button", name="Done as usual").tap()
+    expect(phone.get_by_role("button", name="Undo")).to_be_visible()
+    phone.clock.run_for(61_000)
+    expect(phone.get_by_role("button", name="Undo")).to_have_count(0)
+    expect(
+        phone.get_by_role("status").filter(has_text="Too late to undo")
+    ).to_be_visible()
+    assert todays(user).count() == 1
+
+
+@pytest.mark.usefixtures("yesterday")
 def test_once_done_progress_comes_first_and_the_form_folds(phone, user):
     log_session(user, dt.datetime.combine(user.today(), dt.time(0, 5)))
     phone.goto("/")

@@ -88,6 +88,15 @@ def test_the_dashboard_then_offers_undo_and_no_second_done_as_usual(
 
 
 @pytest.mark.usefixtures("yesterday")
+def test_the_undo_offer_says_how_long_it_lasts(alice_client):
+    done_as_usual(alice_client)
+    with time_machine.travel(NOW + dt.timedelta(seconds=20), tick=False):
+        html = alice_client.get("/").content.decode()
+    # static/js/undo.js takes the button away when they are up.
+    assert 'data-seconds="40"' in html
+
+
+@pytest.mark.usefixtures("yesterday")
 def test_the_undo_offer_goes_after_a_minute(alice_client):
     done_as_usual(alice_client)
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
