@@ -188,9 +188,11 @@ def _plan_footcare(data, basis):
             result.rest_days.append((day, rest["reason"]))
             rested = rested | {day}
     result.skipped_days = sorted(skipped)
-    # A pause never covers a practised day nor overlaps another (Pause.problem):
-    # one that would is left out and counted.
-    blocked = set(practised)
+    # A pause is never made over a day already practised nor over another pause
+    # (Pause.problem): one that would is left out and counted. The file's own
+    # sessions may fall inside its pauses, as sessions logged during a pause
+    # do: that is how it was exported.
+    blocked = set(logged)
     for start, end in basis.paused:
         blocked.update(_span(start, end))
     for pause in sorted(data["pauses"], key=lambda p: p["start"]):

@@ -302,6 +302,27 @@ def test_json_round_trip_into_a_fresh_account_is_lossless(
 
 
 @time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_session_logged_during_a_pause_comes_back_with_its_pause(
+    client, alice, settings, tmp_path
+):
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    pause(alice, dt.date(2025, 1, 10), dt.date(2025, 1, 14))
+    log_session(alice, dt.datetime(2025, 1, 12, 20, 0))  # feeling better
+    client.force_login(alice)
+    exported = body(client.get("/accounts/export/footcare.json"))
+    bob = make_user("bob")
+    client.force_login(bob)
+    import_file(client, exported)
+    assert list(Pause.objects.for_user(bob).values_list("start", "end")) == [
+        (dt.date(2025, 1, 10), dt.date(2025, 1, 14))
+    ]
+    paused = Day.objects.for_user(bob).filter(paused=True)
+    assert sorted(paused.values_list("date", flat=True)) == sorted(
+        Day.objects.for_user(alice).filter(paused=True).values_list("date", flat=True)
+    )
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_json_into_an_account_with_history_keeps_its_settings_and_days(
     client, alice, settings, tmp_path
 ):
