@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import localtime, push, schedule, timezones
@@ -27,6 +26,7 @@ from accounts.models import (
     User,
     lock_account,
 )
+from accounts.redirects import back_to
 
 # Where a new calendar token waits for the one page view that shows it (the way
 # Django's password reset keeps its token out of the URL).
@@ -283,12 +283,7 @@ def remove_device(request, pk):
     messages.success(
         request, f"{device.name} was removed: it gets no more notifications."
     )
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(reverse("accounts:times") + "#devices")
+    return redirect(back_to(request, reverse("accounts:times") + "#devices"))
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import words
 from accounts.forms import WeeklyTargetForm
+from accounts.redirects import back_to
 from sessions import as_usual, days, guide, listing
 from sessions.forms import (
     EACH_FOOT,
@@ -186,10 +187,9 @@ def session_edit(request, pk):
         if form.note:
             messages.info(request, form.note)
         _say_if_it_was_a_rest_day(request, session)
-        return redirect("sessions:list")
-    return render(
-        request, "sessions/session_form.html", {"form": form, "session": session}
-    )
+        return redirect(back_to(request, "sessions:list"))
+    context = {"form": form, "session": session, "next": _next(request)}
+    return render(request, "sessions/session_form.html", context)
 
 
 @login_required
@@ -200,8 +200,15 @@ def session_delete(request, pk):
         messages.success(
             request, f"Session of {words.full_date(session.local_date)} deleted."
         )
-        return redirect("sessions:list")
-    return render(request, "sessions/session_confirm_delete.html", {"session": session})
+        return redirect(back_to(request, "sessions:list"))
+    context = {"session": session, "next": _next(request)}
+    return render(request, "sessions/session_confirm_delete.html", context)
+
+
+def _next(request):
+    """The list page the user came from, for the edit and delete pages to go
+    back to (the sessions list when it names none of ours)."""
+    return back_to(request, "sessions:list")
 
 
 @login_required

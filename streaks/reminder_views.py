@@ -12,11 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import PushSubscription
+from accounts.redirects import back_to
 from streaks import push, reminder_messages
 
 
@@ -81,13 +81,4 @@ def device_test(request, pk):
             f"The test notification to {device.name} did not go through "
             f"({result.error or 'no answer'}). Try again in a minute.",
         )
-    return redirect(_back(request))
-
-
-def _back(request):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "accounts:times"
+    return redirect(back_to(request, "accounts:times"))

@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -115,6 +116,28 @@ def test_strangers_get_a_404_and_change_nothing(client, charlie, session, path):
     assert client.post(url, edit_data(session)).status_code == 404
     session.refresh_from_db()
     assert session.notes == "first"
+
+
+def test_edit_and_delete_go_back_to_the_list_page_they_came_from(alice_client, session):
+    day = "/sessions/?date=2026-11-20"
+    edit = f"/sessions/{session.pk}/edit/?next={quote(day, safe='/')}"
+    assert f'href="{edit}"' in alice_client.get(day).content.decode()
+    page = alice_client.get(edit).content.decode()
+    assert f'<input type="hidden" name="next" value="{day}">' in page
+    response = alice_client.post(edit, {**edit_data(session), "next": day})
+    assert response["Location"] == day
+    keep = alice_client.get(f"/sessions/{session.pk}/delete/?next={quote(day)}")
+    assert f'href="{day}">Keep it' in keep.content.decode()
+    response = alice_client.post(f"/sessions/{session.pk}/delete/", {"next": day})
+    assert response["Location"] == day
+    assert not MassageSession.objects.filter(pk=session.pk).exists()
+
+
+def test_a_next_address_elsewhere_goes_back_to_the_list(alice_client, session):
+    response = alice_client.post(
+        f"/sessions/{session.pk}/delete/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/sessions/"
 
 
 def test_get_on_delete_asks_and_deletes_nothing(alice_client, session):

@@ -45,8 +45,8 @@ def test_the_list_leaves_out_what_is_unknown_and_sorts_by_day(alice_client, alic
     html = response.content.decode()
     for row in rows:
         assert f'<time datetime="{row["iso"]}">' in html
-        assert f'href="{row["edit"]}"' in html
-        assert f'href="{row["delete"]}"' in html
+        assert f'href="{row["edit"]}?next=/sessions/"' in html
+        assert f'href="{row["delete"]}?next=/sessions/"' in html
 
 
 def test_the_dashboard_counts_them_for_the_streak(alice_client, alice):
