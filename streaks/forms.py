@@ -22,6 +22,15 @@ class ReportForm(forms.Form):
         self.fields["from"] = forms.DateField(label="From", required=False, widget=date)
         self.fields["to"] = forms.DateField(label="To", required=False, widget=date)
         self.order_fields(["from", "to", "notes"])
+        # A first visit shows the range it reports on.
+        first, last = self.default_range()
+        self.initial.setdefault("from", first)
+        self.initial.setdefault("to", last)
+
+    def default_range(self):
+        """The last DEFAULT_DAYS days, today included."""
+        today = self.user.today()
+        return today - dt.timedelta(days=report.DEFAULT_DAYS - 1), today
 
     def clean(self):
         data = super().clean()
@@ -52,8 +61,7 @@ class ReportForm(forms.Form):
         """The range asked for, or the default one when the form is not valid."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["from"], self.cleaned_data["to"]
-        today = self.user.today()
-        return today - dt.timedelta(days=report.DEFAULT_DAYS - 1), today
+        return self.default_range()
 
 
 class ShareReportForm(ReportForm):

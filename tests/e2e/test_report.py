@@ -133,7 +133,7 @@ def test_pause_and_end_it_through_the_page(make_context, user, live_server):
 
     page.goto("/")
     expect(page.get_by_text("Paused today")).to_be_visible()
-    page.get_by_role("link", name="End or change the pause").click()
+    page.get_by_role("link", name="End or delete the pause").click()
     with page.expect_navigation():
         page.get_by_role("button", name="End today").click()
     expect(page.locator("main")).to_contain_text("Pause ended")

@@ -72,6 +72,10 @@ def test_by_default_the_last_30_days(alice_client, alice):
     assert "27 October 2026 to 25 November 2026 (30 days)" in text(response)
     assert figure(response, "Days practised") == "2 of 30 days (7%)"
     assert figure(response, "Minutes") == "27"
+    # The range fields show the range reported on.
+    html = response.content.decode()
+    assert '<input type="date" name="from" value="2026-10-27"' in html
+    assert '<input type="date" name="to" value="2026-11-25"' in html
 
 
 @pytest.mark.parametrize(
