@@ -452,13 +452,6 @@ def _add_deliveries(claimed):
     ReminderDelivery.objects.bulk_create(rows)
 
 
-def claim(reminder, now=None):
-    """Take the right to send one `reminder`: its ReminderSend row, or None when
-    another run has it (or it was sent, or it failed too often)."""
-    claimed = claim_many([reminder], now or timezone.now(), uuid.uuid4())
-    return next((row for _, row in claimed.values()), None)
-
-
 # -- sending ------------------------------------------------------------------------
 
 

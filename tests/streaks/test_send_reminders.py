@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import PreferredTime
 from streaks import reminders
@@ -214,8 +215,9 @@ def test_two_slots_due_at_once_send_one_each(alice, evening):
 def test_two_claims_for_the_same_reminder_only_one_wins(evening):
     with time_machine.travel(EVENING, tick=False):
         first, second = reminders.due_reminders(), reminders.due_reminders()
-        assert reminders.claim(first[0]) is not None
-        assert reminders.claim(second[0]) is None
+        now = timezone.now()
+        assert len(reminders.claim_many(first, now, uuid.uuid4())) == 1
+        assert reminders.claim_many(second, now, uuid.uuid4()) == {}
     assert ReminderSend.objects.count() == 1
 
 
