@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import words
 from accounts.forms import WeeklyTargetForm
@@ -475,9 +475,13 @@ def pause_end(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pause_delete(request, pk):
+    """Asks first (GET), as deleting a session does: a pause's days, reason and
+    note would go with one mistaken tap."""
     pause = get_object_or_404(Pause, pk=pk, user=request.user)
+    if request.method == "GET":
+        return render(request, "sessions/pause_confirm_delete.html", {"pause": pause})
     Pause.objects.remove(request.user, pk)
     messages.success(
         request,

@@ -32,6 +32,7 @@ SIGNED_IN = {
     "log from the guide": "/sessions/new/?felt=hurt&minutes=9",
     "edit session": "/sessions/{session}/edit/",
     "delete session": "/sessions/{session}/delete/",
+    "delete pause": "/sessions/pauses/{pause}/delete/",
     "techniques": "/sessions/techniques/",
     "rename technique": "/sessions/techniques/{technique}/rename/",
     "settings": "/accounts/settings/",
@@ -73,11 +74,12 @@ def history(user):
         )
     rest_day(user, shift(today, -7), "travel")
     rest_day(user, shift(today, 3), "skin")
-    pause(user, shift(today, 5), shift(today, 9), "travel", "Conference")
+    planned = pause(user, shift(today, 5), shift(today, 9), "travel", "Conference")
     technique = Technique.objects.create(user=user, name="Tennis ball roll")
     session = log_session(user, dt.datetime.combine(today, dt.time(0, 0)))
     return {
         "session": session.pk,
+        "pause": planned.pk,
         "technique": technique.pk,
         "year": today.year,
         "day": shift(today, -2).isoformat(),

@@ -86,6 +86,22 @@ def test_a_pause_not_started_yet_cannot_be_ended_only_deleted(alice_client, alic
     assert not Day.objects.for_user(alice).exists()
 
 
+def test_delete_asks_first_and_a_get_deletes_nothing(alice_client, alice, charlie):
+    made = pause(alice, dt.date(2026, 12, 1), dt.date(2026, 12, 5), note="Trip")
+    delete = f"/sessions/pauses/{made.pk}/delete/"
+    assert f'href="{delete}"' in alice_client.get(URL).content.decode()
+    page = text(alice_client.get(delete))
+    assert "Delete this pause?" in page
+    assert "1 December 2026 to" in page
+    assert "“Trip”" in page
+    assert Pause.objects.filter(pk=made.pk).exists()
+    client = Client()
+    client.force_login(charlie)
+    assert client.get(delete).status_code == 404
+    assert client.post(delete).status_code == 404
+    assert Pause.objects.filter(pk=made.pk).exists()
+
+
 def test_deleting_a_pause_breaks_the_streak_it_bridged(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 20, 20))
     made = pause(alice, dt.date(2026, 11, 21), dt.date(2026, 11, 24))
