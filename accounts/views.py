@@ -76,15 +76,17 @@ def devices_context(request):
 
 
 @login_required
-def settings_view(request):
-    form = SettingsForm(request.POST or None, instance=request.user)
+def settings_view(request, reminders_form=None):
+    """Settings; with `reminders_form`, its errors after a Save reminders here."""
+    data = request.POST if reminders_form is None else None
+    form = SettingsForm(data or None, instance=request.user)
     if form.is_valid() and _saved(form, lambda: _update_user(form)):
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
     context = {
         "form": form,
         "target_form": WeeklyTargetForm(instance=request.user),
-        "reminders": RemindersForm(instance=request.user),
+        "reminders": reminders_form or RemindersForm(instance=request.user),
         "silenced": request.user.silenced_times(),
         "record_form": WhatToRecordForm(instance=request.user),
         **devices_context(request),
@@ -215,6 +217,8 @@ def add_suggested_times(request):
 def reminders(request):
     form = RemindersForm(request.POST, instance=request.user)
     if not (form.is_valid() and _saved(form, lambda: _update_user(form))):
+        if request.POST.get("page") == "settings":
+            return settings_view(request, reminders_form=form)
         return preferred_times(request, reminders_form=form)
     state = "on" if form.instance.email_reminders else "off"
     quiet = (

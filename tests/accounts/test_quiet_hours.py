@@ -105,9 +105,14 @@ def test_a_preferred_time_inside_them_is_pointed_out(alice_client, alice, page):
         ),
     ],
 )
-def test_a_bad_span_is_refused_and_nothing_saved(alice_client, alice, data, message):
-    response = alice_client.post("/accounts/times/reminders/", data)
+@pytest.mark.parametrize("page", ["times", "settings"])
+def test_a_bad_span_is_refused_and_nothing_saved(
+    alice_client, alice, data, message, page
+):
+    response = alice_client.post("/accounts/times/reminders/", {**data, "page": page})
     assert response.status_code == 200
+    # Said on the page the form was sent from.
+    assert response.templates[0].name == f"accounts/{page}.html"
     assert message in text(response)
     assert "Nothing was saved." in text(response)
     alice.refresh_from_db()
