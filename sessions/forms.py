@@ -577,13 +577,16 @@ class PauseForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None:
             return data
-        problem = Pause.problem(self.user, data["start"], data["end"])
+        # Asked even when another field is wrong (no reason chosen), so that
+        # days in the wrong order are said in words, not by the model's check.
+        problem = Pause.problem(self.user, start, end)
         if problem:
             # Days in the wrong order: said on the last day, so the model's own
             # check of the order (which skips a field with an error) stays quiet.
-            field = "end" if data["end"] < data["start"] else None
+            field = "end" if end < start else None
             self.add_error(field, forms.ValidationError(problem, code="clash"))
         return data
 

@@ -156,16 +156,19 @@ def test_bad_input_is_a_form_error_and_writes_nothing(alice_client, alice, data)
     assert not Day.objects.exists()
 
 
-def test_days_in_the_wrong_order_are_said_once_on_the_last_day(alice_client, alice):
-    response = alice_client.post(
-        NEW, pause_data(dt.date(2026, 11, 24), dt.date(2026, 11, 20))
-    )
+@pytest.mark.parametrize("reason", ["illness", ""])  # also with no reason chosen
+def test_days_in_the_wrong_order_are_said_once_on_the_last_day(
+    alice_client, alice, reason
+):
+    data = pause_data(dt.date(2026, 11, 24), dt.date(2026, 11, 20), reason=reason)
+    response = alice_client.post(NEW, data)
     page = text(response)
     assert page.count("The last day must be on or after the first day.") == 1
     assert "onstraint" not in page
-    assert response.context["pause_form"].errors == {
-        "end": ["The last day must be on or after the first day."]
-    }
+    assert response.context["pause_form"].errors["end"] == [
+        "The last day must be on or after the first day."
+    ]
+    assert not Pause.objects.exists()
 
 
 def test_the_form_needs_a_csrf_token(alice):
