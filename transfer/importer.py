@@ -179,10 +179,11 @@ def _plan_footcare(data, basis):
         else:
             keys = tuple(sorted({Technique.fold(n) for n in session["techniques"]}))
             result.sessions.append({**session, "technique_keys": keys})
-    practised = logged | {s["local_date"] for s in result.sessions}
+    # A rest day the file's own session falls on comes back with it: logging
+    # on a rest day keeps the rest day, and that is how it was exported.
     for rest in data["rest_days"]:
         day = rest["date"]
-        if day in practised or day in rested:
+        if day in logged or day in rested:
             skipped.add(day)
         else:
             result.rest_days.append((day, rest["reason"]))

@@ -209,10 +209,15 @@ def import_confirm(request):
             request, "Nothing new to import: every day in it is already here."
         )
     else:
+        parts = [
+            _count(len(plan.sessions), "session"),
+            _count(len(plan.rest_days), "rest day"),
+        ]
+        if plan.pauses:
+            parts.append(_count(len(plan.pauses), "pause"))
         messages.success(
             request,
-            f"Imported {_count(len(plan.sessions), 'session')} and "
-            f"{_count(len(plan.rest_days), 'rest day')}"
+            f"Imported {', '.join(parts[:-1])} and {parts[-1]}"
             + (
                 f"; skipped {_count(len(plan.skipped_days), 'day')} already here."
                 if plan.skipped_days

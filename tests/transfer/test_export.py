@@ -8,13 +8,14 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import localtime
 from accounts.models import PreferredTime
-from sessions.models import Day, MassageSession, Pause, Technique
+from sessions.models import Day, MassageSession, Pause, RestDay, Technique
 from tests.conftest import make_user
 from tests.factories import log_session, pause, rest_day
 from tests.transfer import files
@@ -274,6 +275,7 @@ def import_file(client, content):
     response = press_import(client)
     assert response.status_code == 302
     assert response["Location"] == "/sessions/"
+    return [message.message for message in get_messages(response.wsgi_request)]
 
 
 @time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
@@ -312,7 +314,8 @@ def test_a_session_logged_during_a_pause_comes_back_with_its_pause(
     exported = body(client.get("/accounts/export/footcare.json"))
     bob = make_user("bob")
     client.force_login(bob)
-    import_file(client, exported)
+    said = import_file(client, exported)
+    assert said == ["Imported 1 session, 0 rest days and 1 pause."]
     assert list(Pause.objects.for_user(bob).values_list("start", "end")) == [
         (dt.date(2025, 1, 10), dt.date(2025, 1, 14))
     ]
@@ -320,6 +323,24 @@ def test_a_session_logged_during_a_pause_comes_back_with_its_pause(
     assert sorted(paused.values_list("date", flat=True)) == sorted(
         Day.objects.for_user(alice).filter(paused=True).values_list("date", flat=True)
     )
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_session_logged_on_a_rest_day_comes_back_with_its_rest_day(
+    client, alice, settings, tmp_path
+):
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    rest_day(alice, dt.date(2025, 1, 12), "travel")
+    log_session(alice, dt.datetime(2025, 1, 12, 20, 0))  # went ahead anyway
+    client.force_login(alice)
+    exported = body(client.get("/accounts/export/footcare.json"))
+    bob = make_user("bob")
+    client.force_login(bob)
+    import_file(client, exported)
+    assert list(RestDay.objects.for_user(bob).values_list("date", "reason")) == [
+        (dt.date(2025, 1, 12), "travel")
+    ]
+    assert MassageSession.objects.for_user(bob).count() == 1
 
 
 @time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
