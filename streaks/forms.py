@@ -58,10 +58,11 @@ class ReportForm(forms.Form):
 
     @property
     def range(self):
-        """The range asked for, or the default one when the form is not valid."""
+        """The range asked for, or the one it shows (by default the last
+        DEFAULT_DAYS days) when it is not bound or not valid."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["from"], self.cleaned_data["to"]
-        return self.default_range()
+        return self.initial["from"], self.initial["to"]
 
 
 class ShareReportForm(ReportForm):

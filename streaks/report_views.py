@@ -41,6 +41,11 @@ def report_page(request):
     user = request.user
     form = ReportForm(request.GET or None, user=user)
     notes = form.is_bound and form.is_valid() and form.cleaned_data["notes"]
+    if form.is_bound and form.is_valid():
+        # The fields show the range reported on, a day left out filled in.
+        first, last = form.range
+        initial = {"from": first, "to": last, "notes": notes}
+        form = ReportForm(initial=initial, user=user)
     return _owner_page(request, form, ShareReportForm(user=user), notes)
 
 

@@ -76,6 +76,9 @@ def test_by_default_the_last_30_days(alice_client, alice):
     html = response.content.decode()
     assert '<input type="date" name="from" value="2026-10-27"' in html
     assert '<input type="date" name="to" value="2026-11-25"' in html
+    # So they do when a day is left out.
+    html = alice_client.get(URL + "?from=&to=2026-11-25&notes=on").content.decode()
+    assert '<input type="date" name="from" value="2026-10-27"' in html
 
 
 @pytest.mark.parametrize(
