@@ -16,7 +16,11 @@ The push service (an asyncio server in this process) answers like a real one:
 410 for every 50th device (gone: the run must remove it), 503 the first time
 for every 20th (busy: the run must try again), 201 otherwise. It decrypts one
 message in 500 with the device's own keys to check the payload. It counts the
-messages each device accepted: "twice" is a device with two accepted messages.
+messages each device accepted: "twice" is a device with two accepted messages;
+"not the same reminder again" those whose second message differs in Topic or
+notification tag from the first (a kill -9 mid-batch leaves messages the run
+that takes over posts again: the same reminder, which takes the first one's
+place on the phone).
 
 Printed: the time until every device that can get one had its message, the
 duplicates, the devices left without (with the reason), the deliveries the
@@ -35,7 +39,7 @@ import sys
 import threading
 import time
 import zoneinfo
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +67,9 @@ class PushService:
         self.devices = devices  # index -> tests.push_service.Device (keys only)
         self.accepted = Counter()
         self.first_accepted = {}
+        # A device's first message, and any that came after it.
+        self.first_message = {}
+        self.again = defaultdict(list)
         self.statuses = Counter()
         self.busy_once = set()
         self.checked = 0
@@ -78,6 +85,25 @@ class PushService:
             self.busy_once.add(index)
             return 503
         return 201
+
+    def shown_twice(self):
+        """Devices that got a second message that is not the first again: a
+        message again under the same Topic and notification tag takes the
+        first one's place (at the push service, or on the phone)."""
+        from tests.push_service import Message
+
+        def seen(index, headers, body):
+            payload = self.devices[index % KEYS].decrypt(
+                Message("", headers, body, 201)
+            )
+            return headers.get("topic"), payload.get("tag")
+
+        twice = 0
+        for index, messages in self.again.items():
+            first = seen(index, *self.first_message[index])
+            if None in first or any(seen(index, *m) != first for m in messages):
+                twice += 1
+        return twice
 
     def check(self, index, headers, body):
         from tests.push_service import Message
@@ -108,6 +134,14 @@ class PushService:
                 if status == 201:
                     self.accepted[index] += 1
                     self.first_accepted.setdefault(index, time.monotonic())
+                    kept = (
+                        {k: headers.get(k) for k in ("content-encoding", "topic")},
+                        body,
+                    )
+                    if self.accepted[index] == 1:
+                        self.first_message[index] = kept
+                    else:
+                        self.again[index].append(kept)
                     if index % CHECK_EVERY == 3:
                         self.check(index, headers, body)
                 writer.write(b"HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n" % status)
@@ -348,6 +382,7 @@ def main():
                 "expected (not gone)": len(expected),
                 "missing": len(expected - served),
                 "twice": twice,
+                "twice, not the same reminder again": service.shown_twice(),
                 "seconds to the last first delivery": round(last, 1),
                 "seconds to the last delivery without a retry": round(last_at_once, 1),
                 "seconds waited": round(finished, 1),

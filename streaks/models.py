@@ -82,8 +82,9 @@ class ReminderSend(models.Model):
 
 class ReminderDelivery(models.Model):
     """One channel of a reminder: its email, or one device. Marked "sending"
-    just before it goes out: one left so by a run that died may have reached
-    its device, so it is never sent again ("unknown")."""
+    just before it goes out; one left so by a run that died may have arrived:
+    a device gets it again (streaks.reminders says why), an email does not
+    ("unknown")."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

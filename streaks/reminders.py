@@ -17,8 +17,11 @@ its ``ReminderDelivery`` rows: the email and one per device. Each delivery is
 marked "sending" just before it goes out and "sent" once the mail server or
 push service took it. A run holds its reminders under a lease it keeps
 renewing; when a run dies (``kill -9``), another takes its reminders over once
-the lease has run out and sends what was still to send, but not what was
-"sending": it may have arrived, and never twice beats always.
+the lease has run out and sends what was still to send. What was "sending" may
+have arrived: a device gets it again, the same message under the same Topic and
+notification tag, so the push service and the phone put it in the first one's
+place and it shows once (a missed reminder is the worse failure); an email is
+not sent again, since a second email cannot replace the first ("unknown").
 
 A failed delivery (mail server down, push service 429 or 5xx, network error)
 is kept "pending" and its reminder "failed"; a later run inside the window
@@ -78,10 +81,10 @@ MAX_ATTEMPTS = 6
 LEASE = timedelta(seconds=20)
 # Reminders claimed (and users looked up) at once.
 CHUNK = 500
-# Messages marked "sending" at once, then posted side by side. A run killed
-# mid-batch leaves those it had not posted yet "unknown": never sent, since
-# they cannot be told from those it had.
-PUSH_BATCH = 32
+# Messages marked "sending" at once (one UPDATE), then posted side by side and
+# recorded together: a run killed mid-batch leaves at most this many for the
+# run that takes over to post again.
+PUSH_BATCH = 128
 
 Status = ReminderSend.Status
 Delivery = ReminderDelivery.Status
@@ -127,8 +130,7 @@ class Outcome:
     # Claimed by another run between our look and our claim.
     taken: list[Reminder] = field(default_factory=list)
     would_send: list[Reminder] = field(default_factory=list)
-    # Deliveries by outcome: sent, retry, failed, gone (device removed), and
-    # unknown (left "sending" by a run that died).
+    # Deliveries by outcome: sent, retry, failed, gone (device removed).
     deliveries: Counter = field(default_factory=Counter)
 
 
@@ -423,11 +425,15 @@ def claim_many(reminders, now, token):
                 if pk not in was or was[pk] == Status.WAITING
             ]
         )
-        # What a run that died was sending may have arrived: not again.
+        # What a run that died was sending may have arrived (see the module's
+        # docstring): a push is sent again, an email is not.
         stale = [pk for pk in claimed if was.get(pk) == Status.SENDING]
-        ReminderDelivery.objects.filter(
-            send_id__in=stale, status=Delivery.SENDING
-        ).update(status=Delivery.UNKNOWN)
+        if stale:
+            cut_off = ReminderDelivery.objects.filter(
+                send_id__in=stale, status=Delivery.SENDING
+            )
+            cut_off.filter(channel="push").update(status=Delivery.PENDING)
+            cut_off.update(status=Delivery.UNKNOWN)
     return claimed
 
 

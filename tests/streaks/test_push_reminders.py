@@ -327,12 +327,14 @@ def being_sent(user, slot, claim):
     )
 
 
-def test_a_run_that_died_is_taken_over_without_sending_twice(
+def test_a_run_that_died_is_taken_over_and_what_it_was_posting_comes_again(
     alice, alice_client, evening, push_service
 ):
     """A run was killed after marking one device "sending" (it may have got the
-    message) and before the other: the next run, once the lease is over, sends
-    only the other."""
+    message) and before the other: the next run, once the lease is over, posts
+    to both. The device that may have it gets the same message again, under the
+    same Topic and notification tag, which the push service and the phone put
+    in the first one's place."""
     sent_maybe, waiting = push_service.device("a"), push_service.device("b")
     first, second = register(alice_client, sent_maybe), register(alice_client, waiting)
     row = being_sent(alice, evening, uuid.uuid4())
@@ -343,12 +345,35 @@ def test_a_run_that_died_is_taken_over_without_sending_twice(
     run(EVENING + reminders.LEASE - dt.timedelta(seconds=1))
     assert push_service.messages == []  # the lease still holds
     run(EVENING + reminders.LEASE + dt.timedelta(seconds=1))
-    assert [m.path for m in push_service.messages] == ["/push/b"]
-    assert dict(
-        ReminderDelivery.objects.values_list("subscription__endpoint", "status")
-    ) == {sent_maybe.endpoint: "unknown", waiting.endpoint: "sent"}
+    assert sorted(m.path for m in push_service.messages) == ["/push/a", "/push/b"]
+    (again,) = push_service.received(sent_maybe)
+    assert again.headers["topic"] == "reminder"
+    assert sent_maybe.decrypt(again)["tag"] == f"reminder-{alice.pk}-2026-06-10"
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 2)
+    run(EVENING + reminders.LEASE + dt.timedelta(minutes=1))
+    assert len(push_service.messages) == 2  # and then never again
+
+
+def test_an_email_a_run_that_died_was_sending_is_not_sent_again(
+    alice, alice_client, evening, push_service
+):
+    """An email cannot replace one that arrived: it is left "unknown", and the
+    device the dead run had not reached yet still gets its message."""
+    opt_in(alice)
+    device = push_service.device("phone")
+    phone = register(alice_client, device)
+    row = being_sent(alice, evening, uuid.uuid4())
+    ReminderDelivery.objects.create(send=row, channel="email", status="sending")
+    ReminderDelivery.objects.create(send=row, channel="push", subscription=phone)
+    run(EVENING + reminders.LEASE + dt.timedelta(seconds=1))
+    assert mail.outbox == []
+    assert len(push_service.received(device)) == 1
+    assert dict(ReminderDelivery.objects.values_list("channel", "status")) == {
+        "email": "unknown",
+        "push": "sent",
+    }
 
 
 def test_a_run_that_lost_its_claim_marks_none_of_its_deliveries(alice, evening):
