@@ -30,6 +30,7 @@ from sessions.forms import (
     SessionFilterForm,
     SessionForm,
     TechniqueForm,
+    latest_day,
     new_session_form,
 )
 from sessions.models import MassageSession, Pause, RestDay, Technique
@@ -264,6 +265,8 @@ def _day_summary(user, day, sessions):
         "pause": pause,
         "previous": (day - one).isoformat() if day > EARLIEST_DATE else None,
         "next": (day + one).isoformat() if day < user.today() else None,
+        # A day further ahead than the log form takes offers no "Log one".
+        "can_log": day <= latest_day(user.tzinfo),
     }
 
 

@@ -164,6 +164,19 @@ def test_logging_from_an_empty_day_opens_the_form_on_that_day(alice_client):
     assert form.initial["date"] == dt.date(2026, 11, 20)
 
 
+def test_a_day_further_ahead_than_tomorrow_offers_no_log_link_for_it(alice_client):
+    """Today is 25 November: the 26th can be logged, the 27th not yet."""
+    tomorrow = alice_client.get(URL + "?date=2026-11-26").content.decode()
+    assert (
+        re.findall(r'href="(/sessions/new/[^"]*)"', tomorrow)
+        == ["/sessions/new/?date=2026-11-26"] * 2
+    )
+    response = alice_client.get(URL + "?date=2026-11-27")
+    html = response.content.decode()
+    assert re.findall(r'href="(/sessions/new/[^"]*)"', html) == ["/sessions/new/"]
+    assert "It is still ahead: sessions can be logged up to tomorrow." in text(response)
+
+
 def test_a_month_links_to_the_months_around_it_keeping_the_technique(
     alice_client, alice
 ):
