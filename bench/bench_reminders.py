@@ -3,6 +3,7 @@ device, sent by two reminder processes to a push service on loopback.
 
     .venv/bin/python bench/bench_reminders.py                 # 100,000 users
     .venv/bin/python bench/bench_reminders.py --kill-after 15 # kill -9 one at 15 s
+    .venv/bin/python bench/bench_reminders.py --kill-after 15 --restart-after 5
     .venv/bin/python bench/bench_reminders.py --users 10000 --workers 32
 
 It builds the PostgreSQL database --db (dropped and made again; default
@@ -10,7 +11,9 @@ footcare_bench_reminders on 127.0.0.1:5432), makes the users with bulk_create (o
 password hash for all), a preferred time at this very minute in each user's
 zone (five zones) and one device whose endpoint is on the local push service.
 Then it starts two `manage.py send_reminders --loop` processes, and with
---kill-after, kills one with SIGKILL that many seconds in.
+--kill-after, kills one with SIGKILL that many seconds in (and with
+--restart-after, starts another in its place that many seconds later, as a
+service manager does).
 
 The push service (an asyncio server in this process) answers like a real one:
 410 for every 50th device (gone: the run must remove it), 503 the first time
@@ -56,6 +59,13 @@ def parse_args():
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=16, help="push threads each")
     parser.add_argument("--kill-after", type=float, default=0, help="seconds; 0: no")
+    parser.add_argument(
+        "--restart-after",
+        type=float,
+        default=0,
+        help="seconds after the kill to start another in its place (as "
+        "deploy/footcare-reminders.service does 5 s after); 0: never",
+    )
     parser.add_argument("--timeout", type=float, default=300)
     return parser.parse_args()
 
@@ -325,19 +335,29 @@ def main():
     postgres.start()
     own_cpu = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.monotonic()
-    processes = [
-        subprocess.Popen(
+
+    def start(n):
+        return subprocess.Popen(
             command,
             cwd=ROOT,
             env=env,
             stdout=open(logs / f"bench-reminders-{n}.log", "w"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
         )
-        for n in range(args.processes)
-    ]
-    killed_at = None
+
+    processes = [start(n) for n in range(args.processes)]
+    killed_at = restarted_at = None
     while time.monotonic() - t0 < args.timeout:
         time.sleep(0.25)
+        if (
+            args.restart_after
+            and killed_at is not None
+            and restarted_at is None
+            and time.monotonic() - t0 >= killed_at + args.restart_after
+        ):
+            processes.append(start(args.processes))
+            restarted_at = time.monotonic() - t0
+            print(f"another process started at {restarted_at:.1f} s")
         if (
             args.kill_after
             and killed_at is None
@@ -377,6 +397,7 @@ def main():
                 "processes": args.processes,
                 "push threads each": args.workers,
                 "killed at s": killed_at,
+                "another started at s": restarted_at,
                 "all served": served == expected,
                 "served": len(served),
                 "expected (not gone)": len(expected),

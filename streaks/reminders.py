@@ -132,6 +132,8 @@ class Outcome:
     would_send: list[Reminder] = field(default_factory=list)
     # Deliveries by outcome: sent, retry, failed, gone (device removed).
     deliveries: Counter = field(default_factory=Counter)
+    # The first retry this pass planned: a loop runs its next pass by then.
+    next_retry: datetime | None = None
 
 
 def batched(items, size):
@@ -712,6 +714,9 @@ class Run:
             error = "; ".join(sorted({error for _, error in channels if error}))
             failed[(retry_at, error[:2000])].append(pk)
             reminder.last_attempt = retry_at is None
+            if retry_at is not None:
+                planned = self.outcome.next_retry
+                self.outcome.next_retry = min(planned or retry_at, retry_at)
             self.outcome.failed.append(reminder)
         for (retry_at, error), pks in failed.items():
             ReminderSend.objects.filter(pk__in=pks, claimed_by__in=self.tokens).update(
@@ -727,11 +732,14 @@ def run_loop(stop, interval=60, clock=None):
     """Send due reminders every `interval` seconds until `stop` (a
     threading.Event) is set; a pass under way when it is set is finished first.
     A failing pass (database or mail server down) is logged and the loop goes
-    on. Returns the number of passes. Any number of loops may run, on any
-    number of machines: the claim in the database sends each reminder once."""
+    on. A pass that planned a retry sooner than the next pass (a busy push
+    service) has the next pass start then. Returns the number of passes. Any
+    number of loops may run, on any number of machines: the claim in the
+    database sends each reminder once."""
     passes = 0
     while not stop.is_set():
         started = time.monotonic()
+        retry_in = interval
         try:
             outcome = send_due_reminders(now=clock() if clock else None)
         except Exception:
@@ -750,10 +758,14 @@ def run_loop(stop, interval=60, clock=None):
                         "deliveries": dict(outcome.deliveries),
                     },
                 )
+            if outcome.next_retry is not None:
+                now = clock() if clock else timezone.now()
+                retry_in = (outcome.next_retry - now).total_seconds()
         finally:
             # A long-running process must not keep a connection the database
             # dropped, nor one older than CONN_MAX_AGE.
             close_old_connections()
         passes += 1
-        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+        next_pass = interval - (time.monotonic() - started)
+        stop.wait(max(0.0, min(next_pass, retry_in)))
     return passes

@@ -240,6 +240,17 @@ def test_a_503_is_tried_again_after_5_s_then_10_s_doubling_and_given_up_after_si
     assert len(push_service.messages) == 6
 
 
+def test_a_pass_says_when_its_first_retry_is_due(alice, phone, push_service):
+    """What a loop waits for before its next pass (see run_loop)."""
+    push_service.answer(phone, 503)
+    with time_machine.travel(EVENING, tick=False):
+        outcome = reminders.send_due_reminders()
+    assert outcome.next_retry == ReminderSend.objects.get().retry_at
+    with time_machine.travel(outcome.next_retry, tick=False):
+        assert reminders.send_due_reminders().next_retry is None  # it went out
+    assert len(push_service.received(phone)) == 1
+
+
 def test_retry_after_wins_when_later_than_the_backoff(alice, phone, push_service):
     push_service.answer(phone, (503, "120"))
     run()

@@ -1,6 +1,7 @@
 """send_reminders --loop: a long-running process, stopped cleanly by SIGTERM, and
 two copies at once still send each reminder once."""
 
+import datetime as dt
 import os
 import signal
 import threading
@@ -11,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from streaks import reminders
 from streaks.models import ReminderSend
@@ -84,6 +86,23 @@ def test_a_failing_pass_is_logged_and_the_loop_goes_on(monkeypatch, caplog):
     monkeypatch.setattr(reminders, "send_due_reminders", flaky)
     assert reminders.run_loop(stop, interval=0) == 2
     assert "Reminder pass failed" in caplog.text
+
+
+def test_a_planned_retry_brings_the_next_pass_forward(monkeypatch):
+    """A pass that planned a retry in a moment (a busy push service) runs the
+    next pass then, not a whole interval later."""
+    stop = threading.Event()
+    passes = []
+
+    def planned(now=None):
+        passes.append(time.monotonic())
+        if len(passes) == 2:
+            stop.set()
+        return reminders.Outcome(next_retry=timezone.now() + dt.timedelta(seconds=0.3))
+
+    monkeypatch.setattr(reminders, "send_due_reminders", planned)
+    assert reminders.run_loop(stop, interval=60) == 2
+    assert 0.2 < passes[1] - passes[0] < 5
 
 
 @pytest.mark.parametrize(
