@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessions import days
-from sessions.forms import DEFAULT_MINUTES, basic_routine
+from sessions.forms import DEFAULT_MINUTES, basic_routine, default_techniques
 from sessions.models import MassageSession, Technique
 
 SAVED = "saved"  # a new session, just logged
@@ -59,19 +59,11 @@ def log_as_usual(user, submission_token, now=None):
         if today is not None:
             return AsUsual(DAY_DONE, today)
         last = mine.newest_first().first()
-        technique_ids = []
-        if last is not None:
-            technique_ids = list(
-                Technique.objects.available_to(user)
-                .active()
-                .filter(sessions=last)
-                .values_list("pk", flat=True)
-            )
         session = MassageSession.objects.log(
             user,
             now,
             user.tzinfo,
-            techniques=technique_ids or basic_routine(),
+            techniques=default_techniques(user),
             duration_minutes=(last and last.duration_minutes) or DEFAULT_MINUTES,
             submission_token=submission_token,
         )

@@ -3,7 +3,7 @@ import uuid
 
 from django import forms
 from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import localtime, words
@@ -56,21 +56,20 @@ def basic_routine():
 
 
 def default_techniques(user, last=None):
-    """What the log form ticks: what the user did last time (`last`: the latest
-    session's technique ids, when the caller has them), or for a newcomer the
-    basic routine."""
+    """What a new session ticks when nothing says otherwise (the log form, the
+    API's empty body, "Done as usual"): the techniques of the user's latest
+    session that are still offered (an archived one is left out), or, when
+    that leaves none (a newcomer, or a session imported without any), the
+    basic routine. `last`: those ids, when the caller has them already."""
     if last is None:
-        # The latest session's technique ids, in one query: [None] for a
-        # session without any, nothing at all when there is no session.
         latest = MassageSession.objects.for_user(user).newest_first().values("pk")
-        ids = list(
-            MassageSession.objects.filter(pk=Subquery(latest[:1])).values_list(
-                "techniques", flat=True
-            )
+        last = list(
+            Technique.objects.available_to(user)
+            .active()
+            .filter(sessions__in=latest[:1])
+            .values_list("pk", flat=True)
         )
-        if ids:
-            last = [pk for pk in ids if pk is not None]
-    return basic_routine() if last is None else last
+    return last or basic_routine()
 
 
 def new_session_form(user, data=None, query=None, last_techniques=None):
@@ -78,7 +77,7 @@ def new_session_form(user, data=None, query=None, last_techniques=None):
     sent, or with its defaults (now, ten minutes, what the user did last time,
     or the basic routine for a newcomer) and any valid values its query
     parameters fill in (see SessionForm.fill_in). The dashboard passes the
-    last session's techniques when it has them already."""
+    last session's techniques still offered when it has them already."""
     if data is not None:
         return SessionForm(data, user=user)
     now = user.local_now()

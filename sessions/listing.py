@@ -84,7 +84,11 @@ def session_rows(values, user_zone):
                 "offered": ", ".join(
                     name for _, name, archived in techniques[pk] if not archived
                 ),
-                "technique_ids": [technique_id for technique_id, *_ in techniques[pk]],
+                "offered_ids": [
+                    technique_id
+                    for technique_id, _, archived in techniques[pk]
+                    if not archived
+                ],
                 "note": notes.strip().split("\n", 1)[0].strip() if notes else "",
             }
         )

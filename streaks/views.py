@@ -38,7 +38,7 @@ def dashboard(request):
     rest = history.rest_days(user, first, today)
     context = {
         "log_form": new_session_form(
-            user, last_techniques=recent[0]["technique_ids"] if recent else None
+            user, last_techniques=recent[0]["offered_ids"] if recent else None
         ),
         # Once today is done, progress comes first and the form folds away.
         "done_today": stats.done_today,

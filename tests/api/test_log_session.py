@@ -98,6 +98,38 @@ def test_the_default_techniques_are_the_latest_sessions_not_the_last_logged(
     ]
 
 
+def test_an_archived_technique_of_last_time_is_left_out_of_the_defaults(
+    alice_api, alice
+):
+    """The shortcut by the bed sends nothing: archiving a technique last used
+    must not make it fail."""
+    mine = Technique.objects.create(user=alice, name="Heel roll")
+    last = log_session(alice, dt.datetime(2026, 11, 24, 8, 0), techniques=["ball"])
+    last.techniques.add(mine)
+    mine.archived = True
+    mine.save()
+    response = alice_api.post("sessions")
+    assert response.status_code == 201, body(response)
+    session = MassageSession.objects.get(pk=body(response)["session"]["id"])
+    assert list(session.techniques.all()) == [builtin("ball")]
+
+
+@pytest.mark.parametrize("archived", [True, False], ids=["archived", "none at all"])
+def test_when_nothing_of_last_time_is_offered_the_basic_routine_is_logged(
+    alice_api, alice, archived
+):
+    last = log_session(alice, dt.datetime(2026, 11, 24, 8, 0), techniques=[])
+    if archived:
+        last.techniques.add(
+            Technique.objects.create(user=alice, name="Old roll", archived=True)
+        )
+    response = alice_api.post("sessions")
+    assert response.status_code == 201, body(response)
+    session = MassageSession.objects.get(pk=body(response)["session"]["id"])
+    keys = set(session.techniques.values_list("key", flat=True))
+    assert keys == {"warm-up", "arch", "toes", "ankle"}
+
+
 def test_a_newcomers_session_gets_the_basic_routine(alice_api):
     assert alice_api.post("sessions", {"comfort": 5}).status_code == 201
     keys = set(MassageSession.objects.get().techniques.values_list("key", flat=True))
