@@ -3,7 +3,7 @@ import uuid
 
 from django import forms
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from accounts import localtime, words
@@ -64,10 +64,9 @@ def default_techniques(user, last=None):
     if last is None:
         latest = MassageSession.objects.for_user(user).newest_first().values("pk")
         last = list(
-            Technique.objects.available_to(user)
-            .active()
-            .filter(sessions__in=latest[:1])
-            .values_list("pk", flat=True)
+            MassageSession.techniques.through.objects.filter(
+                massagesession=Subquery(latest[:1]), technique__archived=False
+            ).values_list("technique_id", flat=True)
         )
     return last or basic_routine()
 
