@@ -450,10 +450,14 @@ class SessionForm(forms.ModelForm):
                 return None
             if "foot" in data:
                 session.foot = data["foot"]
-            session.started_at, session.local_date, session.local_time = placed(
-                data["started_at"], self.tz, self.user.day_start_hour
-            )
-            session.timezone = self.tz.key
+            if data["started_at"] != session.started_at:
+                # A new start is placed as a new session would be, by today's
+                # day-start hour; an unchanged one keeps the day it was logged
+                # for, whatever the day-start hour is now.
+                session.started_at, session.local_date, session.local_time = placed(
+                    data["started_at"], self.tz, self.user.day_start_hour
+                )
+                session.timezone = self.tz.key
             session.save(force_update=True)
             session.techniques.set(data["techniques"])
             days.refresh(self.user, min(before, session.local_date), weekly_target)

@@ -75,6 +75,26 @@ def test_editing_saves_and_recomputes_the_day(alice_client, session):
     assert MassageSession.objects.count() == 1
 
 
+def test_an_edit_that_keeps_the_start_keeps_the_day_whatever_the_day_start_now(
+    alice_client, alice
+):
+    """Logged at 01:30 when days began at midnight, the session counts for the
+    20th; after the day start moved to 04:00, correcting its comfort must not
+    move it to the 19th (that could break a streak), while a new start is
+    placed by the day start of now, as a new session would be."""
+    night = log_session(alice, dt.datetime(2026, 11, 20, 1, 30))
+    alice.day_start_hour = 4
+    alice.save()
+    edit = edit_data(night, start_time="01:30")
+    assert alice_client.post(f"/sessions/{night.pk}/edit/", edit).status_code == 302
+    night.refresh_from_db()
+    assert (night.comfort, night.local_date) == (5, dt.date(2026, 11, 20))
+    edit = edit_data(night, start_time="01:45")
+    assert alice_client.post(f"/sessions/{night.pk}/edit/", edit).status_code == 302
+    night.refresh_from_db()
+    assert night.local_date == dt.date(2026, 11, 19)
+
+
 def test_bad_edits_change_nothing(alice_client, session):
     response = alice_client.post(
         f"/sessions/{session.pk}/edit/",

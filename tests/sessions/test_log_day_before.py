@@ -89,3 +89,24 @@ def test_it_needs_the_csrf_token(csrf_client, alice):
     response = csrf_client.post(URL, form_data(then="day_before"))
     assert response.status_code == 403
     assert not MassageSession.objects.exists()
+
+
+def test_after_midnight_with_a_later_day_start_the_day_before_is_one_practice_day_back(
+    alice_client, alice
+):
+    """Days start at 04:00: 00:30 on the 24th counts for the 23rd, so the day
+    before is the 22nd, and the form must open on a date and time that count
+    for the 22nd (00:30 on the 23rd), not skip to the 21st."""
+    alice.day_start_hour = 4
+    alice.save()
+    response = backfill(alice_client, date="2026-11-24", start_time="00:30")
+    page = alice_client.get(response["Location"])
+    assert "Now Sunday 22 November 2026:" in page.content.decode()
+    form = page.context["form"]
+    assert (form.initial["date"], form.initial["start_time"]) == (
+        dt.date(2026, 11, 23),
+        dt.time(0, 30),
+    )
+    backfill(alice_client, date="2026-11-23", start_time="00:30")
+    days = sorted(MassageSession.objects.values_list("local_date", flat=True))
+    assert days == [dt.date(2026, 11, 22), dt.date(2026, 11, 23)]
