@@ -125,13 +125,15 @@ def next_slot(
     slots: Sequence[Sequence],
     now_local: dt.datetime,
     day_start_hour: int,
-    done_today: bool,
+    settled: bool,
 ) -> NextSlot | None:
     """The dashboard's line about preferred times, or None without any slot.
 
     `slots`: ``(label, time, weekdays)`` tuples (``user.preferred_slots()``).
     `now_local`: aware, in the user's zone (``user.local_now()``).
-    `done_today`: whether the user has a session on today's practice day.
+    `settled`: whether today's practice day needs no session (it has one, or
+    it is a rest day or paused): then nothing is due today and no reminder
+    comes (streaks.reminders), so the next time is a later day's.
     """
     if not now_local.tzinfo:
         raise ValueError("now_local must be aware, in the user's zone")
@@ -148,7 +150,7 @@ def next_slot(
             now=now_local,
         )
 
-    if not done_today:
+    if not settled:
         due = recent_starts(slots, now_local, day_start_hour, DUE_WINDOW)
         if due:
             return make("due", due[-1])
@@ -160,9 +162,9 @@ def next_slot(
     for occurrence in _occurrences(slots, first, last, tz, day_start_hour):
         if _utc(occurrence.start) <= now:
             continue
-        if done_today and occurrence.day <= today:
+        if settled and occurrence.day <= today:
             continue
-        return make("done" if done_today else "next", occurrence)
+        return make("done" if settled else "next", occurrence)
     return None
 
 

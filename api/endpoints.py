@@ -288,6 +288,9 @@ def log_session(
     made and never logs a second."""
     user = _owner_who_may_log(request)
     payload = payload or schemas.SessionIn()
+    # An empty key (a shortcut whose variable came out empty) is no key: else
+    # every later request would answer with the first session and log nothing.
+    idempotency_key = (idempotency_key or "").strip() or None
     token = submission_token(idempotency_key)
     logged = MassageSession.objects.for_user(user).filter(submission_token=token)
     # Without a key the token is a new one: no session has it yet.

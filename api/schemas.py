@@ -3,14 +3,27 @@ schema. The rules (limits, the future, techniques one may log) belong to the
 forms the endpoints fill in, not to these."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, StrictInt
+from pydantic import AwareDatetime, BeforeValidator, StrictInt
 
 # Input-size guards only: longer lists and strings are refused before any query.
 MAX_TECHNIQUES = 50
 MAX_TEXT = 10_000
 MAX_ZONES = 20
+
+
+def _whole(value):
+    """4.0 is 4 (Home Assistant's number helpers send whole numbers so); 4.5,
+    "4" and true stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number: an int, or a float without a fraction.
+WholeNumber = Annotated[StrictInt, BeforeValidator(_whole)]
 
 
 class Error(Schema):
@@ -30,7 +43,7 @@ class SessionIn(Schema):
         ),
         examples=["2026-11-24T21:05:00+00:00"],
     )
-    duration_minutes: StrictInt | None = Field(
+    duration_minutes: WholeNumber | None = Field(
         None, description="Whole minutes, 1 to 180. Default: 10.", examples=[12]
     )
     techniques: list[StrictInt | str] | None = Field(
@@ -42,7 +55,7 @@ class SessionIn(Schema):
         ),
         examples=[["Warm-up strokes", "Arch thumb pressure"]],
     )
-    comfort: StrictInt | None = Field(
+    comfort: WholeNumber | None = Field(
         None,
         description="1 (painful) to 5 (very comfortable). Default: not recorded.",
         examples=[4],
@@ -53,13 +66,13 @@ class SessionIn(Schema):
     notes: str | None = Field(
         None, max_length=MAX_TEXT, description="Up to 2000 characters."
     )
-    pain_before: StrictInt | None = Field(
+    pain_before: WholeNumber | None = Field(
         None,
         description="Pain before, 0 (no pain) to 10 (worst imaginable). "
         "Default: not recorded.",
         examples=[6],
     )
-    pain_after: StrictInt | None = Field(
+    pain_after: WholeNumber | None = Field(
         None, description="Pain after, 0 to 10. Default: not recorded.", examples=[3]
     )
     foot: str | None = Field(

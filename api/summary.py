@@ -6,11 +6,6 @@ from sessions import engine
 from streaks import history, presentation
 
 
-def figures(user, today) -> engine.Stats:
-    """Every streak figure of `user` on their practice day `today`."""
-    return history.recent(user, today).stats
-
-
 def current_streak(user, today) -> int:
     """The current streak (what logging a session answers with), in one query:
     it follows from the last week's stored days alone, so the year of practice
@@ -29,13 +24,15 @@ def run(value):
 def summary(user):
     """What GET /api/v1/summary answers (api.schemas.Summary)."""
     today = user.today()
-    stats = figures(user, today)
-    status, status_text = presentation.today_status(stats)
+    recent = history.recent(user, today)
+    stats = recent.stats
+    # As the dashboard says them (streaks.views.dashboard).
+    status, status_text = presentation.today_status(stats, today in recent.paused)
     slot = schedule.next_slot(
         user.preferred_slots(),
         user.local_now(),
         user.day_start_hour,
-        done_today=stats.done_today,
+        settled=stats.done_today or stats.rest_today,
     )
     return {
         "today": today,

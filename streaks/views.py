@@ -71,7 +71,7 @@ def dashboard(request):
                 user.preferred_slots(),
                 user.local_now(),
                 user.day_start_hour,
-                done_today=stats.done_today,
+                settled=stats.done_today or stats.rest_today,
             )
         ),
     }

@@ -295,6 +295,42 @@ def test_a_retry_with_the_same_key_returns_the_first_session(alice_api):
     assert MassageSession.objects.count() == 1
 
 
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_an_empty_key_is_no_key_and_each_request_logs_a_session(alice_api, empty):
+    """A shortcut whose key variable came out empty must not turn every later
+    tap into a replay of the first session."""
+    for _ in range(2):
+        response = alice_api.post("sessions", headers={"Idempotency-Key": empty})
+        assert response.status_code == 201
+        assert "Idempotent-Replayed" not in response
+    assert MassageSession.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ({"comfort": 4.0, "duration_minutes": 12.0}, (4, 12)),
+        ({"pain_before": 6.0, "pain_after": 3.0}, (None, 10)),
+    ],
+)
+def test_whole_numbers_written_as_floats_are_taken(alice_api, sent, kept):
+    """Home Assistant's number helpers send 4.0 for 4."""
+    response = alice_api.post("sessions", sent)
+    assert response.status_code == 201, body(response)
+    session = MassageSession.objects.get()
+    assert (session.comfort, session.duration_minutes) == kept
+
+
+@pytest.mark.parametrize(
+    "sent", [{"comfort": 4.5}, {"comfort": "4"}, {"comfort": True}]
+)
+def test_a_fraction_a_string_or_a_boolean_is_still_not_a_whole_number(alice_api, sent):
+    response = alice_api.post("sessions", sent)
+    assert response.status_code == 422
+    assert "comfort" in body(response)["errors"]
+    assert not MassageSession.objects.exists()
+
+
 def test_a_retry_answers_with_the_first_session_even_if_its_body_differs(
     alice_api,
 ):

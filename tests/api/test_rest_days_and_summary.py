@@ -8,7 +8,7 @@ import time_machine
 from accounts.models import PreferredTime
 from sessions.models import RestDay
 from tests.api.conftest import body
-from tests.factories import log_session, rest_day
+from tests.factories import log_session, pause, rest_day
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)  # a Wednesday
 
@@ -99,6 +99,28 @@ def test_the_summary_has_the_dashboards_figures(reader_api, alice):
         "state": "done",
         "text": "Next session: tomorrow at 21:00",
     }
+
+
+@pytest.mark.parametrize("kind", ["rest day", "pause"])
+def test_on_a_rest_or_paused_day_the_summary_says_what_the_dashboard_says(
+    reader_api, alice, alice_client, kind
+):
+    """Nothing is due on such a day (no reminder comes): the next time is
+    tomorrow's, and a pause is called a pause, on both."""
+    if kind == "pause":
+        pause(alice, dt.date(2026, 11, 24), dt.date(2026, 11, 27))
+    else:
+        rest_day(alice, dt.date(2026, 11, 25))
+    PreferredTime.objects.create(user=alice, label="Noon", time=dt.time(11, 55))
+    answer = body(reader_api.get("summary"))
+    dashboard = alice_client.get("/")
+    page = dashboard.content.decode()
+    assert answer["status_text"] in page
+    assert answer["status"] == ("paused" if kind == "pause" else "rest")
+    assert answer["next_preferred_time"]["state"] == "done"
+    assert answer["next_preferred_time"]["text"] == "Next session: tomorrow at 11:55"
+    assert dashboard.context["next_slot"] == answer["next_preferred_time"]["text"]
+    assert "Due now" not in page
 
 
 def test_a_newcomers_summary(reader_api):
