@@ -32,6 +32,7 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DEFAULT_MINUTES = 10
 FUTURE = "That is in the future. Log a session once it has started."
 BASIC_ROUTINE = ("warm-up", "arch", "toes", "ankle")
+# How far ahead a rest day or a pause may be planned (its form, an import).
 MAX_REST_AHEAD = dt.timedelta(days=366)
 
 
@@ -47,11 +48,12 @@ def is_id(value):
 
 
 def basic_routine():
-    """The built-in techniques a newcomer starts with ticked."""
+    """The built-in techniques a newcomer starts with ticked (those still
+    offered: the admin may archive a built-in one)."""
     return list(
-        Technique.objects.filter(user__isnull=True, key__in=BASIC_ROUTINE).values_list(
-            "pk", flat=True
-        )
+        Technique.objects.active()
+        .filter(user__isnull=True, key__in=BASIC_ROUTINE)
+        .values_list("pk", flat=True)
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
+from sessions.forms import MAX_REST_AHEAD
 from sessions.models import (
     PAIN_MAX,
     PAIN_MIN,
@@ -148,8 +149,6 @@ FEET = {"", *MassageSession.Foot.values}
 REASONS = {"", *RestDay.Reason.values}
 PAUSE_REASONS = set(Pause.Reason.values)
 PAUSE_NOTE_LENGTH = Pause._meta.get_field("note").max_length
-# How far ahead a planned pause may end (the pause form's limit).
-PAUSE_AHEAD = dt.timedelta(days=366)
 # Own techniques an export may bring, whether listed or only named by sessions.
 MAX_TECHNIQUES = 1_000
 # Techniques ticked on the sessions of one file, all counted.
@@ -340,15 +339,15 @@ def _preferred_time(raw, where):
 def _rest_day(raw, where, limits):
     raw = _object(raw, where)
     return {
-        "date": limits.day(raw.get("date"), f"Entry {where}"),
+        "date": limits.day(raw.get("date"), f"Entry {where}", ahead=MAX_REST_AHEAD),
         "reason": _choice(raw.get("reason"), REASONS, where, "a rest-day reason"),
     }
 
 
 def _pause(raw, where, limits):
     raw = _object(raw, where)
-    start = limits.day(raw.get("start"), f"Entry {where}", ahead=PAUSE_AHEAD)
-    end = limits.day(raw.get("end"), f"Entry {where}", ahead=PAUSE_AHEAD)
+    start = limits.day(raw.get("start"), f"Entry {where}", ahead=MAX_REST_AHEAD)
+    end = limits.day(raw.get("end"), f"Entry {where}", ahead=MAX_REST_AHEAD)
     if end < start:
         raise BadFile(f"Entry {where}: “end” is before “start”.")
     if (end - start).days + 1 > Pause.MAX_DAYS:

@@ -130,6 +130,16 @@ def test_when_nothing_of_last_time_is_offered_the_basic_routine_is_logged(
     assert keys == {"warm-up", "arch", "toes", "ankle"}
 
 
+def test_a_built_in_technique_archived_in_the_admin_leaves_the_basic_routine(
+    alice_api, alice
+):
+    Technique.objects.filter(user=None, key="toes").update(archived=True)
+    response = alice_api.post("sessions")
+    assert response.status_code == 201, body(response)
+    keys = set(MassageSession.objects.get().techniques.values_list("key", flat=True))
+    assert keys == {"warm-up", "arch", "ankle"}
+
+
 def test_a_newcomers_session_gets_the_basic_routine(alice_api):
     assert alice_api.post("sessions", {"comfort": 5}).status_code == 201
     keys = set(MassageSession.objects.get().techniques.values_list("key", flat=True))

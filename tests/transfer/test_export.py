@@ -304,6 +304,22 @@ def test_json_round_trip_into_a_fresh_account_is_lossless(
 
 
 @time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_a_rest_day_and_a_pause_planned_ahead_come_back(
+    client, alice, settings, tmp_path
+):
+    """The forms take them up to a year ahead, so an import does too."""
+    settings.FOOTCARE_IMPORT_DIR = str(tmp_path)
+    log_session(alice, dt.datetime(2025, 1, 14, 20, 0))
+    rest_day(alice, dt.date(2025, 2, 1), "travel")
+    pause(alice, dt.date(2025, 6, 1), dt.date(2025, 6, 14), "travel")
+    client.force_login(alice)
+    exported = body(client.get("/accounts/export/footcare.json"))
+    client.force_login(make_user("bob"))
+    said = import_file(client, exported)
+    assert said == ["Imported 1 session, 1 rest day and 1 pause."]
+
+
+@time_machine.travel(dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_a_session_logged_during_a_pause_comes_back_with_its_pause(
     client, alice, settings, tmp_path
 ):
