@@ -31,6 +31,7 @@ LATEST_DATE = dt.date(9998, 12, 1)  # filters: room for "the next day / month"
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 DEFAULT_MINUTES = 10
 FUTURE = "That is in the future. Log a session once it has started."
+TOO_EARLY = "Sessions can be logged from 1 January 2000 on."
 BASIC_ROUTINE = ("warm-up", "arch", "toes", "ankle")
 # How far ahead a rest day or a pause may be planned (its form, an import).
 MAX_REST_AHEAD = dt.timedelta(days=366)
@@ -105,9 +106,7 @@ def check_day(day, tz):
     """A session's day: from 1 January 2000 to tomorrow in zone `tz` (caught
     here, before a date near 9999 overflows converting to UTC)."""
     if day < EARLIEST_DATE:
-        raise forms.ValidationError(
-            "Sessions can be logged from 1 January 2000 on.", code="too_early"
-        )
+        raise forms.ValidationError(TOO_EARLY, code="too_early")
     if day > latest_day(tz):
         raise forms.ValidationError(FUTURE, code="future")
     return day
@@ -409,6 +408,14 @@ class SessionForm(forms.ModelForm):
             )
         if started_at > timezone.now() + FUTURE_TOLERANCE:
             self.add_error("start_time", forms.ValidationError(FUTURE, code="future"))
+            return cleaned
+        if localtime.practice_day(started_at, self.user.day_start_hour, self.tz) < (
+            EARLIEST_DATE
+        ):
+            # Before the day start on 1 January 2000: it would count for 1999.
+            self.add_error(
+                "start_time", forms.ValidationError(TOO_EARLY, code="too_early")
+            )
             return cleaned
         if localtime.is_repeated(day, time, self.tz):
             self.note = (

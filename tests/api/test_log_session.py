@@ -162,6 +162,21 @@ def test_the_day_start_hour_decides_the_day(alice_api, alice):
     assert body(response)["day"] == "2026-11-24"
 
 
+def test_no_session_counts_for_a_day_before_1_january_2000(alice_api, alice):
+    """With days starting at 04:00, 02:00 on 1 January 2000 would count for
+    31 December 1999, which no form, import or backup takes."""
+    alice.day_start_hour = 4
+    alice.save()
+    response = alice_api.post("sessions", {"start": "2000-01-01T02:00:00Z"})
+    assert response.status_code == 422
+    assert body(response)["errors"]["start"] == [
+        "Sessions can be logged from 1 January 2000 on."
+    ]
+    assert not MassageSession.objects.exists()
+    later = alice_api.post("sessions", {"start": "2000-01-01T05:00:00Z"})
+    assert body(later)["day"] == "2000-01-01"
+
+
 def test_a_time_the_clocks_show_twice_keeps_the_instant_sent(charlie):
     # 01:30 happens twice in New York on 1 November 2026: this is the second.
     api = Api(make_token(charlie))
