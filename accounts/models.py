@@ -96,15 +96,22 @@ class User(AbstractUser):
             self.local_now(now).time(), self.quiet_from, self.quiet_until
         )
 
+    def silences(self, time):
+        """Whether a preferred time at wall-clock `time` is inside the quiet
+        hours: no reminder goes out for it, not even once they end."""
+        return self.quiet_hours and schedule.in_quiet_hours(
+            time, self.quiet_from, self.quiet_until
+        )
+
     def silenced_times(self):
-        """The preferred times inside the quiet hours: no reminder goes out at
-        them (one query, none without quiet hours)."""
+        """The preferred times inside the quiet hours (one query, none without
+        quiet hours)."""
         if not self.quiet_hours:
             return []
         return [
             slot
             for slot in PreferredTime.objects.for_user(self).order_by("time", "pk")
-            if schedule.in_quiet_hours(slot.time, self.quiet_from, self.quiet_until)
+            if self.silences(slot.time)
         ]
 
     def preferred_slots(self):

@@ -7,8 +7,10 @@ reminder is due for a user who can be reached (email reminders on and an email
 address, or at least one device), has a preferred time of today's practice day
 that started in the last ``REMINDER_WINDOW``, has no session on today's practice
 day yet, has not marked it as a rest day or paused it, and is not in their quiet
-hours now (today is ``user.today()``; see accounts.schedule for how times and
-days are read). A snoozed reminder is due 15 minutes after the tap, on the same terms.
+hours now, nor was the preferred time itself (one inside them is not reminded of
+once they end: the settings page lists those; today is ``user.today()``; see
+accounts.schedule for how times and days are read). A snoozed reminder is due
+15 minutes after the tap, on the same terms.
 
 Exactly once, over every channel: a ``ReminderSend`` row per (user, slot,
 practice day, round) is inserted before anything goes out, and a unique
@@ -250,7 +252,7 @@ def _at_preferred_times(slots, now):
         open_slots = []
         for slot in by_user[user_id]:
             claim = claims.get((user_id, slot.pk, day, 0))
-            if claim is None or claim[1]:
+            if (claim is None or claim[1]) and not slot.user.silences(slot.time):
                 open_slots.append(slot)
         if not open_slots:
             continue

@@ -155,6 +155,20 @@ def test_quiet_hours_send_nothing_by_either_channel(alice, phone, push_service):
     assert len(mail.outbox) == 1
 
 
+def test_a_time_inside_quiet_hours_is_not_reminded_of_when_they_end(
+    alice, phone, push_service
+):
+    """The settings page says no reminder goes out for a 21:00 time inside
+    quiet hours of 20:00-21:03: none goes out at 21:05 either, when the
+    reminder would still be due."""
+    alice.quiet_hours = True
+    alice.quiet_from, alice.quiet_until = dt.time(20, 0), dt.time(21, 3)
+    alice.save()
+    assert [slot.time for slot in alice.silenced_times()] == [dt.time(21, 0)]
+    assert "Sent 0 reminder(s)" in run()  # 21:05, after the quiet hours
+    assert push_service.messages == []
+
+
 def test_quiet_hours_are_read_on_the_users_clock(alice, phone, push_service):
     alice.quiet_hours = True
     alice.quiet_from, alice.quiet_until = dt.time(2, 0), dt.time(3, 0)
