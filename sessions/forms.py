@@ -406,9 +406,13 @@ class SessionForm(forms.ModelForm):
                     code="too_short_for_each_foot",
                 ),
             )
-        if started_at > timezone.now() + FUTURE_TOLERANCE:
+        now = timezone.now()
+        if started_at > now + FUTURE_TOLERANCE:
             self.add_error("start_time", forms.ValidationError(FUTURE, code="future"))
             return cleaned
+        # A start a few minutes ahead is a clock running fast: it is now, so a
+        # session at 23:58 counts for today, not tomorrow.
+        started_at = min(started_at, now)
         if localtime.practice_day(started_at, self.user.day_start_hour, self.tz) < (
             EARLIEST_DATE
         ):

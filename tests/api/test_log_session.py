@@ -177,6 +177,15 @@ def test_no_session_counts_for_a_day_before_1_january_2000(alice_api, alice):
     assert body(later)["day"] == "2000-01-01"
 
 
+def test_a_start_a_few_minutes_ahead_is_now_and_counts_for_today(alice_api, alice):
+    """A phone clock running fast must not put 23:58's session on tomorrow."""
+    with time_machine.travel(dt.datetime(2026, 11, 25, 23, 58, tzinfo=dt.UTC)):
+        answer = body(alice_api.post("sessions", {"start": "2026-11-26T00:02:00Z"}))
+        summary = body(alice_api.get("summary"))
+    assert answer["day"] == summary["today"] == "2026-11-25"
+    assert summary["status"] == "done"
+
+
 def test_a_time_the_clocks_show_twice_keeps_the_instant_sent(charlie):
     # 01:30 happens twice in New York on 1 November 2026: this is the second.
     api = Api(make_token(charlie))
