@@ -28,7 +28,7 @@ from ninja.security import HttpBearer
 
 from api import schemas, summary
 from api.forms import ApiSessionForm
-from api.logbook import Refused, form_data, submission_token
+from api.logbook import Refused, choice, form_data, submission_token
 from api.models import ApiToken
 from sessions import days
 from sessions.forms import PauseForm, RestDayForm, is_id
@@ -397,7 +397,7 @@ def mark_rest_day(request, payload: Body[schemas.RestDayIn | None] = None):
     practice. A day with a session, or one already marked, is refused."""
     user = _owner_who_may_log(request)
     payload = payload or schemas.RestDayIn()
-    data = {"date": payload.date or user.today(), "reason": payload.reason or ""}
+    data = {"date": payload.date or user.today(), "reason": choice(payload.reason)}
     form = RestDayForm(data, user=user)
     if not form.is_valid():
         raise _form_errors(form)
@@ -465,7 +465,7 @@ def add_pause(request, payload: Body[schemas.PauseIn]):
     fields = {
         "start": payload.start,
         "end": payload.end,
-        "reason": payload.reason,
+        "reason": choice(payload.reason),
         "note": payload.note or "",
     }
     # The form's fields are prefixed ("pause-start"), as on the page.

@@ -59,14 +59,20 @@ def form_data(user, payload, token):
         "duration_minutes": duration,
         "techniques": techniques,
         "comfort": "" if payload.comfort is None else payload.comfort,
-        "pressure": payload.pressure or "",
+        "pressure": choice(payload.pressure),
         "notes": payload.notes or "",
         "pain_before": "" if payload.pain_before is None else payload.pain_before,
         "pain_after": "" if payload.pain_after is None else payload.pain_after,
-        "foot": payload.foot or "",
+        "foot": choice(payload.foot),
         "zones": zone_values(payload.where or ()),
         "token": token,
     }
+
+
+def choice(value):
+    """One of a form's choices as sent, in any case (the values are lower case,
+    as "Medium" or "Travel" from a shortcut's menu are not)."""
+    return (value or "").strip().lower()
 
 
 def zone_values(names):

@@ -61,7 +61,9 @@ class SessionIn(Schema):
         examples=[4],
     )
     pressure: str | None = Field(
-        None, max_length=MAX_TEXT, description="light, medium, firm, or empty."
+        None,
+        max_length=MAX_TEXT,
+        description="light, medium, firm (any case), or empty.",
     )
     notes: str | None = Field(
         None, max_length=MAX_TEXT, description="Up to 2000 characters."
@@ -76,7 +78,7 @@ class SessionIn(Schema):
         None, description="Pain after, 0 to 10. Default: not recorded.", examples=[3]
     )
     foot: str | None = Field(
-        None, max_length=MAX_TEXT, description="both, left, right, or empty."
+        None, max_length=MAX_TEXT, description="both, left, right (any case), or empty."
     )
     where: list[str] | None = Field(
         None,
@@ -138,7 +140,7 @@ class RestDayIn(Schema):
     reason: str | None = Field(
         None,
         max_length=MAX_TEXT,
-        description="travel, skin, injury, illness, other, or empty.",
+        description="travel, skin, injury, illness, other (any case), or empty.",
     )
 
 
@@ -189,7 +191,7 @@ class PauseIn(Schema):
         "pause lasts at most 366 days."
     )
     reason: str = Field(
-        max_length=MAX_TEXT, description="illness, injury, travel or other."
+        max_length=MAX_TEXT, description="illness, injury, travel or other (any case)."
     )
     note: str | None = Field(
         None, max_length=MAX_TEXT, description="Up to 200 characters. Default: none."

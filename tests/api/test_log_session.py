@@ -186,6 +186,16 @@ def test_a_start_a_few_minutes_ahead_is_now_and_counts_for_today(alice_api, alic
     assert summary["status"] == "done"
 
 
+def test_choices_are_taken_in_any_case(alice_api):
+    """As techniques and zones are: "Medium" from a shortcut's menu."""
+    response = alice_api.post("sessions", {"pressure": " Medium", "foot": "LEFT"})
+    assert response.status_code == 201, body(response)
+    session = MassageSession.objects.get()
+    assert (session.pressure, session.foot) == ("medium", "left")
+    rest = alice_api.post("rest-days", {"date": "2026-11-27", "reason": "Travel"})
+    assert (rest.status_code, body(rest)["reason"]) == (201, "travel")
+
+
 def test_a_time_the_clocks_show_twice_keeps_the_instant_sent(charlie):
     # 01:30 happens twice in New York on 1 November 2026: this is the second.
     api = Api(make_token(charlie))
