@@ -64,10 +64,16 @@ def log_as_usual(user, submission_token, now=None):
             now,
             user.tzinfo,
             techniques=default_techniques(user),
-            duration_minutes=(last and last.duration_minutes) or DEFAULT_MINUTES,
+            duration_minutes=minutes(last and last.duration_minutes),
             submission_token=submission_token,
         )
     return AsUsual(SAVED, session)
+
+
+def minutes(last):
+    """The minutes "Done as usual" logs after a session of `last` minutes (None
+    for a first session, or one imported without them): the same, else ten."""
+    return last or DEFAULT_MINUTES
 
 
 def technique_names(last):

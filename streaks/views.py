@@ -45,6 +45,7 @@ def dashboard(request):
         # "Done as usual": like the last session, once there is one.
         "usual": recent[0] if recent and not stats.done_today else None,
         "usual_techniques": as_usual.technique_names(recent[0]) if recent else "",
+        "usual_minutes": as_usual.minutes(recent[0]["minutes"]) if recent else 0,
         "usual_token": uuid.uuid4(),
         "undo": undo_offer(request),
         "status": status,

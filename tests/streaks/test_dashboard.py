@@ -293,6 +293,22 @@ def test_done_as_usual_names_the_basic_routine_when_nothing_is_left(
     assert ", ".join(names) in caption
 
 
+def test_done_as_usual_says_the_minutes_it_logs_after_a_session_without_any(
+    alice_client, alice
+):
+    """A session imported without its minutes: "Done as usual" logs ten, and
+    says so."""
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0), minutes=None)
+    with time_machine.travel(at(2026, 11, 25, 9), tick=False):
+        caption = text(dashboard(alice_client)).split("Done as usual", 1)[1]
+        alice_client.post(
+            "/sessions/as-usual/", {"token": "6b1f0f4e-4c1e-4a8e-9a53-1d1f3e2b7c11"}
+        )
+    logged = MassageSession.objects.get(user=alice, local_date=dt.date(2026, 11, 25))
+    assert caption.startswith(f" {logged.duration_minutes} min: ")
+    assert logged.duration_minutes == 10
+
+
 def test_without_a_previous_session_there_is_no_done_as_usual(alice_client):
     with time_machine.travel(at(2026, 11, 25, 9), tick=False):
         html = dashboard(alice_client).content.decode()
