@@ -52,8 +52,10 @@ def first_day(slot, tz):
     return day
 
 
-def build_calendar(slots, tz, minutes, now):
-    """An RFC 5545 calendar: one weekly event per slot, in the zone `tz`."""
+def build_calendar(slots, tz, minutes, now, silent=()):
+    """An RFC 5545 calendar: one weekly event per slot, in the zone `tz`, each
+    with an alarm at its start but those in `silent` (inside the quiet hours:
+    no reminder for them, from the calendar either)."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Footcare//Preferred session times//EN")
     cal.add("version", "2.0")
@@ -101,11 +103,12 @@ def build_calendar(slots, tz, minutes, now):
             "description", f"{slot.label}: about {words.plural(minutes, 'minute')}."
         )
         event.add("transp", "TRANSPARENT")
-        alarm = icalendar.Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", "Foot massage")
-        alarm.add("trigger", _AtStart(dt.timedelta(0)))
-        event.add_component(alarm)
+        if slot not in silent:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", "Foot massage")
+            alarm.add("trigger", _AtStart(dt.timedelta(0)))
+            event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
 
@@ -118,7 +121,10 @@ def calendar_feed(request, token):
         raise Http404("No such calendar")
     user = feed.user
     slots = list(PreferredTime.objects.for_user(user).order_by("time", "pk"))
-    body = build_calendar(slots, user.tzinfo, typical_minutes(user), timezone.now())
+    silent = [slot for slot in slots if user.silences(slot.time)]
+    body = build_calendar(
+        slots, user.tzinfo, typical_minutes(user), timezone.now(), silent
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="footcare.ics"'
     response["X-Robots-Tag"] = "noindex"

@@ -79,6 +79,17 @@ def test_each_slot_is_a_weekly_event_at_local_time_with_an_alarm(client, charlie
     assert b"TRIGGER:PT0M" in response.content
 
 
+def test_a_time_inside_the_quiet_hours_has_no_alarm(client, charlie, charlie_feed):
+    """No reminder comes for it from Footcare (the settings page says so), so
+    none from the calendar either; the event stays."""
+    charlie.quiet_hours = True  # 22:00-07:00 by default
+    charlie.quiet_from = dt.time(20, 0)
+    charlie.save()
+    calendar = fetch(client, charlie_feed)[1]
+    assert events(calendar)["Evening"].walk("VALARM") == []
+    assert len(events(calendar)["Weekend"].walk("VALARM")) == 1
+
+
 def test_occurrences_after_the_dst_change_stay_at_21_00_local(client, charlie_feed):
     _, calendar = fetch(client, charlie_feed)
     evening = events(calendar)["Evening"]
