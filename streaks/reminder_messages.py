@@ -300,8 +300,22 @@ def snooze(send, now=None):
     done meanwhile (a ReminderSend of the next round, sent by the reminder run)."""
     now = now or timezone.now()
     user = send.user
-    if Day.objects.for_user(user).active().filter(date=send.date).exists():
-        return Answer(200, "Today is already done", "No more reminders today.")
+    day = (
+        Day.objects.for_user(user)
+        .active()
+        .filter(date=send.date)
+        .values_list("sessions", "paused")
+        .first()
+    )
+    if day is not None:
+        sessions, paused = day
+        if sessions:
+            title = "Today is already done"
+        elif paused:
+            title = "Today is paused"
+        else:
+            title = "Today is a rest day"
+        return Answer(200, title, "No more reminders today.")
     if send.round >= MAX_SNOOZES:
         return Answer(
             200,

@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import User
 from sessions.models import MassageSession
 from streaks.models import ReminderSend
-from tests.factories import builtin, log_session, rest_day
+from tests.factories import builtin, log_session, pause, rest_day
 from tests.streaks.test_push_reminders import register, run
 from tests.streaks.test_send_reminders import EVENING, add_slot, opt_in
 
@@ -255,9 +255,30 @@ def test_snoozing_into_quiet_hours_says_so(alice, actions):
     assert ReminderSend.objects.count() == 1
 
 
-def test_snoozing_a_rest_day_or_a_done_day_schedules_nothing(alice, actions):
-    rest_day(alice, dt.date(2026, 6, 10))
-    assert post(actions["snooze"]).json()["title"] == "Today is already done"
+@pytest.mark.parametrize(
+    ("settle", "title"),
+    [
+        (lambda a: rest_day(a, dt.date(2026, 6, 10)), "Today is a rest day"),
+        (
+            lambda a: pause(a, dt.date(2026, 6, 9), dt.date(2026, 6, 11)),
+            "Today is paused",
+        ),
+        (
+            lambda a: log_session(a, dt.datetime(2026, 6, 10, 8)),
+            "Today is already done",
+        ),
+    ],
+    ids=["rest day", "paused", "done"],
+)
+def test_snoozing_a_settled_day_schedules_nothing_and_says_why(
+    alice, actions, settle, title
+):
+    settle(alice)
+    assert post(actions["snooze"]).json() == {
+        "ok": True,
+        "title": title,
+        "body": "No more reminders today.",
+    }
     assert ReminderSend.objects.count() == 1
 
 
