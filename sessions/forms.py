@@ -328,7 +328,11 @@ class SessionForm(forms.ModelForm):
         """Initial values from a new page's query parameters, each read by its
         field's own rules; a bad value is ignored (the default stays):
 
-            date        YYYY-MM-DD, from 1 January 2000 to tomorrow
+            date        YYYY-MM-DD, a practice day from 1 January 2000 to
+                        tomorrow (the links of days pass one): the form opens
+                        on the calendar date that, at the start time, counts
+                        for it (after midnight, before the day-start hour,
+                        the next one)
             start       the start time, in the user's time zone
             minutes     whole minutes, within the form's range
             techniques  a technique id, repeated for each; ids not on the form
@@ -361,6 +365,13 @@ class SessionForm(forms.ModelForm):
             except forms.ValidationError:
                 continue
             self.initial[field] = value
+        if (
+            "date" in query
+            and self.initial["start_time"].hour < self.user.day_start_hour
+        ):
+            after_midnight = self.initial["date"] + dt.timedelta(days=1)
+            if after_midnight <= self.last_day:
+                self.initial["date"] = after_midnight
         ticked = [
             int(pk)
             for pk in dict.fromkeys(query.getlist("techniques"))

@@ -103,14 +103,9 @@ def _after_saving(request, session):
     for the day before `session`'s, with its time, minutes and techniques."""
     if request.POST.get("then") != "day_before":
         return reverse("home")
-    one = dt.timedelta(days=1)
-    day_before = session.local_date - one
+    day_before = session.local_date - dt.timedelta(days=1)
+    query = [("date", day_before.isoformat()), ("minutes", session.duration_minutes)]
     start = session.local_start
-    # The form takes the calendar date and the time. After midnight, with a
-    # later day start, the session counts for the evening before: the day
-    # before is then the calendar date less one too, at the same time.
-    date = (start.date() if start is not None else session.local_date) - one
-    query = [("date", date.isoformat()), ("minutes", session.duration_minutes)]
     if start is not None:
         query.append(("start", f"{start:%H:%M}"))
     query += [

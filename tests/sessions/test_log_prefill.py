@@ -47,6 +47,39 @@ def test_every_parameter_fills_its_field(alice_client):
     assert ticked(found) == {"heel", "toes"}
 
 
+@pytest.mark.parametrize(
+    "start", [{"start": "01:30"}, {}], ids=["a start after midnight", "now, 02:10"]
+)
+def test_a_day_from_a_link_opens_on_a_date_and_time_that_count_for_it(
+    alice_client, alice, start
+):
+    """Days start at 04:00: "Log one" for the 23rd at 02:10 (on the 24th) must
+    not log for the 22nd. After midnight, the 23rd's evening is the 24th."""
+    alice.day_start_hour = 4
+    alice.save()
+    with time_machine.travel(dt.datetime(2026, 11, 24, 2, 10, tzinfo=dt.UTC)):
+        form = alice_client.get(URL, {"date": "2026-11-23", **start}).context["form"]
+        assert form.initial["date"] == dt.date(2026, 11, 24)
+        data = {
+            "date": form.initial["date"].isoformat(),
+            "start_time": form.initial["start_time"].strftime("%H:%M"),
+            "duration_minutes": "10",
+            "techniques": [builtin("toes").pk],
+            "token": form["token"].value(),
+        }
+        assert alice_client.post(URL, data).status_code == 302
+    assert MassageSession.objects.get().local_date == dt.date(2026, 11, 23)
+
+
+def test_a_day_ahead_of_the_evening_is_not_opened_on_a_date_past_tomorrow(
+    alice_client, alice
+):
+    alice.day_start_hour = 4
+    alice.save()
+    found = initial(alice_client, {"date": "2026-11-26", "start": "01:00"})
+    assert found["date"] == dt.date(2026, 11, 26)  # tomorrow: the last date taken
+
+
 def test_the_page_shows_the_values_filled_in(alice_client):
     heel = builtin("heel").pk
     html = alice_client.get(
