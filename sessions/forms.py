@@ -328,11 +328,12 @@ class SessionForm(forms.ModelForm):
         """Initial values from a new page's query parameters, each read by its
         field's own rules; a bad value is ignored (the default stays):
 
-            date        YYYY-MM-DD, a practice day from 1 January 2000 to
-                        tomorrow (the links of days pass one): the form opens
-                        on the calendar date that, at the start time, counts
-                        for it (after midnight, before the day-start hour,
-                        the next one)
+            date        YYYY-MM-DD, the calendar date, from 1 January 2000 to
+                        tomorrow
+            day         YYYY-MM-DD, a practice day (what the links of days
+                        pass), when no date is given: the form opens on the
+                        calendar date that counts for it at the start time
+                        (after midnight, before the day-start hour, the next)
             start       the start time, in the user's time zone
             minutes     whole minutes, within the form's range
             techniques  a technique id, repeated for each; ids not on the form
@@ -347,13 +348,19 @@ class SessionForm(forms.ModelForm):
         if felt in guide.CHECK_IN:
             self.initial["felt"] = felt
             self.initial["comfort"] = guide.CHECK_IN[felt]
-        fields = {"date": "date", "start": "start_time", "minutes": "duration_minutes"}
+        fields = {
+            "day": "date",
+            "date": "date",
+            "start": "start_time",
+            "minutes": "duration_minutes",
+        }
         # What to record, when the form asks it (the guide sends them).
         fields.update(
             (name, name)
             for name in ("pain_before", "pain_after", "foot")
             if name in self.fields
         )
+        taken = set()
         for name, field in fields.items():
             value = query.get(name)
             if not value:
@@ -365,12 +372,13 @@ class SessionForm(forms.ModelForm):
             except forms.ValidationError:
                 continue
             self.initial[field] = value
-        if (
-            "date" in query
-            and self.initial["start_time"].hour < self.user.day_start_hour
-        ):
+            taken.add(name)
+        if "day" in taken and "date" not in taken:
             after_midnight = self.initial["date"] + dt.timedelta(days=1)
-            if after_midnight <= self.last_day:
+            if (
+                self.initial["start_time"].hour < self.user.day_start_hour
+                and after_midnight <= self.last_day
+            ):
                 self.initial["date"] = after_midnight
         ticked = [
             int(pk)
@@ -424,9 +432,10 @@ class SessionForm(forms.ModelForm):
         # A start a few minutes ahead is a clock running fast: it is now, so a
         # session at 23:58 counts for today, not tomorrow.
         started_at = min(started_at, now)
-        if localtime.practice_day(started_at, self.user.day_start_hour, self.tz) < (
-            EARLIEST_DATE
-        ):
+        counts_for = localtime.practice_day(
+            started_at, self.user.day_start_hour, self.tz
+        )
+        if counts_for < EARLIEST_DATE and not self.keeps_start(started_at):
             # Before the day start on 1 January 2000: it would count for 1999.
             self.add_error(
                 "start_time", forms.ValidationError(TOO_EARLY, code="too_early")
@@ -439,6 +448,17 @@ class SessionForm(forms.ModelForm):
             )
         cleaned["started_at"] = started_at
         return cleaned
+
+    def keeps_start(self, started_at):
+        """Whether an edit leaves the start as it was, to the minute the form
+        shows: the session then keeps the day it was logged for, whatever the
+        day-start hour is now."""
+        stored = self.instance.started_at
+        return (
+            self.instance.pk is not None
+            and stored is not None
+            and started_at == stored.replace(second=0, microsecond=0)
+        )
 
     def save(self):
         """Log a new session, or update the one being edited (with its day);
@@ -474,10 +494,9 @@ class SessionForm(forms.ModelForm):
                 return None
             if "foot" in data:
                 session.foot = data["foot"]
-            if data["started_at"] != session.started_at:
+            if not self.keeps_start(data["started_at"]):
                 # A new start is placed as a new session would be, by today's
-                # day-start hour; an unchanged one keeps the day it was logged
-                # for, whatever the day-start hour is now.
+                # day-start hour.
                 session.started_at, session.local_date, session.local_time = placed(
                     data["started_at"], self.tz, self.user.day_start_hour
                 )

@@ -30,7 +30,6 @@ from sessions.forms import (
     SessionFilterForm,
     SessionForm,
     TechniqueForm,
-    latest_day,
     new_session_form,
 )
 from sessions.models import MassageSession, Pause, RestDay, Technique
@@ -104,7 +103,7 @@ def _after_saving(request, session):
     if request.POST.get("then") != "day_before":
         return reverse("home")
     day_before = session.local_date - dt.timedelta(days=1)
-    query = [("date", day_before.isoformat()), ("minutes", session.duration_minutes)]
+    query = [("day", day_before.isoformat()), ("minutes", session.duration_minutes)]
     start = session.local_start
     if start is not None:
         query.append(("start", f"{start:%H:%M}"))
@@ -265,8 +264,9 @@ def _day_summary(user, day, sessions):
         "pause": pause,
         "previous": (day - one).isoformat() if day > EARLIEST_DATE else None,
         "next": (day + one).isoformat() if day < user.today() else None,
-        # A day further ahead than the log form takes offers no "Log one".
-        "can_log": day <= latest_day(user.tzinfo),
+        # A day still ahead offers no "Log one": a session is logged once it
+        # has started.
+        "can_log": day <= user.today(),
     }
 
 

@@ -150,7 +150,7 @@ def test_save_and_log_the_day_before_backfills_in_a_row(phone, user):
     phone.get_by_role("button", name="Save and log the day before").tap()
 
     day_before = shift(today, -1)
-    expect(phone).to_have_url(re.compile(rf"/sessions/new/\?date={day_before}&"))
+    expect(phone).to_have_url(re.compile(rf"/sessions/new/\?day={day_before}&"))
     expect(
         phone.get_by_text(re.compile(rf"^Now \w+ {long_date(day_before)}:"))
     ).to_be_visible()

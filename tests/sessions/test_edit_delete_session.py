@@ -82,7 +82,8 @@ def test_an_edit_that_keeps_the_start_keeps_the_day_whatever_the_day_start_now(
     20th; after the day start moved to 04:00, correcting its comfort must not
     move it to the 19th (that could break a streak), while a new start is
     placed by the day start of now, as a new session would be."""
-    night = log_session(alice, dt.datetime(2026, 11, 20, 1, 30))
+    # Seconds, as the API, "Done as usual" and a reminder's button store them.
+    night = log_session(alice, dt.datetime(2026, 11, 20, 1, 30, 42))
     alice.day_start_hour = 4
     alice.save()
     edit = edit_data(night, start_time="01:30")
@@ -93,6 +94,18 @@ def test_an_edit_that_keeps_the_start_keeps_the_day_whatever_the_day_start_now(
     assert alice_client.post(f"/sessions/{night.pk}/edit/", edit).status_code == 302
     night.refresh_from_db()
     assert night.local_date == dt.date(2026, 11, 19)
+
+
+def test_an_edit_of_a_session_early_on_1_january_2000_keeping_its_start_is_taken(
+    alice_client, alice
+):
+    first = log_session(alice, dt.datetime(2000, 1, 1, 1, 30))
+    alice.day_start_hour = 4  # 01:30 would now count for 1999
+    alice.save()
+    edit = edit_data(first, date="2000-01-01", start_time="01:30")
+    assert alice_client.post(f"/sessions/{first.pk}/edit/", edit).status_code == 302
+    first.refresh_from_db()
+    assert (first.comfort, first.local_date) == (5, dt.date(2000, 1, 1))
 
 
 def test_bad_edits_change_nothing(alice_client, session):

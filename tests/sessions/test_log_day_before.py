@@ -34,7 +34,7 @@ def test_it_saves_then_opens_the_form_for_the_day_before(alice_client, alice):
     url = urlsplit(response["Location"])
     assert url.path == URL
     query = parse_qs(url.query)
-    assert query["date"] == ["2026-11-23"]
+    assert query["day"] == ["2026-11-23"]
     assert query["start"] == ["21:00"]
     assert query["minutes"] == ["12"]
     arch, warm_up = builtin("arch").pk, builtin("warm-up").pk
@@ -81,7 +81,7 @@ def test_the_same_form_twice_saves_once_and_still_goes_back_a_day(alice_client):
     alice_client.post(URL, data)
     again = alice_client.post(URL, data)
     assert MassageSession.objects.count() == 1
-    assert "date=2026-11-23" in again["Location"]
+    assert "day=2026-11-23" in again["Location"]
 
 
 def test_it_needs_the_csrf_token(csrf_client, alice):

@@ -58,7 +58,7 @@ def test_a_day_from_a_link_opens_on_a_date_and_time_that_count_for_it(
     alice.day_start_hour = 4
     alice.save()
     with time_machine.travel(dt.datetime(2026, 11, 24, 2, 10, tzinfo=dt.UTC)):
-        form = alice_client.get(URL, {"date": "2026-11-23", **start}).context["form"]
+        form = alice_client.get(URL, {"day": "2026-11-23", **start}).context["form"]
         assert form.initial["date"] == dt.date(2026, 11, 24)
         data = {
             "date": form.initial["date"].isoformat(),
@@ -76,8 +76,21 @@ def test_a_day_ahead_of_the_evening_is_not_opened_on_a_date_past_tomorrow(
 ):
     alice.day_start_hour = 4
     alice.save()
-    found = initial(alice_client, {"date": "2026-11-26", "start": "01:00"})
+    found = initial(alice_client, {"day": "2026-11-26", "start": "01:00"})
     assert found["date"] == dt.date(2026, 11, 26)  # tomorrow: the last date taken
+
+
+def test_a_calendar_date_is_taken_as_it_is_whatever_the_hour(alice_client, alice):
+    """The guide sends the calendar date and time it started: 00:30 on the 24th
+    with days starting at 04:00 stays the 24th (it counts for the 23rd)."""
+    alice.day_start_hour = 4
+    alice.save()
+    with time_machine.travel(dt.datetime(2026, 11, 24, 2, 10, tzinfo=dt.UTC)):
+        found = initial(alice_client, {"date": "2026-11-24", "start": "00:30"})
+        assert found["date"] == dt.date(2026, 11, 24)
+        assert initial(alice_client, {"day": "nonsense"})["date"] == dt.date(
+            2026, 11, 24
+        )
 
 
 def test_the_page_shows_the_values_filled_in(alice_client):

@@ -159,22 +159,25 @@ def test_a_rest_day_says_so_and_today_has_no_day_after(alice_client, alice):
 def test_logging_from_an_empty_day_opens_the_form_on_that_day(alice_client):
     html = alice_client.get(URL + "?date=2026-11-20").content.decode()
     links = re.findall(r'href="(/sessions/new/[^"]*)"', html)
-    assert links == ["/sessions/new/?date=2026-11-20"] * 2  # the button, "Log one"
+    assert links == ["/sessions/new/?day=2026-11-20"] * 2  # the button, "Log one"
     form = alice_client.get(links[0]).context["form"]
     assert form.initial["date"] == dt.date(2026, 11, 20)
 
 
-def test_a_day_further_ahead_than_tomorrow_offers_no_log_link_for_it(alice_client):
-    """Today is 25 November: the 26th can be logged, the 27th not yet."""
-    tomorrow = alice_client.get(URL + "?date=2026-11-26").content.decode()
+def test_a_day_still_ahead_offers_no_log_link_for_it(alice_client):
+    """Today is 25 November: the 26th is still ahead (a session is logged once
+    it has started: the log form would have opened on today)."""
+    today = alice_client.get(URL + "?date=2026-11-25").content.decode()
     assert (
-        re.findall(r'href="(/sessions/new/[^"]*)"', tomorrow)
-        == ["/sessions/new/?date=2026-11-26"] * 2
+        re.findall(r'href="(/sessions/new/[^"]*)"', today)
+        == ["/sessions/new/?day=2026-11-25"] * 2
     )
-    response = alice_client.get(URL + "?date=2026-11-27")
+    response = alice_client.get(URL + "?date=2026-11-26")
     html = response.content.decode()
     assert re.findall(r'href="(/sessions/new/[^"]*)"', html) == ["/sessions/new/"]
-    assert "It is still ahead: sessions can be logged up to tomorrow." in text(response)
+    assert "It is still ahead: a session is logged once it has started." in text(
+        response
+    )
 
 
 def test_a_month_links_to_the_months_around_it_keeping_the_technique(
