@@ -96,7 +96,7 @@ class User(AbstractUser):
             self.local_now(now).time(), self.quiet_from, self.quiet_until
         )
 
-    def silences(self, time):
+    def is_silenced(self, time):
         """Whether a preferred time at wall-clock `time` is inside the quiet
         hours: no reminder goes out for it, not even once they end."""
         return self.quiet_hours and schedule.in_quiet_hours(
@@ -111,7 +111,7 @@ class User(AbstractUser):
         return [
             slot
             for slot in PreferredTime.objects.for_user(self).order_by("time", "pk")
-            if self.silences(slot.time)
+            if self.is_silenced(slot.time)
         ]
 
     def preferred_slots(self):

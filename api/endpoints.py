@@ -28,7 +28,7 @@ from ninja.security import HttpBearer
 
 from api import schemas, summary
 from api.forms import ApiSessionForm
-from api.logbook import Refused, choice, form_data, submission_token
+from api.logbook import Refused, choice, form_data, sent_key, submission_token
 from api.models import ApiToken
 from sessions import days
 from sessions.forms import PauseForm, RestDayForm, is_id
@@ -288,13 +288,11 @@ def log_session(
     made and never logs a second."""
     user = _owner_who_may_log(request)
     payload = payload or schemas.SessionIn()
-    # An empty key (a shortcut whose variable came out empty) is no key: else
-    # every later request would answer with the first session and log nothing.
-    idempotency_key = (idempotency_key or "").strip() or None
-    token = submission_token(idempotency_key)
+    key = sent_key(idempotency_key)
+    token = submission_token(key)
     logged = MassageSession.objects.for_user(user).filter(submission_token=token)
     # Without a key the token is a new one: no session has it yet.
-    replayed = None if idempotency_key is None else logged.first()
+    replayed = None if key is None else logged.first()
     if replayed is None:
         form = ApiSessionForm(form_data(user, payload, token), user=user)
         if not form.is_valid():

@@ -20,6 +20,13 @@ class Refused(Exception):
         self.errors = errors
 
 
+def sent_key(header):
+    """The Idempotency-Key header as a key, or None: none was sent, or an empty
+    one (a shortcut whose variable came out empty), which would otherwise make
+    every later request answer with the first session and log nothing."""
+    return header if header and header.strip() else None
+
+
 def submission_token(idempotency_key):
     """The submission token a session sent with this Idempotency-Key gets: the
     key itself when it is a UUID (the offline queue's ids, so the page and the

@@ -39,7 +39,8 @@ class SessionIn(Schema):
         None,
         description=(
             "When it started: ISO 8601 with a UTC offset. Taken as that instant and "
-            "logged in your current time zone. Default: now."
+            "logged in your current time zone; up to 5 minutes ahead (a clock "
+            "running fast) is taken as now. Default: now."
         ),
         examples=["2026-11-24T21:05:00+00:00"],
     )

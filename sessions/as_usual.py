@@ -70,10 +70,10 @@ def log_as_usual(user, submission_token, now=None):
     return AsUsual(SAVED, session)
 
 
-def minutes(last):
-    """The minutes "Done as usual" logs after a session of `last` minutes (None
+def minutes(last_minutes):
+    """The minutes "Done as usual" logs after a session of `last_minutes` (None
     for a first session, or one imported without them): the same, else ten."""
-    return last or DEFAULT_MINUTES
+    return last_minutes or DEFAULT_MINUTES
 
 
 def technique_names(last):

@@ -121,7 +121,7 @@ def calendar_feed(request, token):
         raise Http404("No such calendar")
     user = feed.user
     slots = list(PreferredTime.objects.for_user(user).order_by("time", "pk"))
-    silent = [slot for slot in slots if user.silences(slot.time)]
+    silent = [slot for slot in slots if user.is_silenced(slot.time)]
     body = build_calendar(
         slots, user.tzinfo, typical_minutes(user), timezone.now(), silent
     )

@@ -7,10 +7,10 @@ reminder is due for a user who can be reached (email reminders on and an email
 address, or at least one device), has a preferred time of today's practice day
 that started in the last ``REMINDER_WINDOW``, has no session on today's practice
 day yet, has not marked it as a rest day or paused it, and is not in their quiet
-hours now, nor was the preferred time itself (one inside them is not reminded of
-once they end: the settings page lists those; today is ``user.today()``; see
-accounts.schedule for how times and days are read). A snoozed reminder is due
-15 minutes after the tap, on the same terms.
+hours now (today is ``user.today()``; see accounts.schedule for how times and
+days are read). A preferred time that is itself inside the quiet hours is not
+reminded of, not even once they end (the settings page lists those). A snoozed
+reminder is due 15 minutes after the tap, on the same terms.
 
 Exactly once, over every channel: a ``ReminderSend`` row per (user, slot,
 practice day, round) is inserted before anything goes out, and a unique
@@ -90,6 +90,7 @@ PUSH_BATCH = 128
 
 Status = ReminderSend.Status
 Delivery = ReminderDelivery.Status
+Channel = ReminderDelivery.Channel
 
 # What a reminder reads of its preferred time and user: the rest (the password
 # hash, the dates of joining and of the last login, ...) is left in the
@@ -252,7 +253,7 @@ def _at_preferred_times(slots, now):
         open_slots = []
         for slot in by_user[user_id]:
             claim = claims.get((user_id, slot.pk, day, 0))
-            if (claim is None or claim[1]) and not slot.user.silences(slot.time):
+            if (claim is None or claim[1]) and not slot.user.is_silenced(slot.time):
                 open_slots.append(slot)
         if not open_slots:
             continue
@@ -436,7 +437,7 @@ def claim_many(reminders, now, token):
             cut_off = ReminderDelivery.objects.filter(
                 send_id__in=stale, status=Delivery.SENDING
             )
-            cut_off.filter(channel="push").update(status=Delivery.PENDING)
+            cut_off.filter(channel=Channel.PUSH).update(status=Delivery.PENDING)
             cut_off.update(status=Delivery.UNKNOWN)
     return claimed
 

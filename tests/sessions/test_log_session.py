@@ -87,6 +87,19 @@ def test_what_was_archived_since_is_not_ticked_and_if_nothing_is_left_the_routin
     }
 
 
+@pytest.mark.parametrize("page", ["/", URL], ids=["dashboard", "log page"])
+def test_of_last_times_techniques_those_still_offered_are_ticked(
+    alice_client, alice, page
+):
+    roll = Technique.objects.create(user=alice, name="Heel roll")
+    last = log_session(alice, dt.datetime(2026, 11, 24, 8), techniques=["ball"])
+    last.techniques.add(roll)
+    roll.archived = True
+    roll.save()
+    form = alice_client.get(page).context["form" if page == URL else "log_form"]
+    assert form.initial["techniques"] == [builtin("ball").pk]
+
+
 def test_logging_a_session_stores_it_in_utc_with_its_day(alice_client, alice):
     response = alice_client.post(URL, form_data())
     assert response.status_code == 302
