@@ -103,10 +103,6 @@ def zone_values(names):
     return values
 
 
-def _key(name):
-    return " ".join(name.split()).casefold()
-
-
 def technique_ids(user, techniques):
     """Ids for a list of technique ids and names. A name is matched, whatever
     its case, among the techniques the log form offers (the user's own and the
@@ -117,13 +113,13 @@ def technique_ids(user, techniques):
     if names:
         offered = Technique.objects.available_to(user).active()
         for pk, name in offered.values_list("pk", "name"):
-            found.setdefault(_key(name), []).append(pk)
+            found.setdefault(Technique.fold(name), []).append(pk)
     ids, errors = [], []
     for item in techniques:
         if not isinstance(item, str):
             ids.append(item)
             continue
-        matches = found.get(_key(item), [])
+        matches = found.get(Technique.fold(item), [])
         if len(matches) == 1:
             ids.append(matches[0])
         elif item.strip().isdigit() and item.strip().isascii():
