@@ -171,6 +171,8 @@ def session_undo(request, pk):
 @login_required
 def session_edit(request, pk):
     session = get_object_or_404(MassageSession, pk=pk, user=request.user)
+    # The list page the user came from (`next`), to go back to.
+    back = back_to(request, "sessions:list")
     form = SessionForm(
         request.POST or None, instance=session, user=request.user, tz=session.tzinfo
     )
@@ -187,28 +189,23 @@ def session_edit(request, pk):
         if form.note:
             messages.info(request, form.note)
         _say_if_it_was_a_rest_day(request, session)
-        return redirect(back_to(request, "sessions:list"))
-    context = {"form": form, "session": session, "next": _next(request)}
+        return redirect(back)
+    context = {"form": form, "session": session, "next": back}
     return render(request, "sessions/session_form.html", context)
 
 
 @login_required
 def session_delete(request, pk):
     session = get_object_or_404(MassageSession, pk=pk, user=request.user)
+    back = back_to(request, "sessions:list")
     if request.method == "POST":
         MassageSession.objects.remove(request.user, pk)
         messages.success(
             request, f"Session of {words.full_date(session.local_date)} deleted."
         )
-        return redirect(back_to(request, "sessions:list"))
-    context = {"session": session, "next": _next(request)}
+        return redirect(back)
+    context = {"session": session, "next": back}
     return render(request, "sessions/session_confirm_delete.html", context)
-
-
-def _next(request):
-    """The list page the user came from, for the edit and delete pages to go
-    back to (the sessions list when it names none of ours)."""
-    return back_to(request, "sessions:list")
 
 
 @login_required
