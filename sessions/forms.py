@@ -374,12 +374,9 @@ class SessionForm(forms.ModelForm):
             self.initial[field] = value
             taken.add(name)
         if "day" in taken and "date" not in taken:
-            after_midnight = self.initial["date"] + dt.timedelta(days=1)
-            if (
-                self.initial["start_time"].hour < self.user.day_start_hour
-                and after_midnight <= self.last_day
-            ):
-                self.initial["date"] = after_midnight
+            self.initial["date"] = self.calendar_date(
+                self.initial["date"], self.initial["start_time"]
+            )
         ticked = [
             int(pk)
             for pk in dict.fromkeys(query.getlist("techniques"))
@@ -399,6 +396,17 @@ class SessionForm(forms.ModelForm):
         day, time = cleaned.get("date"), cleaned.get("start_time")
         if day is None or time is None:
             return cleaned
+        if self.keeps_start(day, time):
+            # The start the form showed, unchanged: the stored one stays, with
+            # its seconds and, on the night the clocks go back, the hour it was
+            # in; and so does the day it counts for, whatever the day-start
+            # hour is now.
+            cleaned["started_at"] = self.instance.started_at
+            return cleaned
+        if self.instance.pk and self.instance.started_at is None:
+            # Imported without a time, the session shows its day: a time given
+            # after midnight, before the day start, is that day's night.
+            day = self.calendar_date(day, time)
         try:
             started_at = localtime.aware(day, time, self.tz)
         except localtime.SkippedTime:
@@ -435,7 +443,7 @@ class SessionForm(forms.ModelForm):
         counts_for = localtime.practice_day(
             started_at, self.user.day_start_hour, self.tz
         )
-        if counts_for < EARLIEST_DATE and not self.keeps_start(started_at):
+        if counts_for < EARLIEST_DATE:
             # Before the day start on 1 January 2000: it would count for 1999.
             self.add_error(
                 "start_time", forms.ValidationError(TOO_EARLY, code="too_early")
@@ -449,16 +457,24 @@ class SessionForm(forms.ModelForm):
         cleaned["started_at"] = started_at
         return cleaned
 
-    def keeps_start(self, started_at):
-        """Whether an edit leaves the start as it was, to the minute the form
-        shows: the session then keeps the day it was logged for, whatever the
-        day-start hour is now."""
-        stored = self.instance.started_at
-        return (
-            self.instance.pk is not None
-            and stored is not None
-            and started_at == stored.replace(second=0, microsecond=0)
+    def keeps_start(self, day, time):
+        """Whether an edit leaves the start as the form showed it: its date and
+        time, to the minute, in the session's zone."""
+        start = self.instance.local_start if self.instance.pk else None
+        return start is not None and (start.date(), start.hour, start.minute) == (
+            day,
+            time.hour,
+            time.minute,
         )
+
+    def calendar_date(self, day, time):
+        """The calendar date on which `time` counts for practice day `day`:
+        the next one when `time` is after midnight, before the day-start hour
+        (when that date can be logged yet)."""
+        after_midnight = day + dt.timedelta(days=1)
+        if time.hour < self.user.day_start_hour and after_midnight <= self.last_day:
+            return after_midnight
+        return day
 
     def save(self):
         """Log a new session, or update the one being edited (with its day);
@@ -494,7 +510,7 @@ class SessionForm(forms.ModelForm):
                 return None
             if "foot" in data:
                 session.foot = data["foot"]
-            if not self.keeps_start(data["started_at"]):
+            if data["started_at"] != session.started_at:
                 # A new start is placed as a new session would be, by today's
                 # day-start hour.
                 session.started_at, session.local_date, session.local_time = placed(
