@@ -110,6 +110,7 @@ def what_to_record(request):
             "The log form now also asks: " + ", ".join(chosen) + "."
             if chosen
             else "The log form asks nothing more than comfort and the details.",
+            "record",
         )
     return redirect(reverse("accounts:settings") + "#record")
 
@@ -227,7 +228,7 @@ def reminders(request):
         if form.instance.quiet_hours
         else "No quiet hours."
     )
-    messages.success(request, f"Email reminders are {state}. {quiet}")
+    messages.success(request, f"Email reminders are {state}. {quiet}", "reminders")
     page = RemindersForm.PAGES.get(request.POST.get("page"), "accounts:times")
     return redirect(reverse(page) + "#reminders")
 

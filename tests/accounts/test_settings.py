@@ -167,3 +167,44 @@ def test_the_users_zone_is_active_on_their_pages(alice_client, alice):
     alice.save()
     response = alice_client.get(URL)
     assert response.context["TIME_ZONE"] == "Asia/Tokyo"
+
+
+def section(html, heading_id):
+    """The <section> whose heading has id `heading_id`."""
+    return re.search(
+        rf'<section[^>]*aria-labelledby="{heading_id}"[^>]*>.*?</section>',
+        html,
+        flags=re.S,
+    )[0]
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "heading", "said"),
+    [
+        (
+            "/accounts/times/reminders/",
+            {"page": "settings", "email_reminders": "on"},
+            "reminders-heading",
+            "Email reminders are on.",
+        ),
+        (
+            "/accounts/record/",
+            {"record_pain": "on"},
+            "record-heading",
+            "The log form now also asks: pain before and after.",
+        ),
+    ],
+)
+def test_a_save_that_opens_the_page_at_its_section_says_so_there(
+    alice_client, action, data, heading, said
+):
+    """The page opens at the section that was saved (#reminders, #record): the
+    message that it was saved is in that section, where a phone shows it, not
+    at the top of the page, a screen or two above."""
+    response = alice_client.post(action, data)
+    assert response.status_code == 302
+    html = alice_client.get(response["Location"]).content.decode()
+    assert said in " ".join(re.sub(r"<[^>]+>", " ", section(html, heading)).split())
+    assert html.count(said) == 1
+    # Read once: the next page says it no more.
+    assert said not in alice_client.get(URL).content.decode()
