@@ -6,7 +6,10 @@
 // its id as the form's `token`: the server keeps one session per token
 // (MassageSession.submission_token), so a resend after a reload, in a second
 // tab or after a lost answer finds the session the first one made. A session
-// the server refuses stays, shown with its reason, until dismissed.
+// the server refuses stays, shown with its reason, until dismissed. Once all
+// are sent, the dashboard loads itself again (it would still say "Not yet
+// today" and offer "Done as usual") and says what was sent, unless the user is
+// filling in its form meanwhile: then a link offers the updated page.
 //
 // The queue belongs to the account whose page saved it (`data-offline-account`
 // on the dashboard): only that account's dashboard sends it, with that page's
@@ -29,6 +32,8 @@
   var STORE = "sessions";
   var ACCOUNT_KEY = "footcare-offline-account";
   var LOCK = "footcare-offline-send";
+  // How many were sent before the dashboard loaded itself again (sessionStorage).
+  var SENT_KEY = "footcare-offline-sent";
   // Never kept with a waiting session, and given afresh when it is sent.
   var NOT_KEPT = ["csrfmiddlewaretoken", "token"];
 
@@ -271,6 +276,38 @@
     this.status = new Status(section.querySelector("[data-offline-status]"));
     this.sent = 0;
     this.saving = false;
+    this.reloaded = false;
+  }
+
+  // Whether anything was typed or chosen in `form` since the page loaded.
+  function touched(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (!field.name || field.type === "hidden") return false;
+      if (field.type === "checkbox" || field.type === "radio") {
+        return field.checked !== field.defaultChecked;
+      }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  // A line at the top of the page, where its messages are.
+  function announce(text) {
+    var main = document.getElementById("main");
+    if (!main) return;
+    var line = document.createElement("div");
+    line.className = "alert alert-success";
+    line.setAttribute("role", "status");
+    line.textContent = text;
+    main.insertBefore(line, main.firstChild);
+  }
+
+  function sentText(n) {
+    return "Sent " + (n === 1 ? "the session" : n + " sessions") + " saved on this phone.";
   }
 
   Dashboard.prototype.start = function () {
@@ -288,6 +325,17 @@
     window.addEventListener("online", function () {
       page.send();
     });
+    var sentBefore = null;
+    try {
+      sentBefore = sessionStorage.getItem(SENT_KEY);
+      sessionStorage.removeItem(SENT_KEY);
+    } catch (error) {
+      sentBefore = null;
+    }
+    if (sentBefore) {
+      this.reloaded = true;
+      announce(sentText(Number(sentBefore)));
+    }
     this.send();
   };
 
@@ -305,6 +353,7 @@
     store
       .put(entry)
       .then(function () {
+        page.form.reset(); // as a Save online leaves a fresh form
         return page.render("Saved on this phone; it will be sent when you are back online.");
       })
       .catch(function () {
@@ -333,7 +382,18 @@
       if (waiting.length) {
         text += sessions(waiting.length) + " waiting to be sent.";
       } else if (page.sent) {
-        text = "Sent " + (page.sent === 1 ? "the session" : page.sent + " sessions") + " saved on this phone.";
+        if (!refused.length && !page.reloaded && !touched(page.form)) {
+          // The page still shows the day as it was (perhaps "Not yet today",
+          // inviting a second log): load it again, saying what was sent. Once.
+          try {
+            sessionStorage.setItem(SENT_KEY, String(page.sent));
+            window.location.replace(window.location.pathname);
+            return;
+          } catch (error) {
+            // No sessionStorage: the link below does it.
+          }
+        }
+        text = sentText(page.sent);
         link = { href: window.location.pathname, text: "Show the updated dashboard" };
       }
       page.status.show(text.trim(), refused, function (id) {

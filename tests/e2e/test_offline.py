@@ -6,6 +6,7 @@ import datetime as dt
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from sessions.models import MassageSession, Technique
@@ -38,7 +39,14 @@ WAITING_IN_BROWSER = """async () => {
 
 
 def waiting_in_browser(page):
-    return page.evaluate(WAITING_IN_BROWSER)
+    """The sessions waiting in the browser; None while the dashboard loads
+    itself again (it does once it has sent them)."""
+    try:
+        return page.evaluate(WAITING_IN_BROWSER)
+    except PlaywrightError as error:
+        if "context was destroyed" not in str(error):
+            raise
+        return None
 
 
 def eventually(page, check, timeout=10):
@@ -74,6 +82,11 @@ def log_offline(page, comfort="4 · Comfortable"):
     return when
 
 
+def sent_line(page):
+    """What the dashboard says at its top once it has sent what waited."""
+    return page.locator("#main > .alert-success", has_text=SENT)
+
+
 def local_start(session):
     start = session.local_start
     return (start.date().isoformat(), f"{start:%H:%M}")
@@ -103,10 +116,12 @@ def test_a_session_logged_offline_is_sent_once_at_the_time_it_was_logged(page, u
     page.context.set_offline(False)
     page.reload()
     page.reload()  # perhaps while the first load was still sending
-    eventually(page, lambda: waiting_in_browser(page) == 0)
-    page.reload()
-    # Today is done now: the form is folded under "Log another session".
+    # Sent, the dashboard loads itself again: today is done now (the form is
+    # folded under "Log another session", no second "Done as usual" offered),
+    # and it says what was sent.
+    expect(sent_line(page)).to_be_visible()
     expect(page.get_by_text("Log another session")).to_be_visible()
+    assert waiting_in_browser(page) == 0
     (session,) = MassageSession.objects.filter(user=user)
     assert local_start(session) == when
     assert session.comfort == 4
@@ -118,8 +133,25 @@ def test_the_online_event_sends_it_without_a_reload(page, user):
     page.context.set_offline(True)
     log_offline(page)
     page.context.set_offline(False)
+    expect(sent_line(page)).to_be_visible()
+    expect(page.get_by_text("Log another session")).to_be_visible()
+    assert MassageSession.objects.filter(user=user).count() == 1
+
+
+def test_a_form_being_filled_in_is_not_reloaded_away(page, user):
+    """Sent while the user is typing a second session: the page stays, and
+    offers the updated dashboard with a link."""
+    ready_dashboard(page)
+    page.context.set_offline(True)
+    log_offline(page)
+    choose(page, "2 · Uncomfortable")
+    page.context.set_offline(False)
     status = page.locator("#log [data-offline-status]")
     expect(status).to_contain_text(SENT)
+    expect(
+        status.get_by_role("link", name="Show the updated dashboard")
+    ).to_be_visible()
+    assert page.locator("#log input[name=comfort][value='2']").is_checked()
     assert MassageSession.objects.filter(user=user).count() == 1
 
 
