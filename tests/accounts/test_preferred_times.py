@@ -57,7 +57,9 @@ def test_anonymous_visitors_go_to_log_in(client, db):
 
 def test_settings_links_to_the_page(alice_client):
     response = alice_client.get("/accounts/settings/")
-    assert f'<a href="{URL}">Preferred session times</a>' in response.content.decode()
+    assert f'<a class="tap-link" href="{URL}">Preferred session times</a>' in (
+        response.content.decode()
+    )
 
 
 def test_a_first_visit_offers_the_suggestions_as_a_button(alice_client, alice):
