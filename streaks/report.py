@@ -69,8 +69,8 @@ def _period_of(day, kind):
 
 
 def _period_label(first, kind):
-    if kind == "week":
-        return f"Week of {words.long_date(first)}"
+    if kind == "week":  # under the column "Week of": short enough for a phone
+        return words.short_date(first, with_year=True)
     if kind == "month":
         return words.month_name(first)
     return str(first.year)

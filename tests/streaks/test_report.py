@@ -139,8 +139,8 @@ def test_pain_per_foot_and_zones(alice_client, alice):
         alice, dt.datetime(2026, 11, 4, 20), pain_before=2, pain_after=2, foot="right"
     )
     page = text(alice_client.get(f"{URL}?from=2026-11-02&to=2026-11-08"))
-    assert "Pain, left Pain, right" in page
-    assert "Week of 2 November 2026 3 30 4.0 5.0 → 2.5 (n=2) 2.0 → 2.0 (n=1)" in page
+    assert "Week of Sessions Minutes Comfort Pain, left Pain, right" in page
+    assert "2 Nov 2026 3 30 4.0 5.0 → 2.5 (n=2) 2.0 → 2.0 (n=1)" in page
     assert "Heel 2 Arch 1" in page
 
 
