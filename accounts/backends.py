@@ -11,7 +11,9 @@ def find_user(login):
     """The user a login name means. Something that looks like an email address is
     looked up as an email first: usernames cannot contain "@" (accounts.forms), so
     nobody can take a name that shadows someone else's address. Older usernames
-    with "@" still log in when no email matches."""
+    with "@" still log in when no email matches. A username is matched in any
+    case (phone keyboards capitalise the first letter) when that leaves one
+    account: sign-up refuses a name that differs from another only in case."""
     User = get_user_model()
     login = (login or "").strip()
     if not login or len(login) > LOGIN_MAX_LENGTH:
@@ -20,7 +22,11 @@ def find_user(login):
         user = User.objects.filter(email__iexact=login).first()
         if user is not None:
             return user
-    return User.objects.filter(username=login).first()
+    user = User.objects.filter(username=login).first()
+    if user is None:
+        alike = list(User.objects.filter(username__iexact=login)[:2])
+        user = alike[0] if len(alike) == 1 else None
+    return user
 
 
 class UsernameOrEmailBackend(ModelBackend):

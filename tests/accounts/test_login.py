@@ -1,16 +1,40 @@
 import pytest
 from django.test import override_settings
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 
 URL = "/accounts/login/"
 
 
-@pytest.mark.parametrize("login", ["alice", "alice@example.com", "ALICE@Example.com"])
+@pytest.mark.parametrize(
+    "login", ["alice", "Alice", "ALICE", "alice@example.com", "ALICE@Example.com"]
+)
 def test_login_accepts_username_or_email(client, alice, login):
     response = client.post(URL, {"username": login, "password": PASSWORD})
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == alice.pk
+
+
+def test_a_username_in_another_case_that_two_accounts_share_logs_in_neither(client, db):
+    """Sign-up refuses a name that differs from another only in case; two such
+    older accounts are matched only as written."""
+    sam = make_user("Sam", email="sam1@example.com")
+    sam_lower = make_user("sam", email="sam2@example.com")
+    assert (
+        client.post(URL, {"username": "SAM", "password": PASSWORD}).status_code == 200
+    )
+    assert "_auth_user_id" not in client.session
+    for login, user in (("Sam", sam), ("sam", sam_lower)):
+        client.post(URL, {"username": login, "password": PASSWORD})
+        assert int(client.session["_auth_user_id"]) == user.pk
+        client.post("/accounts/logout/")
+
+
+def test_the_lockout_counts_every_case_of_a_username_together(client, alice):
+    for login in ["alice", "Alice", "ALICE", "aLICE", "Alice"]:
+        client.post(URL, {"username": login, "password": "wrong"})
+    response = client.post(URL, {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 429
 
 
 def test_wrong_password_is_refused_with_a_message(client, alice):
