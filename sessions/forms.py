@@ -13,6 +13,7 @@ from sessions.models import (
     MIN_MINUTES,
     PAIN_MAX,
     PAIN_MIN,
+    Day,
     GuidePreference,
     MassageSession,
     Pause,
@@ -567,6 +568,22 @@ class RestDayForm(forms.ModelForm):
             ("", "No reason given"),
             *RestDay.Reason.choices,
         ]
+
+    @classmethod
+    def blank(cls, user):
+        """The form as a page first shows it: on the first day from today on
+        that can still become a rest day (today, unless it is practised,
+        rested or paused already: then the next free one within a week)."""
+        today = user.today()
+        week = [today + dt.timedelta(days=n) for n in range(7)]
+        taken = set(
+            Day.objects.for_user(user)
+            .filter(date__gte=week[0], date__lte=week[-1])
+            .active()
+            .values_list("date", flat=True)
+        )
+        free = next((day for day in week if day not in taken), today)
+        return cls(user=user, initial={"date": free})
 
     def clean_date(self):
         day = self.cleaned_data["date"]

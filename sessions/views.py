@@ -388,7 +388,9 @@ def guide_session(request):
 @login_required
 def rest_days(request):
     user = request.user
-    form = RestDayForm(request.POST or None, user=user, initial={"date": user.today()})
+    if request.method != "POST":
+        return _rest_days_page(request, RestDayForm.blank(user), PauseForm(user=user))
+    form = RestDayForm(request.POST, user=user)
     if form.is_valid():
         try:
             rest_day = form.save()
@@ -454,8 +456,7 @@ def pause_new(request):
                 "going without counting as practice, and bring no reminders.",
             )
             return redirect("sessions:rest_days")
-    initial = {"date": user.today()}
-    return _rest_days_page(request, RestDayForm(user=user, initial=initial), form)
+    return _rest_days_page(request, RestDayForm.blank(user), form)
 
 
 @login_required

@@ -133,8 +133,9 @@ def test_the_page_takes_the_same_queries_for_1_or_700_rest_days(
     alice_client, alice, count, django_assert_max_num_queries
 ):
     add_past_rest_days(alice, count)
-    # session, user, ahead, past, count, pauses ahead, past pauses
-    with django_assert_max_num_queries(7):
+    # session, user, the week's days (the form's date), ahead, past, count,
+    # pauses ahead, past pauses
+    with django_assert_max_num_queries(8):
         response = alice_client.get(URL)
     assert response.content.decode().count("Remove<span") == min(count, 30)
 
@@ -183,3 +184,30 @@ def test_moving_a_session_onto_a_rest_day_says_so_too(alice_client, alice):
     data.update(date="2026-11-22")
     page = alice_client.post(edit, data, follow=True).content.decode()
     assert "Sunday 22 November was a rest day: with this session it is now a " in page
+
+
+@pytest.mark.parametrize(
+    ("taken", "offered"),
+    [
+        ((), "2026-11-25"),
+        (("session 25",), "2026-11-26"),
+        (("session 25", "rest 26", "session 26"), "2026-11-27"),
+        (("rest 25", "rest 26", "rest 27"), "2026-11-28"),
+    ],
+)
+def test_the_form_offers_the_first_day_that_can_still_be_a_rest_day(
+    alice_client, alice, taken, offered
+):
+    """Practised today (or rested already), one tap on "Mark as rest day" used
+    to answer with an error: the form offered today all the same."""
+    for what in taken:
+        kind, day = what.split()
+        if kind == "session":
+            log_session(alice, dt.datetime(2026, 11, int(day), 8))
+        else:
+            rest_day(alice, dt.date(2026, 11, int(day)))
+    response = alice_client.get(URL)
+    assert form_values(response, action=URL)["date"] == offered
+    before = RestDay.objects.count()
+    assert alice_client.post(URL, {"date": offered}).status_code == 302
+    assert RestDay.objects.count() == before + 1
