@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import lock_account
 from api.forms import TokenForm
@@ -55,11 +55,14 @@ def tokens(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, pk):
+    """Asks first (what uses the token stops working at once), then revokes."""
     if not is_id(pk):
         raise Http404("No such token.")
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if request.method == "GET":
+        return render(request, "api/revoke.html", {"token": token})
     ApiToken.objects.filter(pk=token.pk, user=request.user).delete()
     messages.success(request, f"Revoked “{token.name}”: it no longer works anywhere.")
     return redirect("api:tokens")

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import words
 from accounts.models import lock_account
@@ -100,11 +100,15 @@ def share(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, pk):
+    """Asks first (whoever has the link loses the report at once), then
+    revokes."""
     if not is_id(pk):
         raise Http404("No such link.")
     link = get_object_or_404(ReportLink, pk=pk, user=request.user)
+    if request.method == "GET":
+        return render(request, "streaks/revoke_report_link.html", {"link": link})
     ReportLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

@@ -25,7 +25,7 @@ def new_token(response):
 
 def test_settings_link_to_apps_and_shortcuts(alice_client):
     html = alice_client.get("/accounts/settings/").content.decode()
-    assert f'<a href="{URL}">Apps and shortcuts</a>' in html
+    assert f'<a class="tap-link" href="{URL}">Apps and shortcuts</a>' in html
 
 
 def test_the_page_has_a_labelled_form(alice_client):
@@ -78,11 +78,21 @@ def test_a_token_is_revoked(alice_client, alice):
     assert Api(token).get("summary").status_code == 401
 
 
-def test_revoking_needs_a_post(alice_client, alice):
-    make_token(alice)
+def test_revoking_asks_first(alice_client, alice):
+    """What uses a token stops working at once: the Revoke button opens a
+    page that says so (a GET, which changes nothing), and its button revokes."""
+    make_token(alice, name="Bedside tag")
     row = ApiToken.objects.get()
-    assert alice_client.get(f"{URL}{row.pk}/revoke/").status_code == 405
+    page = alice_client.get(URL)
+    assert f'href="{URL}{row.pk}/revoke/"' in page.content.decode()
+    asked = alice_client.get(f"{URL}{row.pk}/revoke/")
+    assert asked.status_code == 200
+    assert "Revoke “Bedside tag”?" in text(asked)
+    assert "stops working at once" in text(asked)
     assert ApiToken.objects.exists()
+    assert alice_client.put(f"{URL}{row.pk}/revoke/").status_code == 405
+    assert alice_client.post(f"{URL}{row.pk}/revoke/").status_code == 302
+    assert not ApiToken.objects.exists()
 
 
 def test_another_users_token_cannot_be_revoked_or_seen(client, alice, charlie):
@@ -91,6 +101,7 @@ def test_another_users_token_cannot_be_revoked_or_seen(client, alice, charlie):
     client.force_login(alice)
     assert "Charlie's lamp" not in text(client.get(URL))
     for pk in (row.pk, 10**30):
+        assert client.get(f"{URL}{pk}/revoke/").status_code == 404
         assert client.post(f"{URL}{pk}/revoke/").status_code == 404
     assert ApiToken.objects.exists()
 

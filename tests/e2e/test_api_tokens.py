@@ -49,7 +49,11 @@ def test_a_token_is_made_copied_used_and_revoked(
     page.reload()
     expect(page.locator("#new-token")).to_have_count(0)  # shown once
     expect(page.locator("strong", has_text="Bedside NFC tag")).to_be_visible()
-    page.get_by_role("button", name="Revoke Bedside NFC tag").click()
+    page.get_by_role("link", name="Revoke Bedside NFC tag").click()
+    expect(
+        page.get_by_role("heading", name="Revoke “Bedside NFC tag”?")
+    ).to_be_visible()
+    page.get_by_role("button", name="Revoke the token").click()
     expect(page.get_by_text("Revoked “Bedside NFC tag”")).to_be_visible()
     again = api.get(
         f"{live_server.url}/api/v1/summary",

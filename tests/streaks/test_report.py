@@ -350,7 +350,13 @@ def test_a_link_reveals_nothing_outside_its_range(alice_client, alice):
 def test_a_revoked_link_is_gone(alice_client, alice):
     address = share(alice_client)
     link = ReportLink.objects.get()
-    response = alice_client.post(f"/streaks/report/links/{link.pk}/revoke/")
+    revoke = f"/streaks/report/links/{link.pk}/revoke/"
+    # The Revoke button asks first: the link still works meanwhile.
+    assert f'href="{revoke}"' in alice_client.get(URL).content.decode()
+    asked = alice_client.get(revoke)
+    assert "Revoke the link to your report?" in text(asked)
+    assert Client().get(address).status_code == 200
+    response = alice_client.post(revoke)
     assert response.status_code == 302
     gone = Client().get(address)
     assert gone.status_code == 410
@@ -389,8 +395,9 @@ def test_another_users_link_cannot_be_revoked(alice_client, charlie):
     address = share(charlie_client)
     link = ReportLink.objects.get()
     for pk in (link.pk, "10" * 40, "x"):
-        response = alice_client.post(f"/streaks/report/links/{pk}/revoke/")
-        assert response.status_code == 404
+        for method in (alice_client.get, alice_client.post):
+            response = method(f"/streaks/report/links/{pk}/revoke/")
+            assert response.status_code == 404
     assert Client().get(address).status_code == 200
     assert "Works until" not in text(alice_client.get(URL))
 
