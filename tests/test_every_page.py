@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from accounts.models import PreferredTime, User
+from api.models import ApiToken
 from sessions.models import MassageSession, Technique
 from streaks import reminder_messages
 from streaks.models import ReminderSend, ReportLink
@@ -64,6 +65,8 @@ SIGNED_IN = [
     "/accounts/export/",
     "/accounts/import/",
     "/accounts/apps/",
+    "/accounts/apps/{token}/revoke/",
+    "/streaks/report/links/{report_link}/revoke/",
     "/streaks/report/?notes=on",
     "/streaks/report/?from=2026-12-01",  # a range that is refused
 ]
@@ -126,13 +129,16 @@ def history(alice):
     reminder = ReminderSend.objects.create(
         user=alice, slot=slot, date=dt.date(2026, 11, 25), claimed_at=NOW
     )
-    _, shared = ReportLink.make(
+    link, shared = ReportLink.make(
         alice, dt.date(2026, 11, 1), dt.date(2026, 11, 25), 7, notes=True
     )
+    token, _ = ApiToken.make(alice, "Bedside tag", ApiToken.Scope.LOG)
     revoked, gone = ReportLink.make(alice, dt.date(2026, 11, 1), NOW.date(), 7)
     ReportLink.objects.filter(pk=revoked.pk).update(revoked_at=NOW)
     return {
         "report": shared,
+        "report_link": link.pk,
+        "token": token.pk,
         "revoked": gone,
         "session": session.pk,
         "technique": technique.pk,

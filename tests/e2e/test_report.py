@@ -87,8 +87,9 @@ def test_share_a_report_and_open_it_signed_out(
     expect(stranger.locator("main")).not_to_contain_text("priya")
 
     owner.goto("/streaks/report/")
+    owner.get_by_role("link", name="Revoke").click()
     with owner.expect_navigation():
-        owner.get_by_role("button", name="Revoke").click()
+        owner.get_by_role("button", name="Revoke the link").click()
     browser_errors.expect_failed_load(urlsplit(address).path)
     assert stranger.goto(address).status == 410
 
