@@ -175,6 +175,11 @@ def _text(data):
         raise BadFile(_NOT_SUPPORTED) from None
 
 
+_OWN_SPREADSHEET = (
+    "This is Footcare's CSV for spreadsheets: it is for reading, and cannot be "
+    "imported. To move your data, export “Everything as Footcare JSON” and import "
+    "that file."
+)
 _NOT_SUPPORTED = (
     "This is not a file Footcare can import. Choose a Footcare export (.json), "
     "a Loop Habit Tracker export (the .zip, a Checkmarks.csv or the .db backup) "
@@ -279,6 +284,10 @@ def _loop_csv(text, limits, source, name=None):
         raise BadFile(
             f"Line {rows.line_num} of {source}: this is not valid CSV ({error})."
         ) from None
+    from transfer import spreadsheet  # which imports this module, through footcare
+
+    if tuple(header) in (spreadsheet.HEADER, spreadsheet.PAUSE_HEADER):
+        raise BadFile(_OWN_SPREADSHEET)
     if source == "the file" and not _looks_like_csv(text):
         raise BadFile(_NOT_SUPPORTED)
     raise BadFile(

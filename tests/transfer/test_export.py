@@ -453,3 +453,20 @@ def test_any_history_survives_export_and_reading_back(alice, entries):
         assert read["pressure"] == original["pressure"]
         assert read["notes"] == original["notes"]
         assert read["local_date"] == original["local_date"]
+
+
+@pytest.mark.parametrize("export", ["sessions.csv", "pauses.csv"])
+def test_importing_an_own_spreadsheet_export_says_which_file_to_use(
+    alice_client, alice, export
+):
+    """The CSVs are for spreadsheets; uploaded to the import page they were
+    refused as "not a file Footcare can import", which pointed nowhere."""
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0))
+    pause(alice, dt.date(2026, 11, 10), dt.date(2026, 11, 12))
+    text = body(alice_client.get(f"/accounts/export/{export}"))
+    response = alice_client.post(
+        "/accounts/import/", {"file": upload(text.encode("utf-8"), export)}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [formats._OWN_SPREADSHEET]
+    assert "Everything as Footcare JSON" in response.content.decode()
