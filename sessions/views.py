@@ -223,15 +223,16 @@ def session_list(request):
         sessions = sessions.filter(techniques=technique)
     day, month = cleaned.get("date"), cleaned.get("month")
     context = {"filters": filters, "technique": technique}
-    if day:
-        sessions = sessions.filter(local_date=day)
-        context["day"] = _day_summary(request.user, day, sessions)
-    elif month:
-        context["month"] = _month_links(month, request.GET)
+    # A month picked in the filter form wins over the day it was sent from.
+    if month:
+        context["month"] = _month_links(month, request.GET, request.user.today())
         # A range, not __year/__month, so the (user, local_date) index serves it.
         sessions = sessions.filter(
             local_date__gte=month, local_date__lt=context["month"]["next_date"]
         )
+    elif day:
+        sessions = sessions.filter(local_date=day)
+        context["day"] = _day_summary(request.user, day, sessions)
     page = Paginator(sessions.rows(*listing.RECORDED), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -267,14 +268,16 @@ def _day_summary(user, day, sessions):
     }
 
 
-def _month_links(month, params):
-    """The month shown, and the query strings of the months before and after it."""
+def _month_links(month, params, today):
+    """The month shown, and the query strings of the months before and after
+    it (none after the month of `today`: no session can be there yet)."""
     before = (month - dt.timedelta(days=1)).replace(day=1)
     after = (month + dt.timedelta(days=31)).replace(day=1)
 
     def query(other):
         copy = params.copy()
         copy.pop("page", None)
+        copy.pop("date", None)
         copy["month"] = f"{other:%Y-%m}"
         return copy.urlencode()
 
@@ -282,7 +285,7 @@ def _month_links(month, params):
         "date": month,
         "previous": query(before) if before >= EARLIEST_DATE else None,
         "previous_date": before,
-        "next": query(after) if after.year < 9999 else None,
+        "next": query(after) if after <= today else None,
         "next_date": after,
     }
 

@@ -201,3 +201,22 @@ def test_anonymous_edit_goes_to_login(client, session):
 
 def test_a_missing_session_is_a_404(alice_client):
     assert alice_client.get("/sessions/999999/edit/").status_code == 404
+
+
+def test_the_edit_page_leads_back_without_saving(alice_client, alice):
+    """The edit page's only way out was the browser's Back button."""
+    session = log_session(alice, dt.datetime(2026, 11, 20, 8))
+    back = "/sessions/?date=2026-11-20"
+    page = alice_client.get(f"/sessions/{session.pk}/edit/", {"next": back})
+    html = page.content.decode()
+    assert (
+        '<a href="/sessions/?date=2026-11-20" class="tap-link">Back without saving</a>'
+        in html
+    )
+    # Somewhere else than this site is never a way back.
+    page = alice_client.get(
+        f"/sessions/{session.pk}/edit/", {"next": "https://evil.example/"}
+    )
+    assert '<a href="/sessions/" class="tap-link">Back without saving</a>' in (
+        page.content.decode()
+    )

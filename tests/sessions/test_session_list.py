@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sessions.models import MassageSession
 from tests.factories import builtin, log_session, rest_day
-from tests.html import text
+from tests.html import form_values, text
 
 URL = "/sessions/"
 
@@ -183,13 +183,48 @@ def test_a_day_still_ahead_offers_no_log_link_for_it(alice_client):
 def test_a_month_links_to_the_months_around_it_keeping_the_technique(
     alice_client, alice
 ):
-    log_session(alice, dt.datetime(2026, 11, 2, 8), techniques=["ball"])
+    log_session(alice, dt.datetime(2026, 10, 2, 8), techniques=["ball"])
     ball = builtin("ball")
-    response = alice_client.get(URL + f"?month=2026-11&technique={ball.pk}")
+    response = alice_client.get(URL + f"?month=2026-10&technique={ball.pk}")
     html = response.content.decode()
-    assert "Sessions of November 2026" in text(response)
-    assert f'href="?month=2026-10&amp;technique={ball.pk}"' in html
-    assert f'href="?month=2026-12&amp;technique={ball.pk}"' in html
+    assert "Sessions of October 2026" in text(response)
+    assert f'href="?month=2026-09&amp;technique={ball.pk}"' in html
+    assert f'href="?month=2026-11&amp;technique={ball.pk}"' in html
+
+
+@pytest.mark.parametrize(
+    ("month", "next_month"),
+    [("2026-11", "December 2026"), ("2027-01", "February 2027")],
+)
+def test_no_month_after_this_one_is_offered(alice_client, month, next_month):
+    """Today is 25 November 2026: December has no session yet, nor can it."""
+    page = text(alice_client.get(URL + f"?month={month}"))
+    assert f"{next_month} →" not in page
+    assert "← " in page  # the month before still is
+
+
+def test_an_empty_month_says_so_in_words_not_as_filters(alice_client):
+    page = text(alice_client.get(URL + "?month=2026-10"))
+    assert "No sessions in October 2026." in page
+    assert "match these filters" not in page
+
+
+def test_the_filter_on_a_days_page_keeps_the_day(alice_client, alice):
+    """Picking a technique on 5 November's page shows that day's sessions with
+    it, not every session of all time."""
+    log_session(alice, dt.datetime(2026, 11, 5, 8), techniques=["ball"])
+    log_session(alice, dt.datetime(2026, 11, 5, 20), techniques=["toes"])
+    log_session(alice, dt.datetime(2026, 11, 6, 8), techniques=["ball"])
+    page = alice_client.get(URL + "?date=2026-11-05")
+    form = form_values(page, action=None)
+    assert form["date"] == "2026-11-05"
+    ball = builtin("ball")
+    filtered = alice_client.get(URL, {**form, "technique": str(ball.pk)})
+    assert "Thursday 5 November 2026" in text(filtered)
+    assert len(filtered.context["rows"]) == 1
+    # A month picked in the same form goes to that month.
+    month = alice_client.get(URL, {**form, "month": "2026-11"})
+    assert "Sessions of November 2026" in text(month)
 
 
 HIDDEN = r'<span aria-hidden="true">.*?</span>'
