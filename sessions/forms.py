@@ -374,6 +374,14 @@ class SessionForm(forms.ModelForm):
                 continue
             self.initial[field] = value
             taken.add(name)
+        if (
+            "foot" in taken
+            and self.initial["foot"] == EACH_FOOT
+            and self.initial.get("duration_minutes", DEFAULT_MINUTES) < 2
+        ):
+            # Too short to share between two feet (a guide stopped early):
+            # one session, which Save takes as it is.
+            del self.initial["foot"]
         if "day" in taken and "date" not in taken:
             self.initial["date"] = self.calendar_date(
                 self.initial["date"], self.initial["start_time"]

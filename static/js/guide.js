@@ -205,6 +205,10 @@
     // Whole seconds done, not the started one.
     $("guide-done").textContent = Timer.spoken(Math.floor(log.summary.spentMs / 1000) * 1000);
     $("guide-log-partial").href = log.url;
+    // Stopped because it hurt: the log picks comfort 2 and asks what hurt.
+    var hurt = new URL(log.url, window.location.href);
+    hurt.searchParams.set("felt", "hurt");
+    $("guide-log-hurt").href = hurt.pathname + hurt.search;
     show("guide-stopped", true);
   }
   // The page again, as the server draws it with the choices saved at the start.
@@ -325,6 +329,7 @@
   // The session is handed to the log form: a later visit starts afresh.
   $("guide-log").addEventListener("click", clear);
   $("guide-log-partial").addEventListener("click", clear);
+  $("guide-log-hurt").addEventListener("click", clear);
   // The check-in goes into the log: comfort picked, and a note asked for after
   // "Something hurt" (the log form reads `felt`, sessions.forms.SessionForm.fill_in).
   ["good", "hurt"].forEach(function (answer) {

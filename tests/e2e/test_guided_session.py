@@ -361,3 +361,25 @@ def test_without_javascript_choices_are_saved_with_a_plain_form(
     expect(page.get_by_text("Saved your choices")).to_be_visible()
     expect(page.get_by_role("heading", name="Your routine: 12 min")).to_be_visible()
     assert GuidePreference.objects.get(user=user).oil is True
+
+
+def test_stopped_early_because_it_hurt_logs_in_one_tap(guide_page, user):
+    """Which foot recorded, the guide logs each foot apart; stopped at 20 s
+    the log form used to open with 1 minute "each apart" and refuse it (two
+    feet need two minutes). And the stop screen had no "Something hurt"."""
+    user.record_foot = True
+    user.save()
+    page = guide_page
+    page.reload()
+    page.get_by_role("button", name="Start the guided session").click()
+    page.clock.fast_forward("00:20")
+    page.get_by_role("button", name="Stop").click()
+    expect(page.get_by_role("heading", name="Stop here?")).to_be_focused()
+    page.get_by_role("link", name="Log it: something hurt").click()
+    expect(page.get_by_label("What hurt? (optional)")).to_be_visible()
+    page.get_by_label("What hurt? (optional)").fill("Left arch")
+    save(page)
+    expect(page).to_have_url("/")
+    session = MassageSession.objects.get(user=user)
+    assert (session.duration_minutes, session.comfort) == (1, 2)
+    assert session.notes == "Left arch"

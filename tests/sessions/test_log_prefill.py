@@ -250,3 +250,15 @@ def test_no_query_string_is_ever_a_server_error(alice_client, pairs):
         query.setdefault(name, []).append(value)
     response = alice_client.get(URL, query)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("minutes", "foot"), [("1", ""), ("2", "each"), ("", "each")])
+def test_each_foot_apart_is_filled_in_only_when_there_are_minutes_to_share(
+    alice_client, alice, minutes, foot
+):
+    """The guide asks for each foot apart; stopped within a minute, the form
+    would open on a choice its Save refuses (two feet need two minutes)."""
+    alice.record_foot = True
+    alice.save()
+    form = initial(alice_client, {"minutes": minutes, "foot": "each"})
+    assert form.get("foot", "") == foot
