@@ -290,6 +290,12 @@ def _month_links(month, params, today):
     }
 
 
+def _to_own_techniques():
+    """After a change to the user's own techniques: that section of the page,
+    which says what changed (its messages are tagged "own")."""
+    return redirect(reverse("sessions:techniques") + "#own")
+
+
 @login_required
 def technique_list(request):
     form = TechniqueForm(request.POST or None, user=request.user)
@@ -300,8 +306,10 @@ def technique_list(request):
         except IntegrityError:  # the same name, added a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
         else:
-            messages.success(request, f"Added “{technique.name}” to your techniques.")
-            return redirect("sessions:techniques")
+            messages.success(
+                request, f"Added “{technique.name}” to your techniques.", "own"
+            )
+            return _to_own_techniques()
     available = Technique.objects.available_to(request.user)
     context = {
         "builtin": [t for t in available if t.is_builtin],
@@ -324,11 +332,11 @@ def technique_rename(request, pk):
         except IntegrityError:  # the same name, given a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
         except DatabaseError:  # no row was updated: it is gone
-            messages.error(request, "That technique no longer exists.")
-            return redirect("sessions:techniques")
+            messages.error(request, "That technique no longer exists.", "own")
+            return _to_own_techniques()
         else:
-            messages.success(request, f"Saved “{technique.name}”.")
-            return redirect("sessions:techniques")
+            messages.success(request, f"Saved “{technique.name}”.", "own")
+            return _to_own_techniques()
     return render(
         request, "sessions/technique_form.html", {"form": form, "technique": technique}
     )
@@ -341,17 +349,18 @@ def technique_archive(request, pk):
     # The state asked for, not a toggle: a double tap must not undo itself.
     archived = request.POST.get("archived", "1") == "1"
     if not Technique.objects.filter(pk=pk, user=request.user).update(archived=archived):
-        messages.error(request, "That technique no longer exists.")
-        return redirect("sessions:techniques")
+        messages.error(request, "That technique no longer exists.", "own")
+        return _to_own_techniques()
     if archived:
         messages.success(
             request,
             f"Archived “{technique.name}”: it stays on past sessions "
             "but leaves the log form.",
+            "own",
         )
     else:
-        messages.success(request, f"“{technique.name}” is back on the log form.")
-    return redirect("sessions:techniques")
+        messages.success(request, f"“{technique.name}” is back on the log form.", "own")
+    return _to_own_techniques()
 
 
 @login_required

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from sessions.models import Technique
@@ -112,3 +114,30 @@ def test_archive_is_post_only(alice_client, alice):
     assert alice_client.get(f"{URL}{own.pk}/archive/").status_code == 405
     own.refresh_from_db()
     assert not own.archived
+
+
+def own_section(response):
+    html = response.content.decode()
+    return re.search(r'<section[^>]*id="own".*?</section>', html, flags=re.S)[0]
+
+
+def test_each_change_comes_back_to_your_own_techniques_and_says_it_there(
+    alice_client, alice
+):
+    """The page reloaded at its top after Add, Rename or Archive: the user's
+    own techniques are two screens down, below the routine's nine."""
+    added = alice_client.post(URL, {"name": "Tennis ball roll"})
+    assert added["Location"] == URL + "#own"
+    page = alice_client.get(added["Location"])
+    assert "Added “Tennis ball roll” to your techniques." in own_section(page)
+    technique = Technique.objects.get(user=alice)
+    renamed = alice_client.post(
+        f"{URL}{technique.pk}/rename/", {"name": "Ball roll", "how_to": ""}
+    )
+    assert renamed["Location"] == URL + "#own"
+    assert "Saved “Ball roll”." in own_section(alice_client.get(URL))
+    archived = alice_client.post(f"{URL}{technique.pk}/archive/", {"archived": "1"})
+    assert archived["Location"] == URL + "#own"
+    page = alice_client.get(URL)
+    assert "Archived “Ball roll”" in own_section(page)
+    assert page.content.decode().count("Archived “Ball roll”") == 1
