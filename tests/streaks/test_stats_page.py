@@ -255,3 +255,14 @@ def test_the_comfort_trend_compares_recent_weeks_with_earlier_ones(alice_client,
         )
     page = text(alice_client.get(URL))
     assert "Comfort is rising: 4.0 on average over the last 4 weeks, 2.0 over" in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/streaks/", "/streaks/when/", "/streaks/report/", "/streaks/year/2026/"]
+)
+def test_an_empty_page_leads_to_logging_a_first_session(alice_client, path):
+    """A new account's statistics said there was nothing to show, and led
+    nowhere."""
+    html = alice_client.get(path).content.decode()
+    assert '<a href="/sessions/new/">Log a session</a>' in html
+    assert '<a href="/sessions/guide/">start a guided session</a>' in html
