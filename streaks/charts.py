@@ -506,10 +506,14 @@ def comfort_bars(items):
     )
 
 
-def weekday_practice(days: Iterable[dt.date], today, weeks):
+def weekday_practice(days: Iterable[dt.date], today, weeks, since=None):
     """Practice days per weekday in the `weeks` full weeks ending with this one:
-    (name, practised, out of) with `out of` the number of those weekdays so far."""
+    (name, practised, out of) with `out of` the number of those weekdays so far,
+    from `since` on (the first practice day: the weeks before it are not
+    counted against the habit, as consistency does not count them)."""
     start = engine.monday(today) - dt.timedelta(weeks=weeks - 1)
+    if since is not None:
+        start = max(start, since)
     practised = [0] * 7
     possible = [0] * 7
     day = start
@@ -522,18 +526,24 @@ def weekday_practice(days: Iterable[dt.date], today, weeks):
     return [(DAY_SHORT[i], practised[i], possible[i]) for i in range(7)]
 
 
-def weekday_chart(days, today, weeks):
-    rows = weekday_practice(days, today, weeks)
+def _done_of(done, out_of):
+    """ "2 of 12", or "not yet" for a weekday that has not come since the first
+    practice."""
+    return f"{done} of {out_of}" if out_of else "not yet"
+
+
+def weekday_chart(days, today, weeks, since=None):
+    rows = weekday_practice(days, today, weeks, since)
     chart = hbar_chart(
         [
-            (name, (done / out_of) if out_of else 0, f"{done} of {out_of}")
+            (name, (done / out_of) if out_of else 0, _done_of(done, out_of))
             for name, done, out_of in rows
         ],
         1,
         label_width=40,
     )
     chart["rows"] = [
-        {"label": name, "done": done, "out_of": out_of} for name, done, out_of in rows
+        {"label": name, "text": _done_of(done, out_of)} for name, done, out_of in rows
     ]
     return chart
 

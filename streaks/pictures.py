@@ -181,8 +181,9 @@ def when(history, *, starts, slots):
         charts.preferred_cells(slots),
     )
     grid["cells"] = hour_cells(grid)
-    recent = charts.weekday_chart(practice, today, 12)
-    year = charts.weekday_chart(practice, today, 52)
+    first = history.first_practice
+    recent = charts.weekday_chart(practice, today, 12, first)
+    year = charts.weekday_chart(practice, today, 52, first)
     return {
         "hours": grid,
         "has_slots": bool(slots),

@@ -348,3 +348,14 @@ def test_the_hour_grid_counts_and_marks_preferred_times():
         {"hour": "23:00", "counts": [0, 0, 0, 0, 0, 0, 1]},
     ]
     assert grid["width"] <= 360
+
+
+def test_practice_by_weekday_counts_nothing_before_the_first_practice():
+    """A new user's Monday was "1 of 12": the weeks before the first session
+    counted against the habit, where consistency counts from it."""
+    first = d(11, 16)  # a Monday, ten days before TODAY (Wed 25 Nov)
+    rows = charts.weekday_practice([first, d(11, 23)], TODAY, 12, since=first)
+    assert rows[0] == ("Mon", 2, 2)
+    assert rows[2] == ("Wed", 0, 2)
+    assert rows[3] == ("Thu", 0, 1)
+    assert sum(possible for _, _, possible in rows) == (TODAY - first).days + 1

@@ -266,3 +266,14 @@ def test_an_empty_page_leads_to_logging_a_first_session(alice_client, path):
     html = alice_client.get(path).content.decode()
     assert '<a href="/sessions/new/">Log a session</a>' in html
     assert '<a href="/sessions/guide/">start a guided session</a>' in html
+
+
+def test_a_new_users_weekdays_count_from_the_first_session(alice_client, alice):
+    """Practised once, yesterday (Tuesday 24 November): Tuesday is 1 of 1, not
+    1 of 12, and no weekday counts the weeks before it."""
+    log_session(alice, dt.datetime(2026, 11, 24, 20, 0))
+    page = text(alice_client.get("/streaks/when/"))
+    assert "Tue 1 of 1 1 of 1" in page
+    assert "Wed 0 of 1 0 of 1" in page
+    assert "Mon not yet not yet" in page
+    assert "of 0" not in page and "of 12" not in page
