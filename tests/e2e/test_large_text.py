@@ -15,9 +15,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def big_text(make_context, user, live_server):
     """A phone whose text is twice the usual size (as a user's setting makes it)."""
-    now = dt.datetime.now()
+    today = user.today()
     for days in range(0, 60, 2):
-        log_session(user, now - dt.timedelta(days=days), pain_before=3, pain_after=1)
+        day = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(8))
+        log_session(user, day, pain_before=3, pain_after=1)
     page = make_context(viewport=PHONE, has_touch=True, bypass_csp=True).new_page()
     sign_in(page.context, user, live_server)
 

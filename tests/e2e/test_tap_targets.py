@@ -22,7 +22,8 @@ STANDALONE = "a.tap-link, summary.tap-link"
 def test_standalone_links_are_44_px_tall_on_a_phone(
     make_context, user, live_server, path
 ):
-    log_session(user, dt.datetime.now() - dt.timedelta(days=1))
+    yesterday = user.today() - dt.timedelta(days=1)
+    log_session(user, dt.datetime.combine(yesterday, dt.time(8)))
     if path == "EDIT":
         path = f"/sessions/{MassageSession.objects.get().pk}/edit/"
     page = make_context(viewport=PHONE, has_touch=True).new_page()
