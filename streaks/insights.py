@@ -63,10 +63,11 @@ class Group:
         return self.changed if measure == PAIN else self.rated
 
 
-def _key(group, by):
+def _figures(group, by):
+    """What a group is ranked by, best first: groups with the same share a rank."""
     if by == PAIN:
-        return (group.change, -(group.comfort or 0), group.label)
-    return (-group.comfort, group.label)
+        return (group.change, -(group.comfort or 0))
+    return (-group.comfort,)
 
 
 def what_works(groups, everything):
@@ -79,10 +80,14 @@ def what_works(groups, everything):
     for name, title in DIMENSIONS.items():
         ranked = sorted(
             (g for g in groups[name] if g.ranked_by(by) >= MIN_SESSIONS),
-            key=lambda g: _key(g, by),
+            key=lambda g: (_figures(g, by), g.label),
         )
+        # Equal figures, equal rank (1, 1, 3): techniques always done together
+        # cannot be told apart.
         for number, group in enumerate(ranked, start=1):
-            group.rank = number
+            before = ranked[number - 2] if number > 1 else None
+            same = before is not None and _figures(before, by) == _figures(group, by)
+            group.rank = before.rank if same else number
         unranked = sorted(
             (g for g in groups[name] if g.rank is None),
             key=lambda g: (-g.sessions, g.label),

@@ -314,3 +314,23 @@ def test_a_fixed_number_of_queries_for_1_or_3650_sessions(
         response = alice_client.get(URL)
     assert response.status_code == 200
     assert table(response, "Rank", "Foot")[0][2] != "1"
+
+
+def test_techniques_with_the_same_figures_share_a_rank(alice_client, alice):
+    """Always done together, the arch and the toes cannot be told apart: they
+    were ranked 1 and 2 with the same figures."""
+    for ago, comfort in [(1, 5), (2, 4), (3, 4)]:
+        log_session(
+            alice,
+            dt.datetime(2026, 11, 25 - ago, 9),
+            techniques=("arch", "toes"),
+            comfort=comfort,
+        )
+    for ago in (4, 5, 6):
+        log_session(
+            alice, dt.datetime(2026, 11, 25 - ago, 9), techniques=("heel",), comfort=3
+        )
+    rows = table(alice_client.get(URL), "Rank", "Technique")
+    ranks = {row[1]: row[0] for row in rows}
+    assert ranks[builtin("arch").name] == ranks[builtin("toes").name] == "1"
+    assert ranks[builtin("heel").name] == "3"
