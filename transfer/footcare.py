@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import localtime, schedule, timezones
 from accounts.models import PreferredTime
-from sessions.forms import MAX_REST_AHEAD, latest_day
+from sessions.forms import MAX_REST_AHEAD
 from sessions.models import (
     PAIN_MAX,
     PAIN_MIN,
@@ -29,7 +29,9 @@ from transfer.formats import BadFile, check_count, clean_text, shown
 FORMAT = "footcare"
 VERSION = 2
 READS = (1, 2)  # the versions an import reads
-ZONES_AHEAD = dt.timedelta(days=2)
+# A session's date is its own zone's: up to three dates after the importer's
+# day (logged at UTC+14, imported at UTC-12 with a late day-start hour).
+ZONES_AHEAD = dt.timedelta(days=3)
 CHUNK = 2000
 SETTINGS = ("timezone", "day_start_hour", "weekly_target", "email_reminders")
 
@@ -394,9 +396,7 @@ def _session(raw, where, limits):
     if not isinstance(techniques, list) or len(techniques) > 50:
         raise BadFile(f"Entry {where}: “techniques” must be a list of names.")
     session = {
-        # A session's date is its own zone's, up to two dates after the
-        # importer's today (logged at UTC+14, imported at UTC-12): _check_day
-        # holds it to its start, or to its zone's tomorrow (the log form's limit).
+        # _check_day holds it to its start, or to its zone's today.
         "local_date": limits.day(raw.get("date"), f"Entry {where}", ahead=ZONES_AHEAD),
         "started_at": _start(raw.get("start"), where),
         "timezone": _zone(raw.get("timezone"), where),
@@ -425,11 +425,11 @@ def _check_day(session, where):
     user's day starting at any hour from midnight to 23:00: what Footcare
     writes. Another date would count it on a day it did not happen, and show
     it under one date and edit it under another. A session without a start
-    has a date no later than its zone's tomorrow, as the log form takes."""
+    has a date that has begun in its zone."""
     started_at = session["started_at"]
     zone = zoneinfo.ZoneInfo(session["timezone"])
     if started_at is None:
-        if session["local_date"] > latest_day(zone):
+        if session["local_date"] > timezone.now().astimezone(zone).date():
             raise BadFile(
                 f"Entry {where}: {session['local_date'].isoformat()} is in the future."
             )
