@@ -13,7 +13,6 @@ from sessions.models import (
     MIN_MINUTES,
     PAIN_MAX,
     PAIN_MIN,
-    Day,
     GuidePreference,
     MassageSession,
     Pause,
@@ -561,6 +560,20 @@ class SessionForm(forms.ModelForm):
         return self.instance
 
 
+def taken_days(user, first, last):
+    """(practised, rested): the days from `first` to `last` with a session,
+    and those marked as rest days already. Neither can become a rest day (a
+    paused day can: the pause may end early)."""
+    practised = MassageSession.objects.for_user(user).filter(
+        local_date__gte=first, local_date__lte=last
+    )
+    rested = RestDay.objects.for_user(user).filter(date__gte=first, date__lte=last)
+    return (
+        set(practised.values_list("local_date", flat=True)),
+        set(rested.values_list("date", flat=True)),
+    )
+
+
 class RestDayForm(forms.ModelForm):
     class Meta:
         model = RestDay
@@ -579,18 +592,13 @@ class RestDayForm(forms.ModelForm):
 
     @classmethod
     def blank(cls, user):
-        """The form as a page first shows it: on the first day from today on
-        that can still become a rest day (today, unless it is practised,
-        rested or paused already: then the next free one within a week)."""
+        """The form as a page first shows it: on the first day of the week
+        ahead that can still become a rest day (today, unless it is practised
+        or a rest day already), or with no date when none of them can."""
         today = user.today()
         week = [today + dt.timedelta(days=n) for n in range(7)]
-        taken = set(
-            Day.objects.for_user(user)
-            .filter(date__gte=week[0], date__lte=week[-1])
-            .active()
-            .values_list("date", flat=True)
-        )
-        free = next((day for day in week if day not in taken), today)
+        practised, rested = taken_days(user, week[0], week[-1])
+        free = next((day for day in week if day not in practised | rested), None)
         return cls(user=user, initial={"date": free})
 
     def clean_date(self):
@@ -602,14 +610,15 @@ class RestDayForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Rest days can be planned up to a year ahead.", code="too_late"
             )
-        if MassageSession.objects.for_user(self.user).filter(local_date=day).exists():
+        practised, rested = taken_days(self.user, day, day)
+        if practised:
             raise forms.ValidationError(
                 "You practised on %(day)s: a day with a session cannot be a rest "
                 "day. Delete its session first if it was logged by mistake.",
                 code="practised",
                 params={"day": words.full_date(day)},
             )
-        if RestDay.objects.for_user(self.user).filter(date=day).exists():
+        if rested:
             raise forms.ValidationError(
                 "%(day)s is already a rest day.",
                 code="duplicate",

@@ -238,7 +238,7 @@ def test_the_page_takes_the_same_queries_for_1_or_100_pauses(
             )
             for n in range(count)
         )
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             alice_client.get(URL)
 
 
