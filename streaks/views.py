@@ -149,6 +149,7 @@ def when(request):
     context = {
         "on_time": _on_time(slots, starts, today, user.tzinfo),
         "pictures": pictures.when(days, starts=starts, slots=slots),
+        "first_practice": days.first_practice,
     }
     return render(request, "streaks/when.html", context)
 
@@ -174,11 +175,9 @@ def year(request, year):
     if year not in years:
         raise Http404("Nothing logged that year.")
     days, rest, paused = history.year(user, year, today)
-    return render(
-        request,
-        "streaks/year.html",
-        pictures.year_page(days, rest, year, today, years, paused),
-    )
+    context = pictures.year_page(days, rest, year, today, years, paused)
+    context["first_practice"] = began
+    return render(request, "streaks/year.html", context)
 
 
 @login_required

@@ -278,3 +278,17 @@ def test_a_new_users_weekdays_count_from_the_first_session(alice_client, alice):
     assert "Mon not yet not yet" in page
     assert "of 0" not in page
     assert "of 12" not in page
+
+
+@pytest.mark.parametrize("path", ["/streaks/year/2025/", "/streaks/when/"])
+def test_a_page_empty_for_its_range_alone_does_not_offer_to_fill_it(
+    alice_client, alice, path
+):
+    """Sessions in 2024 and 2026 leave 2025 empty: logging today cannot fill
+    it, nor the last 12 months' weekday grid of someone who practised long
+    ago."""
+    log_session(alice, dt.datetime(2024, 6, 1, 20, 0))
+    if path.startswith("/streaks/year/"):
+        log_session(alice, dt.datetime(2026, 6, 1, 20, 0))
+    html = alice_client.get(path).content.decode()
+    assert "this page fills in from there" not in html
