@@ -107,6 +107,9 @@ def revoke(request, pk):
     if not is_id(pk):
         raise Http404("No such link.")
     link = get_object_or_404(ReportLink, pk=pk, user=request.user)
+    if not link.works(timezone.now()):  # revoked or expired already (Back, a tab)
+        messages.info(request, "That link no longer opens the report already.")
+        return redirect(f"{reverse('streaks:report')}#share-heading")
     if request.method == "GET":
         return render(request, "streaks/revoke_report_link.html", {"link": link})
     ReportLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(

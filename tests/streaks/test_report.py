@@ -363,6 +363,11 @@ def test_a_revoked_link_is_gone(alice_client, alice):
     assert "This link no longer works" in text(gone)
     assert gone["Cache-Control"] == "no-store"
     assert "Revoked" in text(alice_client.get(URL))
+    # Its old Revoke page (Back, another tab) asks no more, nor says it revoked.
+    for method in (alice_client.get, alice_client.post):
+        again = method(revoke, follow=True)
+        assert "no longer opens the report already" in text(again)
+        assert "Revoked the link" not in text(again)
 
 
 @pytest.mark.parametrize(("valid", "works_on_day"), [(7, 6), (30, 29)])
