@@ -30,10 +30,13 @@ def test_a_username_in_another_case_that_two_accounts_share_logs_in_neither(clie
         client.post("/accounts/logout/")
 
 
-def test_the_lockout_counts_every_case_of_a_username_together(client, alice):
-    for login in ["alice", "Alice", "ALICE", "aLICE", "Alice"]:
+def test_the_lockout_counts_every_case_of_a_username_together(client, db):
+    """Stored with a capital, the account was counted apart from "alice":
+    five failures in different cases now lock it."""
+    make_user("Alice")
+    for login in ["alice", "ALICE", "Alice", "aLICE", "alice"]:
         client.post(URL, {"username": login, "password": "wrong"})
-    response = client.post(URL, {"username": "alice", "password": PASSWORD})
+    response = client.post(URL, {"username": "Alice", "password": PASSWORD})
     assert response.status_code == 429
 
 
