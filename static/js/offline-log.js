@@ -279,20 +279,10 @@
     this.reloaded = false;
   }
 
-  // Whether anything was typed or chosen in `form` since the page loaded.
+  // Whether anything was typed or chosen in `form` since the page loaded
+  // (static/js/form-changes.js; without it, say yes: nothing is reloaded).
   function touched(form) {
-    return Array.prototype.some.call(form.elements, function (field) {
-      if (!field.name || field.type === "hidden") return false;
-      if (field.type === "checkbox" || field.type === "radio") {
-        return field.checked !== field.defaultChecked;
-      }
-      if (field.tagName === "SELECT") {
-        return Array.prototype.some.call(field.options, function (option) {
-          return option.selected !== option.defaultSelected;
-        });
-      }
-      return field.value !== field.defaultValue;
-    });
+    return !self.FormChanges || self.FormChanges.changed(form).length > 0;
   }
 
   // A line at the top of the page, where its messages are.

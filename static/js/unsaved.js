@@ -2,28 +2,9 @@
 // time: a Save that would leave changes made in another form behind is held
 // once, with a note below the button naming what is not saved yet. Pressing
 // it again goes ahead (and those changes are dropped, as without JavaScript).
+// What counts as changed: static/js/form-changes.js.
 (function () {
-  var SKIPPED = ["hidden", "submit", "button", "reset", "image", "file"];
-
-  function fields(form) {
-    return Array.prototype.filter.call(form.elements, function (element) {
-      return element.name && SKIPPED.indexOf(element.type) === -1;
-    });
-  }
-
-  function isChanged(element) {
-    if (element.type === "checkbox" || element.type === "radio") {
-      return element.checked !== element.defaultChecked;
-    }
-    if (element.tagName === "SELECT") {
-      var options = Array.prototype.slice.call(element.options);
-      var marked = options.some(function (option) { return option.defaultSelected; });
-      if (!marked) return element.selectedIndex > 0; // the first one is the default
-      return options.some(function (option) { return option.selected !== option.defaultSelected; });
-    }
-    return element.value !== element.defaultValue;
-  }
-
+  if (!self.FormChanges) return;
   // "Time (Evening)": the field's label, and the group it is in when that has a name.
   function nameOf(element) {
     var label = element.labels && element.labels[0];
@@ -36,7 +17,7 @@
   }
 
   var forms = Array.prototype.filter.call(document.querySelectorAll("form"), function (form) {
-    return form.method === "post" && fields(form).length > 0;
+    return form.method === "post" && FormChanges.fields(form).length > 0;
   });
   if (forms.length < 2) return;
 
@@ -46,7 +27,7 @@
       var names = [];
       forms.forEach(function (other) {
         if (other === form) return;
-        fields(other).filter(isChanged).forEach(function (element) {
+        FormChanges.changed(other).forEach(function (element) {
           var name = nameOf(element);
           if (names.indexOf(name) === -1) names.push(name);
         });
