@@ -110,7 +110,7 @@ def what_to_record(request):
             "The log form now also asks: " + ", ".join(chosen) + "."
             if chosen
             else "The log form asks nothing more than comfort and the details.",
-            "record",
+            extra_tags="record",
         )
     return redirect(reverse("accounts:settings") + "#record")
 
@@ -228,7 +228,9 @@ def reminders(request):
         if form.instance.quiet_hours
         else "No quiet hours."
     )
-    messages.success(request, f"Email reminders are {state}. {quiet}", "reminders")
+    messages.success(
+        request, f"Email reminders are {state}. {quiet}", extra_tags="reminders"
+    )
     page = RemindersForm.PAGES.get(request.POST.get("page"), "accounts:times")
     return redirect(reverse(page) + "#reminders")
 

@@ -307,7 +307,9 @@ def technique_list(request):
             form.add_error("name", "You already have a technique with this name.")
         else:
             messages.success(
-                request, f"Added “{technique.name}” to your techniques.", "own"
+                request,
+                f"Added “{technique.name}” to your techniques.",
+                extra_tags="own",
             )
             return _to_own_techniques()
     available = Technique.objects.available_to(request.user)
@@ -332,10 +334,12 @@ def technique_rename(request, pk):
         except IntegrityError:  # the same name, given a moment ago in another tab
             form.add_error("name", "You already have a technique with this name.")
         except DatabaseError:  # no row was updated: it is gone
-            messages.error(request, "That technique no longer exists.", "own")
+            messages.error(
+                request, "That technique no longer exists.", extra_tags="own"
+            )
             return _to_own_techniques()
         else:
-            messages.success(request, f"Saved “{technique.name}”.", "own")
+            messages.success(request, f"Saved “{technique.name}”.", extra_tags="own")
             return _to_own_techniques()
     return render(
         request, "sessions/technique_form.html", {"form": form, "technique": technique}
@@ -349,17 +353,19 @@ def technique_archive(request, pk):
     # The state asked for, not a toggle: a double tap must not undo itself.
     archived = request.POST.get("archived", "1") == "1"
     if not Technique.objects.filter(pk=pk, user=request.user).update(archived=archived):
-        messages.error(request, "That technique no longer exists.", "own")
+        messages.error(request, "That technique no longer exists.", extra_tags="own")
         return _to_own_techniques()
     if archived:
         messages.success(
             request,
             f"Archived “{technique.name}”: it stays on past sessions "
             "but leaves the log form.",
-            "own",
+            extra_tags="own",
         )
     else:
-        messages.success(request, f"“{technique.name}” is back on the log form.", "own")
+        messages.success(
+            request, f"“{technique.name}” is back on the log form.", extra_tags="own"
+        )
     return _to_own_techniques()
 
 

@@ -222,6 +222,10 @@ def test_the_filter_on_a_days_page_keeps_the_day(alice_client, alice):
     filtered = alice_client.get(URL, {**form, "technique": str(ball.pk)})
     assert "Thursday 5 November 2026" in text(filtered)
     assert len(filtered.context["rows"]) == 1
+    # Its links to the days around it and to the month keep the technique.
+    html = filtered.content.decode()
+    for link in ("?date=2026-11-04", "?date=2026-11-06", "?month=2026-11"):
+        assert f'href="{link}&amp;technique={ball.pk}"' in html
     # A month picked in the same form goes to that month.
     month = alice_client.get(URL, {**form, "month": "2026-11"})
     assert "Sessions of November 2026" in text(month)
