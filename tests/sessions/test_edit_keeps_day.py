@@ -35,6 +35,17 @@ def edit_data(session, **overrides):
     return data
 
 
+def save_edit(client, session, **fields):
+    """Post the edit form as the browser sends it back, with `fields` changed;
+    the session as saved."""
+    response = client.post(
+        f"/sessions/{session.pk}/edit/", edit_data(session, **fields)
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    return session
+
+
 def test_editing_the_notes_of_a_session_in_the_repeated_hour_keeps_its_start(
     client, charlie
 ):
@@ -51,12 +62,7 @@ def test_editing_the_notes_of_a_session_in_the_repeated_hour_keeps_its_start(
     # The page shows 01:30 on 1 November, which is what the browser sends back.
     assert form.initial["date"] == dt.date(2026, 11, 1)
     assert form.initial["start_time"].strftime("%H:%M") == "01:30"
-    response = client.post(
-        f"/sessions/{session.pk}/edit/",
-        edit_data(session, date="2026-11-01", start_time="01:30"),
-    )
-    assert response.status_code == 302
-    session.refresh_from_db()
+    save_edit(client, session, date="2026-11-01", start_time="01:30")
     assert session.notes == "only the notes changed"
     # Expected: the instant the API stored (06:30 UTC); not an hour earlier.
     assert session.started_at == dt.datetime(2026, 11, 1, 6, 30, tzinfo=dt.UTC)
@@ -75,12 +81,7 @@ def test_a_repeated_hour_session_keeps_its_day_after_a_day_start_change(
     charlie.day_start_hour = 4
     charlie.save()
     client.force_login(charlie)
-    response = client.post(
-        f"/sessions/{session.pk}/edit/",
-        edit_data(session, date="2026-11-01", start_time="01:30"),
-    )
-    assert response.status_code == 302
-    session.refresh_from_db()
+    save_edit(client, session, date="2026-11-01", start_time="01:30")
     assert session.local_date == dt.date(2026, 11, 1)
 
 
@@ -106,11 +107,6 @@ def test_adding_an_after_midnight_time_to_an_imported_day_keeps_it_on_its_day(
     (session,) = imported(alice, dt.date(2026, 11, 20))
     form = alice_client.get(f"/sessions/{session.pk}/edit/").context["form"]
     assert form.initial["date"] == dt.date(2026, 11, 20)
-    response = alice_client.post(
-        f"/sessions/{session.pk}/edit/",
-        edit_data(session, date="2026-11-20", start_time="00:30"),
-    )
-    assert response.status_code == 302
-    session.refresh_from_db()
+    save_edit(alice_client, session, date="2026-11-20", start_time="00:30")
     assert session.local_date == dt.date(2026, 11, 20)
     assert Day.objects.get(user=alice, date=dt.date(2026, 11, 21)).streak == 3
