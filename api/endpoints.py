@@ -32,7 +32,7 @@ from api.logbook import Refused, choice, form_data, sent_key, submission_token
 from api.models import ApiToken
 from sessions import days
 from sessions.forms import PauseForm, RestDayForm, is_id
-from sessions.models import MassageSession, Pause, zone_names
+from sessions.models import DeletedSession, MassageSession, Pause, zone_names
 
 PAGE_SIZE = 50
 # Longer bearer strings are not tokens of ours: refused without hashing them.
@@ -271,7 +271,7 @@ SESSION_FIELDS = {
 
 @api.post(
     "/sessions",
-    response={201: schemas.SessionLogged, **WRITE_ERRORS},
+    response={201: schemas.SessionLogged, 409: schemas.Error, **WRITE_ERRORS},
     summary="Log a session",
 )
 def log_session(
@@ -285,7 +285,8 @@ def log_session(
     """Every field may be left out, so an empty body logs a session now with
     the log form's defaults. With an `Idempotency-Key`, a retry (even one sent
     while the first is still under way) answers with the session the first
-    made and never logs a second."""
+    made and never logs a second; once that session is deleted, a retry gets
+    409 and logs nothing."""
     user = _owner_who_may_log(request)
     payload = payload or schemas.SessionIn()
     key = sent_key(idempotency_key)
@@ -293,6 +294,14 @@ def log_session(
     logged = MassageSession.objects.for_user(user).filter(submission_token=token)
     # Without a key the token is a new one: no session has it yet.
     replayed = None if key is None else logged.first()
+    if replayed is None and key is not None:
+        deleted = DeletedSession.objects.filter(user=user, submission_token=token)
+        if deleted.exists():
+            raise HttpError(
+                409,
+                "The session logged with this Idempotency-Key was deleted since; "
+                "it is not logged again. Send a new key to log a new session.",
+            )
     if replayed is None:
         form = ApiSessionForm(form_data(user, payload, token), user=user)
         if not form.is_valid():

@@ -198,8 +198,22 @@ class MassageSessionQuerySet(models.QuerySet):
         return session
 
     def remove(self, user, pk):
-        """Delete session `pk` of `user`: the day it counted for, or None."""
-        return _remove(self, user, pk, "local_date")
+        """Delete session `pk` of `user`: the day it counted for, or None. Its
+        submission token is kept (DeletedSession), so that a late retry of the
+        request that logged it does not log it again."""
+        with transaction.atomic():
+            token = (
+                self.filter(user=user, pk=pk)
+                .values_list("submission_token", flat=True)
+                .first()
+            )
+            day = _remove(self, user, pk, "local_date")
+            if day is not None:
+                DeletedSession.objects.bulk_create(
+                    [DeletedSession(user=user, submission_token=token)],
+                    ignore_conflicts=True,  # deleted once before, and sent again
+                )
+        return day
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
@@ -508,6 +522,30 @@ def mask_from_zones(zones):
     for zone in zones:
         mask |= Zone(int(zone))
     return mask
+
+
+class DeletedSession(models.Model):
+    """The submission token of a deleted session. A form sent again (the
+    offline queue resending after a lost answer) or an API request retried with
+    its Idempotency-Key after the session was deleted finds it here, and the
+    session stays deleted instead of coming back."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    submission_token = models.UUIDField()
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "submission_token"],
+                name="logbook_deleted_session_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.submission_token} (deleted {self.deleted_at:%Y-%m-%d})"
 
 
 class GuidePreference(models.Model):

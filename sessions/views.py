@@ -32,7 +32,7 @@ from sessions.forms import (
     TechniqueForm,
     new_session_form,
 )
-from sessions.models import MassageSession, Pause, RestDay, Technique
+from sessions.models import DeletedSession, MassageSession, Pause, RestDay, Technique
 
 PAGE_SIZE = 25
 PAST_REST_DAYS_SHOWN = 30
@@ -61,6 +61,13 @@ def session_new(request):
         token = form.cleaned_data["token"]
         mine = MassageSession.objects.for_user(request.user)
         existing = mine.filter(submission_token=token).first()
+        if existing is None and _deleted_since(request.user, token):
+            messages.info(
+                request,
+                "That session was saved and then deleted, so it was not saved "
+                "again. To log it anew, fill in the form once more.",
+            )
+            return redirect("home")
         if existing is None:
             try:
                 session = form.save()
@@ -95,6 +102,12 @@ def session_new(request):
         "hurt": felt == "hurt",
     }
     return render(request, "sessions/session_form.html", context)
+
+
+def _deleted_since(user, token):
+    """Whether the session this form (its hidden token) saved was deleted since:
+    the form sent again, e.g. by the offline queue after an answer it lost."""
+    return DeletedSession.objects.filter(user=user, submission_token=token).exists()
 
 
 def _after_saving(request, session):

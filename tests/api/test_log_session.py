@@ -339,6 +339,24 @@ def test_a_retry_with_the_same_key_returns_the_first_session(alice_api):
     assert MassageSession.objects.count() == 1
 
 
+def test_a_retry_after_the_session_was_deleted_does_not_bring_it_back(alice_api):
+    """The answer to the first request was lost; meanwhile the user deleted
+    the session (on the pages, or through the API). The shortcut's retry must
+    not log it again."""
+    key = {"Idempotency-Key": "bedside-tag-retry"}
+    first = alice_api.post("sessions", {"comfort": 4}, headers=key)
+    deleted = alice_api.delete(f"sessions/{body(first)['session']['id']}")
+    assert deleted.status_code == 204
+    again = alice_api.post("sessions", {"comfort": 4}, headers=key)
+    assert again.status_code == 409
+    assert "deleted" in body(again)["message"]
+    assert not MassageSession.objects.exists()
+    # A new key logs a new session, as ever.
+    fresh = alice_api.post("sessions", {"comfort": 4}, headers={"Idempotency-Key": "x"})
+    assert fresh.status_code == 201
+    assert MassageSession.objects.count() == 1
+
+
 @pytest.mark.parametrize("empty", ["", "   "])
 def test_an_empty_key_is_no_key_and_each_request_logs_a_session(alice_api, empty):
     """A shortcut whose key variable came out empty must not turn every later

@@ -265,6 +265,21 @@ def test_submitting_the_same_form_twice_creates_one_session(alice_client):
     assert "already saved" in second.content.decode()
 
 
+def test_a_form_sent_again_after_its_session_was_deleted_saves_nothing(alice_client):
+    """The offline queue sends a session, the answer is lost, the user deletes
+    it on another tab; the queue's resend must not bring it back."""
+    data = form_data()
+    alice_client.post(URL, data)
+    session = MassageSession.objects.get()
+    alice_client.post(f"/sessions/{session.pk}/delete/")
+    again = alice_client.post(URL, data, follow=True)
+    assert MassageSession.objects.count() == 0
+    assert "saved and then deleted" in again.content.decode()
+    # A fresh form (a new token) logs as ever.
+    alice_client.post(URL, form_data())
+    assert MassageSession.objects.count() == 1
+
+
 def test_a_token_only_counts_for_its_own_user(alice_client, charlie):
     data = form_data(start_time="15:00")  # past in London and in New York
     alice_client.post(URL, data)
