@@ -40,6 +40,8 @@ MAX_DATABASE_SECONDS = 10
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 # Loop Habit Tracker's entry values, by name (CSV since 2.0) and number (older
 # CSVs and the database).
@@ -56,7 +58,16 @@ LOOP_VALUES = {
     "UNKNOWN": NOTHING,
     "-1": NOTHING,
 }
-FOOT_WORDS = ("foot", "feet", "massage", "reflex", "sole", "plantar")
+# Words of a habit's name that say foot care (whole words: "Football" is not).
+FOOT_WORDS = re.compile(
+    r"\b(foot|feet|footcare|massages?|reflexology|soles?|plantar)\b", re.IGNORECASE
+)
+# Cells of Loop's root Checkmarks.csv (days x habits) read at most: every one is
+# a value, even the empty days, so MAX_ENTRIES counts only the recorded ones.
+MAX_CELLS = 1_000_000
+# Values (objects, lists and items) a JSON file may hold: room for MAX_ENTRIES
+# entries of a dozen fields each, and a bound on what parsing it may take.
+MAX_JSON_VALUES = 40 * MAX_ENTRIES
 
 
 class BadFile(Exception):
@@ -66,8 +77,7 @@ class BadFile(Exception):
 # What parse_bytes says when a reader failed in a way it did not foresee (a bug,
 # logged with its traceback; the fuzz tests make sure no file of theirs gets it).
 UNREADABLE = (
-    "This file could not be read: it is damaged or not a file Footcare can "
-    "import. Nothing was imported."
+    "This file could not be read: it is damaged or not a file Footcare can import."
 )
 
 # Characters no database column can hold: NUL (PostgreSQL refuses it) and lone
@@ -99,8 +109,7 @@ class Habit:
 
     @property
     def looks_like_foot_care(self):
-        name = self.name.lower()
-        return any(word in name for word in FOOT_WORDS)
+        return FOOT_WORDS.search(self.name) is not None
 
 
 @dataclass
@@ -155,7 +164,7 @@ def parse_bytes(data, today):
 
 def _parse(data, today):
     limits = Limits(today)
-    if not data.strip():
+    if not data.removeprefix(UTF8_BOM).strip():
         raise BadFile("The file is empty.")
     if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
         return _loop_zip(data, limits)
@@ -172,13 +181,22 @@ def _text(data):
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadFile(_NOT_SUPPORTED) from None
+        pass
+    # Text saved in another encoding (a spreadsheet's "Unicode text" or its
+    # Windows default) is still text: say what to do with it.
+    if data.startswith(UTF16_BOMS) or _looks_like_csv(data.decode("latin-1")):
+        raise BadFile(_NOT_UTF8) from None
+    raise BadFile(_NOT_SUPPORTED) from None
 
 
 _OWN_SPREADSHEET = (
     "This is Footcare's CSV for spreadsheets: it is for reading, and cannot be "
     "imported. To move your data, export “Everything as Footcare JSON” and import "
     "that file."
+)
+_NOT_UTF8 = (
+    "This file is text, but not UTF-8 text. Save it again as UTF-8 (in a "
+    "spreadsheet: “CSV UTF-8”) and import that."
 )
 _NOT_SUPPORTED = (
     "This is not a file Footcare can import. Choose a Footcare export (.json), "
@@ -191,6 +209,13 @@ _NOT_SUPPORTED = (
 
 
 def _json(text, limits):
+    # Parsing takes memory by the value: a 20 MB list of empty objects would take
+    # 25 times the file. An export within the limits has far fewer.
+    if text.count(",") + text.count("{") + text.count("[") > MAX_JSON_VALUES:
+        raise BadFile(
+            f"This JSON file holds more than {MAX_ENTRIES:,} entries' worth of "
+            "values; Footcare imports at most that many entries at once."
+        )
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -265,12 +290,18 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _loop_csv(text, limits, source, name=None):
+    _check_widths(text, source)
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(rows, None)
         if header is None:
             raise BadFile(f"{source.capitalize()} is empty.")
         header = [cell.strip() for cell in header]
+        if header[:3] == ["Date", "Value", "Notes"] and len(header) > 3:
+            raise BadFile(
+                f"Line 1 of {source}: expected the columns Date,Value,Notes, "
+                f"found {len(header)} columns."
+            )
         headed = header[:2] == ["Date", "Value"] and len(header) <= 3
         if headed or (2 <= len(header) <= 3 and _ISO_DAY.fullmatch(header[0])):
             if not headed:  # the first line is already an entry: read it too
@@ -297,27 +328,59 @@ def _loop_csv(text, limits, source, name=None):
     )
 
 
+def _check_widths(text, source):
+    """Refuse a line of more columns than any Loop file has before the CSV
+    reader makes a string of each (one 20 MB line would take 700 MB)."""
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if line.count(",") > MAX_HABITS + 1:
+            raise BadFile(
+                f"Line {number} of {source}: more than {MAX_HABITS + 2:,} columns "
+                f"(Date and one per habit; Footcare imports at most {MAX_HABITS:,} "
+                "habits)."
+            )
+
+
 def _looks_like_csv(text):
     first = text.split("\n", 1)[0]
     return "," in first and first.isprintable()
 
 
+class Measurable(BadFile):
+    """A habit's Checkmarks.csv holds a number that is no Loop value: Loop's
+    measurable habit (its count or amount that day), which Footcare leaves out."""
+
+
 def _loop_rows(rows, limits, source, habit):
-    for count, row in enumerate(rows, start=1):
-        check_count(count)
+    count = 0
+    for row in rows:
         at = f"Line {rows.line_num} of {source}"
         if not row or row == [""]:
             continue
+        count += 1
+        check_count(count)
         if len(row) < 2 or len(row) > 3:
             raise BadFile(f"{at}: expected Date,Value,Notes.")
         day = limits.day(row[0], at)
         value = LOOP_VALUES.get(row[1].strip(), "?")
+        if value == "?" and _is_number(row[1]):
+            raise Measurable(
+                f"{at}: “{shown(row[1], 20)}” is an amount, so this is a measurable "
+                "habit; Footcare imports yes/no habits."
+            )
         if value == "?":
             raise BadFile(
                 f"{at}: “{shown(row[1], 20)}” is not a Loop value (YES_MANUAL, "
                 "YES_AUTO, NO, SKIP, UNKNOWN or 2, 1, 0, 3, -1)."
             )
         _record(habit, day, value, clean_text(row[2]) if len(row) == 3 else "")
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _record(habit, day, value, notes=""):
@@ -340,11 +403,17 @@ def _loop_wide(header, rows, limits, source):
         raise BadFile(f"Line 1 of {source}: more than {MAX_HABITS:,} habits.")
     habits = [Habit(name=n[:100]) for n in names]
     numeric = set()  # columns with other values: Loop's measurable habits
-    for count, row in enumerate(rows, start=1):
-        check_count(count)
+    cells = entries = 0
+    for row in rows:
         at = f"Line {rows.line_num} of {source}"
         if not row or row == [""]:
             continue
+        cells += len(names)
+        if cells > MAX_CELLS:
+            raise BadFile(
+                f"{at}: the file holds more than {MAX_CELLS:,} days × habits; "
+                "import a habit's own Checkmarks.csv (in the zip) instead."
+            )
         if row[-1] == "" and len(row) == len(names) + 2:
             row = row[:-1]
         if len(row) != len(names) + 1:
@@ -357,8 +426,10 @@ def _loop_wide(header, rows, limits, source):
             value = LOOP_VALUES.get(cell.strip(), "?")
             if value == "?":
                 numeric.add(index)
-            else:
+            elif value is not NOTHING:
+                entries += 1
                 _record(habits[index], day, value)
+        check_count(entries)
     parsed = Parsed(kind="Loop Habit Tracker CSV")
     for index, habit in enumerate(habits):
         (parsed.dropped if index in numeric else parsed.habits).append(habit)
@@ -389,10 +460,10 @@ def _loop_zip(data, limits):
         if member.file_size > MAX_RATIO * max(member.compress_size, 1024):
             raise BadFile(
                 f"“{shown(member.filename, 60)}” in the zip unpacks to far more "
-                "than it holds (a zip bomb?); nothing was imported."
+                "than it holds (a zip bomb?)."
             )
     if total > MAX_BYTES:
-        raise BadFile("The zip unpacks to more than 20 MB; nothing was imported.")
+        raise BadFile("The zip unpacks to more than 20 MB.")
     by_name = {member.filename: member for member in members}
     habit_files = sorted(
         name
@@ -419,13 +490,21 @@ def _loop_zip(data, limits):
         number, _, fallback = folder.partition(" ")
         name = names.get(number.lstrip("0"), clean_text(fallback or folder)[:100])
         source = shown(path, 100)
-        one = _loop_csv(_member_text(archive, by_name[path]), limits, source, name)
+        try:
+            one = _loop_csv(_member_text(archive, by_name[path]), limits, source, name)
+        except Measurable:
+            parsed.dropped.append(name)
+            continue
         if len(one.habits) != 1:
             raise BadFile(f"Line 1 of {source}: expected the columns Date,Value,Notes.")
         habit = one.habits[0]
         entries += len(habit.done) + len(habit.skipped)
         check_count(entries)
         parsed.habits.append(habit)
+    if not parsed.habits:
+        raise BadFile(
+            "This zip holds only measurable habits; Footcare imports yes/no habits."
+        )
     return parsed
 
 

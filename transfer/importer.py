@@ -250,11 +250,8 @@ def write(user, plan):
     sessions = MassageSession.objects.bulk_rows(user, plan.sessions)
     with transaction.atomic():
         # One import per user at a time: a second one waits, then finds the
-        # account changed.
-        try:
-            days.lock(user)
-        except User.DoesNotExist:
-            raise Outdated from None
+        # account changed. (An account deleted meanwhile: days.AccountGone.)
+        days.lock(user)
         if _basis(user) != plan.basis:
             raise Outdated
         if plan.settings:

@@ -225,7 +225,12 @@ def test_a_loop_1x_zip_reads_every_habit_folder():
 
 
 def test_a_headerless_line_that_is_not_an_entry_names_its_line():
-    with pytest.raises(BadFile, match="Line 2 of the file: “7” is not a Loop value"):
+    with pytest.raises(BadFile, match="Line 2 of the file: “X” is not a Loop value"):
+        parse("2024-03-31,2\n2024-03-30,X\n")
+
+
+def test_an_amount_is_a_measurable_habit_which_is_left_out():
+    with pytest.raises(BadFile, match="Line 2 of the file: “7” is an amount"):
         parse("2024-03-31,2\n2024-03-30,7\n")
 
 
