@@ -150,6 +150,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+else:
+    # A database that takes connections but never answers (hung, or its packets
+    # dropped on the way) fails a request in seconds with the "busy" page,
+    # instead of holding the worker until gunicorn kills it. A connect_timeout
+    # in DATABASE_URL (?connect_timeout=10) wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
