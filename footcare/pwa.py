@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -98,8 +99,11 @@ def precached_urls():
 @cache_control(no_cache=True)  # a new deployment reaches browsers at once
 def service_worker(request):
     urls = precached_urls()
-    # Hashed file names change with their content, and so does the version.
-    version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+    # The version changes with every precached file (a hashed name changes with
+    # its content) and with the offline page as its templates render it now, so
+    # a release that changes either reaches browsers that installed the app.
+    page = render_to_string("offline.html", offline_context())
+    version = hashlib.sha256("\n".join([*urls, page]).encode()).hexdigest()[:12]
     prelude = (
         f"const VERSION = {json.dumps(version)};\n"
         f"const OFFLINE_URL = {json.dumps(reverse('offline'))};\n"
@@ -109,14 +113,17 @@ def service_worker(request):
     return HttpResponse(prelude + SERVICE_WORKER, content_type="text/javascript")
 
 
-@require_GET
-def offline(request):
+def offline_context():
     # The same for everyone: the service worker keeps one copy for all users of
     # the browser, so nothing on it may depend on who asked.
-    context = {
+    return {
         "user": AnonymousUser(),
         "messages": [],
         # Its small log form (static/js/offline-log.js).
         "comfort_choices": MassageSession.Comfort.choices,
     }
-    return render(request, "offline.html", context)
+
+
+@require_GET
+def offline(request):
+    return render(request, "offline.html", offline_context())

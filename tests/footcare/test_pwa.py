@@ -102,6 +102,27 @@ def test_the_service_worker_is_served_from_the_root(client):
     assert "cache.put" not in script  # nothing fetched later is kept
 
 
+def service_worker_version(client):
+    script = client.get("/sw.js").content.decode()
+    return re.search(r'const VERSION = "(\w+)";', script)[1]
+
+
+def test_a_changed_offline_page_is_a_new_service_worker(client, settings, tmp_path):
+    """A release that changes only templates must still reach installed apps:
+    browsers compare /sw.js byte for byte, and keep the offline page they
+    cached until it changes."""
+    before = service_worker_version(client)
+    assert service_worker_version(client) == before  # the same, until a change
+    (tmp_path / "offline.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>Offline, new words</h1>'
+        "{% endblock content %}"
+    )
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+    assert "new words" in client.get("/offline/").content.decode()
+    assert service_worker_version(client) != before
+
+
 @pytest.mark.django_db
 def test_the_offline_page_is_the_same_for_everyone(client, alice):
     anonymous = client.get("/offline/")
