@@ -11,11 +11,14 @@ sent: a private, loopback or other non-public address is refused unless the
 endpoint names that very address (an allow-listed IP, as the tests use).
 """
 
+import contextlib
 import http.client
 import ipaddress
 import logging
 import select
+import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -31,6 +34,10 @@ logger = logging.getLogger(__name__)
 # Seconds: a push service answers at once or not at all.
 CONNECT_TIMEOUT = 3.05
 READ_TIMEOUT = 5
+# Seconds a whole post may take, its answer included. READ_TIMEOUT bounds each
+# wait for a byte; a service answering a byte every few seconds would hold the
+# thread (and the devices and emails behind it) for as long as it liked.
+POST_TIMEOUT = 10
 # VAPID signatures are valid for 12 hours; sign again when less than 1 is left.
 VAPID_LIFETIME = 12 * 3600
 VAPID_RENEW = 3600
@@ -86,6 +93,46 @@ def _dropped(connection):
     )
 
 
+class _Watchdog:
+    """Cuts the connection of a post still under way POST_TIMEOUT seconds after
+    it began: the blocked read then fails, and the device is tried again later.
+    One thread for the process, started by its first post."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.deadlines = {}  # connection -> time.monotonic() to cut it at
+        self.thread = None
+
+    def watch(self, connection):
+        with self.lock:
+            self.deadlines[connection] = time.monotonic() + POST_TIMEOUT
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="push-watchdog", daemon=True
+                )
+                self.thread.start()
+
+    def done(self, connection):
+        with self.lock:
+            self.deadlines.pop(connection, None)
+
+    def _run(self):
+        while True:
+            time.sleep(0.5)
+            now = time.monotonic()
+            with self.lock:
+                late = [c for c, at in self.deadlines.items() if at < now and c.sock]
+                for connection in late:
+                    del self.deadlines[connection]
+            for connection in late:
+                # AttributeError: its socket was closed (set to None) meanwhile.
+                with contextlib.suppress(AttributeError, OSError):
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+
+
+WATCHDOG = _Watchdog()
+
+
 class _Poster:
     """Posts with http.client and the checks above: no redirect followed, no
     retry, no proxy. One kept-alive connection per push service. Plain
@@ -120,6 +167,7 @@ class _Poster:
         if parts.query:
             path += "?" + parts.query
         connection = self._connection(parts)
+        WATCHDOG.watch(connection)
         try:
             connection.request("POST", path, body, headers)
             response = connection.getresponse()
@@ -127,6 +175,8 @@ class _Poster:
         except BaseException:
             connection.close()  # in an unknown state: the next post reconnects
             raise
+        finally:
+            WATCHDOG.done(connection)
 
     def close(self):
         for connection in self.connections.values():

@@ -5,6 +5,8 @@ once, whatever fails around it."""
 import datetime as dt
 import json
 import socket
+import threading
+import time
 import uuid
 from io import StringIO
 
@@ -15,7 +17,7 @@ from django.core.management import call_command
 
 from accounts import push as devices
 from accounts.models import PushSubscription
-from streaks import reminders
+from streaks import push, reminders
 from streaks.models import ReminderDelivery, ReminderSend
 from tests.conftest import make_user
 from tests.factories import log_session, pause, push_device, rest_day
@@ -200,6 +202,59 @@ def test_one_devices_failure_never_holds_up_another(
     assert "Failed, will retry" in output
     assert len(push_service.received(tablet)) == 1
     assert push_service.received(phone, status=503)
+
+
+class DripService:
+    """A push service that answers a byte at a time, every 0.2 s, for up to
+    30 s: never slow enough for the read timeout, far too slow to wait for."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.cut_early = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def origin(self):
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def _serve(self):
+        connection, _ = self.listener.accept()
+        with connection:
+            connection.recv(65536)  # the request (a small one)
+            try:
+                connection.sendall(b"HTTP/1.1 ")
+                for _ in range(150):  # its status line, never finished
+                    time.sleep(0.2)
+                    connection.sendall(b"2")
+            except OSError:  # the poster cut the connection
+                self.cut_early.set()
+
+    def stop(self):
+        self.listener.close()
+        self.thread.join(timeout=40)
+
+
+def test_a_push_service_answering_a_byte_at_a_time_is_cut_off(
+    alice, alice_client, phone, push_service, settings, monkeypatch
+):
+    """One slow device must not hold up the others (nor the email after them):
+    a post that has not got its whole answer in POST_TIMEOUT is given up, and
+    the device is tried again later."""
+    monkeypatch.setattr(push, "POST_TIMEOUT", 1)
+    drip = DripService()
+    settings.FOOTCARE_PUSH_HOSTS = [push_service.origin, drip.origin]
+    push_device(alice, push_service.device("slow"), endpoint=f"{drip.origin}/slow")
+    try:
+        output = run()
+        assert drip.cut_early.wait(5)
+    finally:
+        drip.stop()
+    assert "Failed, will retry" in output
+    assert len(push_service.received(phone)) == 1
+    row = ReminderSend.objects.get()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.retry_at > EVENING
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
