@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -255,6 +255,8 @@ def push_subscriptions(request):
         subscription = push.parse_subscription(request.body)
     except ValidationError as error:
         return _json_error(" ".join(error.messages))
+    except RequestDataTooBig:  # past DATA_UPLOAD_MAX_MEMORY_SIZE: JSON too
+        return _json_error("This is far too long to be a browser's subscription.")
     name = push.device_name(request.headers.get("User-Agent", ""))
     with transaction.atomic():
         # One registration per user at a time, so the device limit holds.

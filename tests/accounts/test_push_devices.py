@@ -194,6 +194,8 @@ def _keys(**changes):
         (_keys(auth="short"), "keys.auth"),
         (_keys(auth=["x"]), "keys.auth"),
         (_keys(auth="A" * 5000), "too long"),
+        # Past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: still JSON the page can show.
+        ('{"endpoint": "' + "x" * 3_000_000 + '"}', "too long"),
     ],
 )
 def test_bad_subscriptions_get_a_message_and_nothing_is_saved(
