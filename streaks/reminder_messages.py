@@ -268,6 +268,16 @@ def done_token(send):
     return uuid.uuid5(DONE_NAMESPACE, f"reminder-{send.pk}")
 
 
+def already_done(send):
+    """The answer to "Done as usual" of a reminder whose button was used."""
+    session = MassageSession.objects.filter(
+        user=send.user_id, submission_token=done_token(send)
+    ).first()
+    if session is None:
+        return Answer(200, "Already used", "This button was used already.")
+    return Answer(200, "Already saved", f"Saved before: {describe(session)}.")
+
+
 def done_as_usual(send, now=None):
     """ "Done as usual" for the reminder `send`: log the session, once."""
     now = now or timezone.now()
@@ -277,12 +287,7 @@ def done_as_usual(send, now=None):
             pk=send.pk, done_at__isnull=True
         ).update(done_at=now)
         if not first_use:
-            session = MassageSession.objects.filter(
-                user=user, submission_token=done_token(send)
-            ).first()
-            if session is None:
-                return Answer(200, "Already used", "This button was used already.")
-            return Answer(200, "Already saved", f"Saved before: {describe(session)}.")
+            return already_done(send)
         result = log_as_usual(user, done_token(send), now)
     if result.state == DAY_DONE:
         return Answer(

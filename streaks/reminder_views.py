@@ -48,9 +48,11 @@ def reminder_action(request, action, token):
         answer = reminder_messages.act(action, token, signed_in=request.user)
         return _answer(request, action, answer)
     try:
-        reminder_messages.read_action(action, token, signed_in=request.user)
+        send = reminder_messages.read_action(action, token, signed_in=request.user)
     except reminder_messages.Refused as refused:
         return _answer(request, action, refused.answer)
+    if action == "done" and send.done_at is not None:  # no button that does nothing
+        return _answer(request, action, reminder_messages.already_done(send))
     question = reminder_messages.Answer(
         200,
         reminder_messages.ACTIONS[action],

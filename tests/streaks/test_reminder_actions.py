@@ -157,6 +157,17 @@ def test_a_get_only_asks_and_writes_nothing(alice, actions):
     assert page["Referrer-Policy"] == "no-referrer"
 
 
+def test_a_used_link_says_so_instead_of_offering_its_button_again(alice, actions):
+    post(actions["done"])
+    with time_machine.travel(EVENING + dt.timedelta(minutes=5), tick=False):
+        page = Client().get(actions["done"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Already saved" in html
+    assert "Yes, done as usual" not in html
+    assert len(sessions_of(alice)) == 1
+
+
 def test_the_emails_link_opens_the_page_and_its_button_logs(alice, evening_email):
     (email,) = mail.outbox
     link = next(
