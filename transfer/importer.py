@@ -292,8 +292,11 @@ def pending_dir():
 
 
 def keep_upload(user, data):
+    """Keep `data` until "Import" is pressed: one waiting upload per account
+    (a newer one, from any browser, replaces it), so that signing in many
+    times cannot pile files up."""
     folder = pending_dir()
-    _forget_old(folder)
+    _forget_old(folder, user)
     name = f"{user.pk}-{secrets.token_hex(16)}"
     path = folder / name
     with open(path, "wb") as file:
@@ -321,8 +324,11 @@ def drop_upload(name):
         (pending_dir() / name).unlink(missing_ok=True)
 
 
-def _forget_old(folder):
+def _forget_old(folder, user):
+    """Remove the uploads that waited too long, and `user`'s own."""
     cutoff = time.time() - PENDING_MAX_AGE
     for entry in os.scandir(folder):
-        if _NAME.match(entry.name) and entry.stat().st_mtime < cutoff:
+        if not _NAME.match(entry.name):
+            continue
+        if entry.name.startswith(f"{user.pk}-") or entry.stat().st_mtime < cutoff:
             Path(entry.path).unlink(missing_ok=True)

@@ -2,9 +2,11 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.test import Client
 
 from accounts.models import PreferredTime
 from sessions.models import MassageSession, RestDay, Technique
@@ -158,6 +160,33 @@ def test_an_upload_expires_after_an_hour(alice_client):
         response = alice_client.post("/accounts/import/confirm/", follow=True)
     assert "Choose the file again" in response.content.decode()
     assert MassageSession.objects.count() == 0
+
+
+def test_one_waiting_upload_per_account_however_often_it_signs_in(
+    alice, charlie, settings
+):
+    """Each sign-in is a new login session; their uploads must not pile up on
+    disk for an hour each. The newest replaces the account's older one."""
+    browsers = [Client() for _ in range(3)]
+    for browser in browsers:
+        browser.force_login(alice)
+        send(browser, LOOP_HABIT_CSV)
+    other = Client()
+    other.force_login(charlie)
+    send(other, LOOP_HABIT_CSV)
+    kept = sorted(path.name.split("-")[0] for path in pending_files(settings))
+    assert kept == sorted([str(alice.pk), str(charlie.pk)])
+    # The newest upload is the one alice can import; the older tabs say so.
+    assert (
+        "Choose the file again"
+        in browsers[0].post("/accounts/import/confirm/", follow=True).content.decode()
+    )
+    press_import(browsers[-1], preview_text(browsers[-1]))
+    assert MassageSession.objects.for_user(alice).count() == 3
+
+
+def pending_files(settings):
+    return list(Path(settings.FOOTCARE_IMPORT_DIR).iterdir())
 
 
 def test_a_stranger_never_gets_alices_upload(client, alice, charlie):
