@@ -133,6 +133,7 @@ def check_endpoint(url):
         or not host
         or parts.username is not None
         or parts.fragment
+        or port == 0
     ):
         raise ValidationError(REFUSED_ENDPOINT, code="endpoint")
     port = port or DEFAULT_PORTS[parts.scheme]

@@ -194,6 +194,11 @@ def _keys(**changes):
         (_keys(auth="short"), "keys.auth"),
         (_keys(auth=["x"]), "keys.auth"),
         (_keys(auth="A" * 5000), "too long"),
+        # Port 0 is no port: it was read as 443, saved, and dialled as 0.
+        (
+            {"endpoint": FCM.replace(".com/", ".com:0/", 1), "keys": _keys()["keys"]},
+            "is not one Footcare sends to",
+        ),
         # Past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: still JSON the page can show.
         ('{"endpoint": "' + "x" * 3_000_000 + '"}', "too long"),
     ],
@@ -271,6 +276,16 @@ def test_remove_never_redirects_elsewhere(alice_client, alice):
     device = push_device(alice)
     url = f"/accounts/push/subscriptions/{device.pk}/delete/"
     response = alice_client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == "/accounts/times/#devices"
+
+
+@pytest.mark.parametrize("next_", ["foo", "-1"])
+def test_remove_with_a_next_that_is_not_a_path_goes_back_to_the_devices(
+    alice_client, alice, next_
+):
+    device = push_device(alice)
+    url = f"/accounts/push/subscriptions/{device.pk}/delete/"
+    response = alice_client.post(url, {"next": next_})
     assert response["Location"] == "/accounts/times/#devices"
 
 

@@ -173,6 +173,20 @@ def test_a_next_address_elsewhere_goes_back_to_the_list(alice_client, session):
     assert response["Location"] == "/sessions/"
 
 
+# Not a path: redirect() would read it as a page's name and fail (a 500 after
+# the write was made).
+@pytest.mark.parametrize("next_", ["foo", "-1", "ab\x00cd", "<b>x</b>"])
+def test_a_next_that_is_not_a_path_goes_back_to_the_list(alice_client, session, next_):
+    edited = alice_client.post(
+        f"/sessions/{session.pk}/edit/?next={quote(next_)}",
+        {**edit_data(session), "next": next_},
+    )
+    assert edited["Location"] == "/sessions/"
+    deleted = alice_client.post(f"/sessions/{session.pk}/delete/", {"next": next_})
+    assert deleted["Location"] == "/sessions/"
+    assert not MassageSession.objects.filter(pk=session.pk).exists()
+
+
 def test_get_on_delete_asks_and_deletes_nothing(alice_client, session):
     response = alice_client.get(f"/sessions/{session.pk}/delete/")
     assert response.status_code == 200
