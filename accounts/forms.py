@@ -9,6 +9,15 @@ from accounts.models import PreferredTime, User
 from accounts.widgets import TimeZoneSelect
 
 
+class NameField(forms.CharField):
+    """A name the user gives something (a technique, a token): kept as it
+    shows (words.shown_text), so one made only of invisible characters is
+    refused as empty, like one of spaces."""
+
+    def to_python(self, value):
+        return words.shown_text(super().to_python(value))
+
+
 class TimeZoneField(forms.ChoiceField):
     """A select of IANA names that also accepts the legacy names browsers report."""
 

@@ -1,8 +1,26 @@
 """Dates and counts in words, written the same way on every page, message and
-email: English names whatever the server's locale (and strftime is slow).
-Pure Python."""
+email: English names whatever the server's locale (and strftime is slow); and
+names as they show. Pure Python."""
 
 import datetime as dt
+import unicodedata
+
+# Letters that draw nothing: the Hangul fillers and the blank braille pattern.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shown_text(text):
+    """`text` as it shows: without the characters that draw nothing (format and
+    control characters such as zero-width spaces, direction marks and a byte
+    order mark, and BLANK_LETTERS), its runs of spaces made one. A name that
+    is empty here shows nothing; two names equal here look the same."""
+    kept = "".join(
+        char
+        for char in text
+        if char not in BLANK_LETTERS and unicodedata.category(char) not in ("Cf", "Cc")
+    )
+    return " ".join(kept.split())
+
 
 DAY_NAMES = (
     "Monday",

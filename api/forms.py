@@ -1,5 +1,6 @@
 from django import forms
 
+from accounts.forms import NameField
 from api.models import ApiToken
 from sessions.forms import SessionForm
 
@@ -11,6 +12,7 @@ class TokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ("name", "scope")
+        field_classes = {"name": NameField}
         labels = {"name": "Name", "scope": "It may"}
         help_texts = {
             "name": "Where you will use it, e.g. “iPhone shortcut” or “Home Assistant”."
@@ -24,9 +26,6 @@ class TokenForm(forms.ModelForm):
             (ApiToken.Scope.LOG, "Read and log: log and delete sessions, rest days"),
             (ApiToken.Scope.READ, "Read only: your sessions and streaks"),
         ]
-
-    def clean_name(self):
-        return " ".join(self.cleaned_data["name"].split())
 
     def clean(self):
         if ApiToken.objects.for_user(self.user).count() >= MAX_TOKENS:

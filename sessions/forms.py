@@ -7,6 +7,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from accounts import localtime, words
+from accounts.forms import NameField
 from sessions import days, guide
 from sessions.models import (
     MAX_MINUTES,
@@ -699,6 +700,7 @@ class TechniqueForm(forms.ModelForm):
     class Meta:
         model = Technique
         fields = ("name", "how_to")
+        field_classes = {"name": NameField}
         labels = {"name": "Name", "how_to": "How to (optional)"}
         widgets = {"how_to": forms.Textarea(attrs={"rows": 2})}
 
@@ -707,7 +709,7 @@ class TechniqueForm(forms.ModelForm):
         self.user = self.instance.user = user
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = self.cleaned_data["name"]
         clash = Technique.objects.available_to(self.user).filter(
             folded_name=Technique.fold(name)
         )

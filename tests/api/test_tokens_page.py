@@ -54,6 +54,14 @@ def test_a_new_token_is_shown_once_and_only_its_hash_is_kept(alice_client, alice
     assert Api(token).get("summary").status_code == 200
 
 
+@pytest.mark.parametrize("name", ["\u200b", "\u2800 \u3164", "\u202e"])
+def test_a_name_that_shows_nothing_is_refused(alice_client, alice, name):
+    response = alice_client.post(URL, {"name": name, "scope": "log"})
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert not ApiToken.objects.exists()
+
+
 def test_tokens_are_listed_with_name_scope_and_dates(alice_client, alice):
     with time_machine.travel("2026-11-20 09:15Z", tick=False):
         make_token(alice, ApiToken.Scope.READ, name="Kitchen display")

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from sessions.models import Technique
+from tests.factories import builtin
 from tests.html import text
 
 URL = "/sessions/techniques/"
@@ -54,6 +55,33 @@ def test_a_duplicate_or_empty_name_is_refused(alice_client, alice, name):
     assert Technique.objects.filter(user=alice).count() == 1
 
 
+# Characters that draw nothing: zero-width space, word joiner, byte order mark,
+# direction marks, soft hyphen, a Hangul filler, the blank braille pattern.
+INVISIBLE = ["\u200b", "\u2060", "\ufeff", "\u200e\u200f", "\u00ad", "\u3164", "\u2800"]
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_a_name_that_shows_nothing_is_refused(alice_client, alice, name):
+    response = alice_client.post(URL, {"name": name})
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert not Technique.objects.filter(user=alice).exists()
+
+
+def test_an_invisible_character_does_not_make_a_second_technique(alice_client, alice):
+    arch = builtin("arch").name
+    response = alice_client.post(URL, {"name": arch.replace(" ", " \u200b", 1)})
+    assert "already have a technique" in " ".join(
+        response.context["form"].errors["name"]
+    )
+    assert not Technique.objects.filter(user=alice).exists()
+
+
+def test_a_name_keeps_what_shows_and_drops_what_does_not(alice_client, alice):
+    alice_client.post(URL, {"name": "\u202eBall\u200b  roll\ufeff"})
+    assert Technique.objects.get(user=alice).name == "Ball roll"
+
+
 def test_own_techniques_are_private(alice_client, charlie):
     Technique.objects.create(user=charlie, name="Charlie's move")
     assert "Charlie&#x27;s move" not in alice_client.get(URL).content.decode()
@@ -74,8 +102,8 @@ def test_built_ins_and_other_peoples_techniques_cannot_be_renamed(
     alice_client, charlie
 ):
     theirs = Technique.objects.create(user=charlie, name="Theirs")
-    builtin = Technique.objects.get(key="heel")
-    for technique in (theirs, builtin):
+    heel = Technique.objects.get(key="heel")
+    for technique in (theirs, heel):
         response = alice_client.post(
             f"{URL}{technique.pk}/rename/", {"name": "Hijacked"}
         )
