@@ -11,7 +11,7 @@ import zoneinfo
 from django.db.models import F
 from django.utils import timezone
 
-from accounts import localtime, schedule, timezones
+from accounts import localtime, schedule, timezones, words
 from accounts.models import PreferredTime
 from sessions.forms import MAX_REST_AHEAD
 from sessions.models import (
@@ -255,8 +255,11 @@ def _text(value, where, field, max_length, required=False):
 
 
 def _name(value, where, field):
-    """A technique's name as the techniques page would keep it."""
-    return " ".join(_text(value, where, field, NAME_LENGTH, True).split())
+    """A technique's name as the techniques page would keep it: as it shows."""
+    name = words.shown_text(_text(value, where, field, NAME_LENGTH))
+    if not name:
+        raise BadFile(f"Entry {where}: “{field}” is missing.")
+    return name
 
 
 def _choice(value, choices, where, what):
