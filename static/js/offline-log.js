@@ -285,6 +285,19 @@
     return !self.FormChanges || self.FormChanges.changed(form).length > 0;
   }
 
+  // Save pressed again on the fresh form an offline save left: a tired thumb
+  // (nothing on the page changed) more often than a second session. Held once,
+  // saying so; pressed again, it logs another. (Online, the page a Save brings
+  // shows today as done instead.)
+  var SAVED_ALREADY = "That session is saved on this phone. To log another one, press Save again.";
+
+  function heldAsRepeat(page) {
+    var repeat = page.justKept && !touched(page.form);
+    page.justKept = false;
+    if (repeat) page.render(SAVED_ALREADY);
+    return repeat;
+  }
+
   // A line at the top of the page, where its messages are.
   function announce(text) {
     var main = document.getElementById("main");
@@ -331,7 +344,7 @@
 
   Dashboard.prototype.keep = function () {
     var page = this;
-    if (this.saving) return;
+    if (this.saving || heldAsRepeat(this)) return;
     this.saving = true;
     var entry = {
       id: newId(),
@@ -344,6 +357,7 @@
       .put(entry)
       .then(function () {
         page.form.reset(); // as a Save online leaves a fresh form
+        page.justKept = true;
         return page.render("Saved on this phone; it will be sent when you are back online.");
       })
       .catch(function () {
@@ -493,7 +507,7 @@
 
   OfflineForm.prototype.keep = function () {
     var page = this;
-    if (this.saving) return;
+    if (this.saving || heldAsRepeat(this)) return;
     this.saving = true;
     var now = new Date().toISOString();
     store
@@ -507,6 +521,7 @@
       })
       .then(function () {
         page.form.reset();
+        page.justKept = true;
         return page.render("Saved on this phone; it will be sent when you are back online.");
       })
       .catch(function () {

@@ -128,6 +128,24 @@ def test_a_session_logged_offline_is_sent_once_at_the_time_it_was_logged(page, u
     assert session.techniques.exists()
 
 
+def test_save_pressed_again_on_the_fresh_form_asks_before_a_second(page, user):
+    """Offline, the page does not change after Save as it does online: a second
+    tap on an untouched form is held once; a third logs another session."""
+    ready_dashboard(page)
+    page.context.set_offline(True)
+    log_offline(page)
+    save(page)
+    status = page.locator("#log [data-offline-status]")
+    expect(status).to_contain_text("That session is saved on this phone.")
+    expect(status).to_contain_text(ONE_WAITING)
+    save(page)
+    expect(status).to_contain_text("2 sessions are waiting to be sent.")
+    page.context.set_offline(False)
+    page.reload()
+    expect(sent_line(page).or_(page.get_by_text("Sent 2 sessions"))).to_be_visible()
+    eventually(page, lambda: MassageSession.objects.filter(user=user).count() == 2)
+
+
 def test_the_online_event_sends_it_without_a_reload(page, user):
     ready_dashboard(page)
     page.context.set_offline(True)
