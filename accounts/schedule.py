@@ -20,7 +20,7 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -126,6 +126,7 @@ def next_slot(
     now_local: dt.datetime,
     day_start_hour: int,
     settled: bool,
+    days_off: Collection[dt.date] = (),
 ) -> NextSlot | None:
     """The dashboard's line about preferred times, or None without any slot.
 
@@ -134,6 +135,8 @@ def next_slot(
     `settled`: whether today's practice day needs no session (it has one, or
     it is a rest day or paused): then nothing is due today and no reminder
     comes (streaks.reminders), so the next time is a later day's.
+    `days_off`: later practice days marked as rest or paused, which have no
+    next session either.
     """
     if not now_local.tzinfo:
         raise ValueError("now_local must be aware, in the user's zone")
@@ -162,7 +165,7 @@ def next_slot(
     for occurrence in _occurrences(slots, first, last, tz, day_start_hour):
         if _utc(occurrence.start) <= now:
             continue
-        if settled and occurrence.day <= today:
+        if settled and occurrence.day <= today or occurrence.day in days_off:
             continue
         return make("done" if settled else "next", occurrence)
     return None

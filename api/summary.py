@@ -33,6 +33,7 @@ def summary(user):
         user.local_now(),
         user.day_start_hour,
         settled=stats.done_today or stats.rest_today,
+        days_off=history.days_off_ahead(user, today),
     )
     return {
         "today": today,

@@ -102,6 +102,16 @@ def recent(user, today):
     )
 
 
+def days_off_ahead(user, today, count=8):
+    """The rest days and paused days among the next `count` days (no session
+    is due on them, and no reminder comes)."""
+    return set(
+        Day.objects.for_user(user)
+        .filter(date__gt=today, date__lte=today + dt.timedelta(days=count), rest=True)
+        .values_list("date", flat=True)
+    )
+
+
 def best_runs(user, today, count=10):
     """The `count` longest runs of two days or more up to today, longest first
     (the most recent first among equals; one query)."""

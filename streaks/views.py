@@ -73,6 +73,7 @@ def dashboard(request):
                 user.local_now(),
                 user.day_start_hour,
                 settled=stats.done_today or stats.rest_today,
+                days_off=history.days_off_ahead(user, today),
             )
         ),
     }

@@ -106,7 +106,8 @@ def test_on_a_rest_or_paused_day_the_summary_says_what_the_dashboard_says(
     reader_api, alice, alice_client, kind
 ):
     """Nothing is due on such a day (no reminder comes): the next time is
-    tomorrow's, and a pause is called a pause, on both."""
+    that of the first day after it (after the whole pause), and a pause is
+    called a pause, on both."""
     if kind == "pause":
         pause(alice, dt.date(2026, 11, 24), dt.date(2026, 11, 27))
     else:
@@ -118,7 +119,8 @@ def test_on_a_rest_or_paused_day_the_summary_says_what_the_dashboard_says(
     assert answer["status_text"] in page
     assert answer["status"] == ("paused" if kind == "pause" else "rest")
     assert answer["next_preferred_time"]["state"] == "done"
-    assert answer["next_preferred_time"]["text"] == "Next session: tomorrow at 11:55"
+    after = "Saturday" if kind == "pause" else "tomorrow"
+    assert answer["next_preferred_time"]["text"] == f"Next session: {after} at 11:55"
     assert dashboard.context["next_slot"] == answer["next_preferred_time"]["text"]
     assert "Due now" not in page
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from accounts.models import PreferredTime
-from tests.factories import log_session
+from tests.factories import log_session, pause, rest_day
 from tests.html import figures, text
 
 # 18:50 in London.
@@ -48,6 +48,18 @@ def test_once_done_the_next_slot_is_tomorrows(alice_client, alice):
     log_session(alice, dt.datetime(2026, 11, 25, 21, 5))
     page = dashboard_text(alice_client, LONDON_EVENING.replace(hour=21, minute=30))
     assert "Next session: tomorrow at 21:00" in page
+
+
+@pytest.mark.usefixtures("evening")
+def test_a_pause_or_rest_day_ahead_has_no_next_session(alice_client, alice):
+    """No reminder comes on them, so no session is announced for them."""
+    log_session(alice, dt.datetime(2026, 11, 25, 21, 5))
+    with time_machine.travel(LONDON_EVENING, tick=False):
+        pause(alice, dt.date(2026, 11, 26), dt.date(2026, 11, 28))
+        rest_day(alice, dt.date(2026, 11, 29))
+    page = dashboard_text(alice_client, LONDON_EVENING.replace(hour=21, minute=30))
+    assert "Next session: Monday at 21:00" in page
+    assert "tomorrow" not in page
 
 
 def test_changing_the_times_shows_at_once(alice_client, alice, evening):
