@@ -444,7 +444,9 @@ class SessionForm(forms.ModelForm):
             )
         now = timezone.now()
         if started_at > now + FUTURE_TOLERANCE:
-            self.add_error("start_time", forms.ValidationError(FUTURE, code="future"))
+            # A later date is what is wrong, not the time on it.
+            field = "date" if day > now.astimezone(self.tz).date() else "start_time"
+            self.add_error(field, forms.ValidationError(FUTURE, code="future"))
             return cleaned
         # A start a few minutes ahead is a clock running fast: it is now, so a
         # session at 23:58 counts for today, not tomorrow.

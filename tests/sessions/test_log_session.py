@@ -164,7 +164,7 @@ def test_an_own_technique_can_be_used(alice_client, alice):
     ("overrides", "field"),
     [
         ({"date": "2026-11-25", "start_time": "21:36"}, "start_time"),  # > 5 min ahead
-        ({"date": "2026-11-26", "start_time": "08:00"}, "start_time"),
+        ({"date": "2026-11-26", "start_time": "08:00"}, "date"),  # tomorrow
         ({"date": "1999-12-31"}, "date"),
         ({"date": "9999-12-31", "start_time": "23:59"}, "date"),  # no overflow
         ({"date": "2026-11-27"}, "date"),
@@ -263,6 +263,21 @@ def test_submitting_the_same_form_twice_creates_one_session(alice_client):
     assert first.status_code == 302
     assert MassageSession.objects.count() == 1
     assert "already saved" in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "field"),
+    [("2026-11-26", "21:00", "date"), ("2026-11-25", "22:30", "start_time")],
+)
+def test_a_start_ahead_is_refused_under_the_field_that_is_ahead(
+    alice_client, date, start, field
+):
+    """Tomorrow's date is what is wrong, not its time; today's time ahead is."""
+    response = alice_client.post(URL, form_data(date=date, start_time=start))
+    errors = response.context["form"].errors
+    assert "in the future" in " ".join(errors[field])
+    assert list(errors) == [field]
+    assert MassageSession.objects.count() == 0
 
 
 def test_a_form_sent_again_after_its_session_was_deleted_saves_nothing(alice_client):
