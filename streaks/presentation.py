@@ -28,10 +28,12 @@ def break_reason(stats):
 def today_status(stats, paused=False):
     if stats.done_today:
         return "done", "Done today"
+    # With no streak to keep, "your streak is safe" would be a puzzle.
+    safe = "your streak is safe" if stats.current_streak else "nothing is due"
     if stats.rest_today and paused:
-        return "paused", "Paused today: your streak is safe, and no reminders come"
+        return "paused", f"Paused today: {safe}, and no reminders come"
     if stats.rest_today:
-        return "rest", "Rest day today: your streak is safe"
+        return "rest", f"Rest day today: {safe}"
     if stats.current_streak:
         return "open", "Not yet today: your streak is safe until the day ends"
     return "open", "Not yet today: log a session to start a streak"

@@ -25,8 +25,15 @@ def test_marking_today_from_the_dashboard_bridges_the_streak(alice_client, alice
     assert response["Location"] == "/"
     assert RestDay.objects.get(user=alice).date == dt.date(2026, 11, 25)
     dashboard = alice_client.get("/")
-    assert "Rest day today" in dashboard.content.decode()
+    assert "Rest day today: your streak is safe" in dashboard.content.decode()
     assert figures(dashboard)["Current streak"] == "1 day"
+
+
+def test_a_rest_day_with_no_streak_to_keep_says_nothing_is_due(alice_client, alice):
+    alice_client.post(URL, {"date": "2026-11-25", "next": "dashboard"})
+    page = alice_client.get("/").content.decode()
+    assert "Rest day today: nothing is due" in page
+    assert "streak is safe" not in page
 
 
 def test_a_rest_day_in_the_past_with_a_reason(alice_client, alice):
