@@ -49,6 +49,14 @@ DAY_SHORT = tuple(name[:3] for name in DAY_NAMES)
 MONTH_SHORT = tuple(name[:3] for name in MONTH_NAMES)
 
 
+def listed(names):
+    """ "A", "A and B", "A, B and C"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def plural(n, word):
     """1 day, 2 days."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -4,6 +4,7 @@ statistics page show, from a ``history.History`` and the engine's ``Stats``."""
 import datetime as dt
 import math
 
+from accounts import words
 from accounts.words import DAY_NAMES, date_range, plural, short_date
 from sessions import engine
 from streaks import charts, history
@@ -156,6 +157,9 @@ def comfort_insights(techniques, pressures):
             {"name": history.PRESSURES[pressure], "avg": round(avg, 1), "n": n}
             for pressure, avg, n in pressures
         ],
-        "uncomfortable": [name for name, avg, _ in techniques if avg < LOW_COMFORT],
+        "uncomfortable": words.listed(
+            name for name, avg, _ in techniques if avg < LOW_COMFORT
+        ),
         "low_comfort": LOW_COMFORT,
+        "days": history.INSIGHT_DAYS,
     }

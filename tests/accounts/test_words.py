@@ -36,3 +36,30 @@ def test_dates_in_words():
 )
 def test_date_ranges(start, end, expected):
     assert words.date_range(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ([], ""),
+        (["Heel press"], "Heel press"),
+        (["Heel press", "Warm soak"], "Heel press and Warm soak"),
+        (["A", "B", "C"], "A, B and C"),
+    ],
+)
+def test_listed(names, expected):
+    assert words.listed(iter(names)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  Ball   roll ", "Ball roll"),
+        ("\u200bBall\u2060 roll\ufeff", "Ball roll"),
+        ("\u202eBall\u00ad", "Ball"),
+        ("\u3164 \u2800", ""),
+        ("Café", "Café"),
+    ],
+)
+def test_shown_text_keeps_what_shows(text, expected):
+    assert words.shown_text(text) == expected

@@ -224,7 +224,7 @@ def test_average_comfort_by_technique_and_pressure_with_a_gentle_note(
     ]
     page = text(response)
     assert "Listen to your body." in page
-    assert "Heel press averaged below 3" in page
+    assert "Heel press averaged below 3 for comfort in the last 90 days" in page
 
 
 def test_no_note_when_everything_feels_fine(alice_client, alice):
