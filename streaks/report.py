@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, CharField, Count, Q, Sum
+from django.db.models import Avg, CharField, Count, Min, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils.html import format_html_join
 
@@ -153,8 +153,16 @@ def build(user, first, last, notes=False):
             rest_days=Count("pk", filter=Q(rest=True, paused=False)),
             session_count=Sum("sessions"),
             minute_count=Sum("minutes"),
+            # The rows run without a gap from the first active day: in a range
+            # that began earlier, the first row is the day the habit began.
+            began=Min("date"),
         )
     )
+    # Days before someone began are not days they missed (as on the
+    # statistics page): the share of days practised counts from there.
+    began = totals["began"]
+    counted_from = began if began is not None and began > first else None
+    counted_days = (last - (counted_from or first)).days + 1
     kind = period_kind(first, last)
     sessions = MassageSession.objects.for_user(user).filter(
         local_date__gte=first, local_date__lte=last
@@ -240,7 +248,9 @@ def build(user, first, last, notes=False):
         "last": last,
         "days": days_in_range,
         "practised": totals["practised_days"],
-        "practised_percent": round(100 * totals["practised_days"] / days_in_range),
+        "practised_percent": round(100 * totals["practised_days"] / counted_days),
+        "counted_days": counted_days,
+        "counted_from": counted_from,
         "paused_days": totals["paused_days"],
         "rest_days": totals["rest_days"],
         "sessions": totals["session_count"] or 0,

@@ -14,6 +14,7 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from accounts import words
 from sessions import days
 from sessions.models import MassageSession
 from streaks.models import ReportLink
@@ -56,6 +57,17 @@ def share(client, first="2026-11-01", last="2026-11-25", **extra):
 
 
 # -- the owner's page ----------------------------------------------------------
+
+
+def test_days_before_the_first_session_are_not_counted_as_missed(alice_client, alice):
+    """A newcomer's 30-day report: not "2 of 30 days (7%)" beside the
+    statistics page's 100%."""
+    log_session(alice, dt.datetime(2026, 11, 24, 20))
+    log_session(alice, dt.datetime(2026, 11, 25, 7))
+    response = alice_client.get(URL)
+    assert figure(response, "Days practised") == (
+        "2 of 2 days from the first, 24 November 2026 (100%)"
+    )
 
 
 def test_the_report_needs_signing_in(client):
@@ -215,10 +227,20 @@ def test_the_figures_are_those_of_the_range(logged, start_back, length):
         for back, minutes, comfort in logged
         if first <= TODAY - dt.timedelta(days=back) <= last
     ]
-    span = (last - first).days + 1
+    # Counted from the first session when the range began before it.
+    began = min(
+        (TODAY - dt.timedelta(days=back) for back, _, _ in logged), default=first
+    )
+    counted_from = began if first < began <= last else first
+    span = (last - counted_from).days + 1
     practised = len({day for day, _, _ in inside})
+    since = (
+        f" from the first, {words.long_date(counted_from)}"
+        if counted_from > first
+        else ""
+    )
     assert figure(response, "Days practised") == (
-        f"{practised} of {span} days ({round(100 * practised / span)}%)"
+        f"{practised} of {span} days{since} ({round(100 * practised / span)}%)"
     )
     assert figure(response, "Sessions") == str(len(inside))
     assert figure(response, "Minutes") == str(sum(m for _, m, _ in inside))
