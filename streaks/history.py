@@ -36,7 +36,8 @@ from streaks import insights
 INSIGHT_DAYS = 90
 PRESSURES = dict(MassageSession.Pressure.choices)
 FEET = dict(MassageSession.Foot.choices)
-HALVES = {MORNING: "Morning", EVENING: "Evening"}
+# Noon splits the day (accounts.localtime.morning): 15:40 is not "Evening".
+HALVES = {MORNING: "Morning", EVENING: "Afternoon or evening"}
 
 
 class Totals(NamedTuple):

@@ -35,7 +35,7 @@ def test_the_page_has_a_labelled_form(alice_client):
     assert "Name" in found
     assert "Read only: your sessions and streaks" in found
     assert new_token(response) is None
-    assert "None yet." in text(response)
+    assert "No tokens." in text(response)
 
 
 def test_a_new_token_is_shown_once_and_only_its_hash_is_kept(alice_client, alice):
