@@ -53,6 +53,17 @@ def week_progress_text(progress, weekly_target):
     )
 
 
+def run_dates(run):
+    """A streak's dates, and the rest or paused days it bridged (its length
+    counts the days of practice, not those): "28 Nov – 7 Dec 2026 (1 day
+    off)"."""
+    if run is None:
+        return ""
+    off = (run.end - run.start).days + 1 - run.days
+    dates = date_range(run.start, run.end)
+    return f"{dates} ({plural(off, 'day')} off)" if off > 0 else dates
+
+
 def figures(stats, weekly_target):
     """The dashboard's term/value pairs, with an optional detail line each."""
     longest = stats.longest
@@ -60,14 +71,12 @@ def figures(stats, weekly_target):
         (
             "Current streak",
             plural(stats.current_streak, "day"),
-            date_range(stats.current_run.start, stats.current_run.end)
-            if stats.current_run
-            else "",
+            run_dates(stats.current_run),
         ),
         (
             "Longest streak",
             plural(longest.days if longest else 0, "day"),
-            date_range(longest.start, longest.end) if longest else "",
+            run_dates(longest),
         ),
         (
             "Weekly streak",

@@ -5,7 +5,7 @@ import time_machine
 
 from sessions.models import RestDay
 from tests.factories import log_session, pause, rest_day
-from tests.html import figures, form_values
+from tests.html import figures, form_values, text
 
 URL = "/sessions/rest-days/"
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -27,6 +27,16 @@ def test_marking_today_from_the_dashboard_bridges_the_streak(alice_client, alice
     dashboard = alice_client.get("/")
     assert "Rest day today: your streak is safe" in dashboard.content.decode()
     assert figures(dashboard)["Current streak"] == "1 day"
+
+
+def test_a_streak_names_the_days_off_it_bridged(alice_client, alice):
+    """Two days of practice over three calendar days: the dates say why."""
+    log_session(alice, dt.datetime(2026, 11, 23, 20))
+    rest_day(alice, dt.date(2026, 11, 24))
+    log_session(alice, dt.datetime(2026, 11, 25, 8))
+    dashboard = alice_client.get("/")
+    assert figures(dashboard)["Current streak"] == "2 days"
+    assert "(1 day off)" in text(dashboard)
 
 
 def test_a_rest_day_with_no_streak_to_keep_says_nothing_is_due(alice_client, alice):
