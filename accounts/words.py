@@ -5,21 +5,34 @@ names as they show. Pure Python."""
 import datetime as dt
 import unicodedata
 
+# Characters that draw nothing and join nothing: zero-width space, word joiner,
+# byte order mark, soft hyphen, direction marks, embeddings, overrides and
+# isolates, the Mongolian vowel separator. (Not the zero-width joiner and
+# non-joiner: emoji sequences and Persian or Indic spelling need them.)
+INVISIBLE = frozenset(
+    "\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u180e"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 # Letters that draw nothing: the Hangul fillers and the blank braille pattern.
 BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def shown_text(text):
-    """`text` as it shows: without the characters that draw nothing (format and
-    control characters such as zero-width spaces, direction marks and a byte
-    order mark, and BLANK_LETTERS), its runs of spaces made one. A name that
-    is empty here shows nothing; two names equal here look the same."""
+    """`text` as it shows: without INVISIBLE and control characters, its runs
+    of spaces made one; and empty when nothing in it draws anything (only
+    blank letters, joiners and other format characters are left)."""
     kept = "".join(
         char
         for char in text
-        if char not in BLANK_LETTERS and unicodedata.category(char) not in ("Cf", "Cc")
+        if char not in INVISIBLE and unicodedata.category(char) != "Cc"
     )
-    return " ".join(kept.split())
+    kept = " ".join(kept.split())
+    if all(
+        char in BLANK_LETTERS or unicodedata.category(char) in ("Cf", "Zs")
+        for char in kept
+    ):
+        return ""
+    return kept
 
 
 DAY_NAMES = (

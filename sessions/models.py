@@ -93,12 +93,12 @@ class Technique(models.Model):
 
     @staticmethod
     def fold(name):
-        """The one rule for "the same technique name": the name as it shows
-        (accounts.words.shown_text: spaces collapsed, invisible characters
-        dropped), then Python's casefold(). "Arch  press", "ARCH PRESS" and
-        "Arch\u200b press" are one technique; "I" and "İ" are two, on every
-        database."""
-        return words.shown_text(name).casefold()
+        """The one rule for "the same technique name": spaces collapsed, then
+        Python's casefold(). "Arch  press" and "ARCH PRESS" are one technique;
+        "I" and "İ" are two, on every database. (Characters that show nothing
+        never reach a name: accounts.forms.NameField and the importer drop
+        them.)"""
+        return " ".join(name.split()).casefold()
 
     @property
     def is_builtin(self):
