@@ -294,14 +294,12 @@ def log_session(
     logged = MassageSession.objects.for_user(user).filter(submission_token=token)
     # Without a key the token is a new one: no session has it yet.
     replayed = None if key is None else logged.first()
-    if replayed is None and key is not None:
-        deleted = DeletedSession.objects.filter(user=user, submission_token=token)
-        if deleted.exists():
-            raise HttpError(
-                409,
-                "The session logged with this Idempotency-Key was deleted since; "
-                "it is not logged again. Send a new key to log a new session.",
-            )
+    if replayed is None and key is not None and DeletedSession.holds(user, token):
+        raise HttpError(
+            409,
+            "The session logged with this Idempotency-Key was deleted since; "
+            "it is not logged again. Send a new key to log a new session.",
+        )
     if replayed is None:
         form = ApiSessionForm(form_data(user, payload, token), user=user)
         if not form.is_valid():

@@ -27,10 +27,11 @@ from django.utils import timezone
 
 from sessions import days
 from sessions.forms import DEFAULT_MINUTES, basic_routine, default_techniques
-from sessions.models import MassageSession, Technique
+from sessions.models import DeletedSession, MassageSession, Technique
 
 SAVED = "saved"  # a new session, just logged
 REPLAYED = "replayed"  # this token logged it before
+DELETED = "deleted"  # this token logged it before, and it was deleted since
 DAY_DONE = "day_done"  # today already had a session; nothing logged
 UNDO_WITHIN = dt.timedelta(minutes=1)
 # Where the dashboard finds the session it offers to undo (the login session).
@@ -40,7 +41,7 @@ UNDO_KEY = "footcare_undo"
 @dataclass(frozen=True)
 class AsUsual:
     state: str
-    session: MassageSession
+    session: MassageSession | None  # None when DELETED
 
 
 def log_as_usual(user, submission_token, now=None):
@@ -55,6 +56,8 @@ def log_as_usual(user, submission_token, now=None):
         earlier = mine.filter(submission_token=submission_token).first()
         if earlier is not None:
             return AsUsual(REPLAYED, earlier)
+        if DeletedSession.holds(user, submission_token):  # undone, then sent again
+            return AsUsual(DELETED, None)
         today = mine.filter(local_date=user.today(now)).newest_first().first()
         if today is not None:
             return AsUsual(DAY_DONE, today)

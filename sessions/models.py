@@ -211,10 +211,9 @@ class MassageSessionQuerySet(models.QuerySet):
             )
             day = _remove(self, user, pk, "local_date")
             if day is not None:
-                DeletedSession.objects.bulk_create(
-                    [DeletedSession(user=user, submission_token=token)],
-                    ignore_conflicts=True,  # deleted once before, and sent again
-                )
+                # get_or_create: a form sent again after an earlier deletion (as
+                # the log form allows) makes the token's second session.
+                DeletedSession.objects.get_or_create(user=user, submission_token=token)
         return day
 
     def newest_first(self):
@@ -548,6 +547,13 @@ class DeletedSession(models.Model):
 
     def __str__(self):
         return f"{self.submission_token} (deleted {self.deleted_at:%Y-%m-%d})"
+
+    @classmethod
+    def holds(cls, user, token):
+        """Whether the session `user` logged with submission `token` was deleted
+        since: then that token logs nothing again (the form, the API's
+        Idempotency-Key, "Done as usual")."""
+        return cls.objects.filter(user=user, submission_token=token).exists()
 
 
 class GuidePreference(models.Model):

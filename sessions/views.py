@@ -61,11 +61,11 @@ def session_new(request):
         token = form.cleaned_data["token"]
         mine = MassageSession.objects.for_user(request.user)
         existing = mine.filter(submission_token=token).first()
-        if existing is None and _deleted_since(request.user, token):
+        if existing is None and DeletedSession.holds(request.user, token):
             messages.info(
                 request,
-                "That session was saved and then deleted, so it was not saved "
-                "again. To log it anew, fill in the form once more.",
+                "This session was not saved: it was saved before and you deleted "
+                "it since. To log it again, fill in the form once more.",
             )
             return redirect("home")
         if existing is None:
@@ -104,12 +104,6 @@ def session_new(request):
     return render(request, "sessions/session_form.html", context)
 
 
-def _deleted_since(user, token):
-    """Whether the session this form (its hidden token) saved was deleted since:
-    the form sent again, e.g. by the offline queue after an answer it lost."""
-    return DeletedSession.objects.filter(user=user, submission_token=token).exists()
-
-
 def _after_saving(request, session):
     """The dashboard, or with "Save and log the day before" the log form again
     for the day before `session`'s, with its time, minutes and techniques."""
@@ -139,6 +133,9 @@ def session_as_usual(request):
         return redirect("home")
     result = as_usual.log_as_usual(request.user, token)
     session = result.session
+    if result.state == as_usual.DELETED:
+        messages.info(request, "That session was undone, so nothing was saved again.")
+        return redirect("home")
     if result.state == as_usual.DAY_DONE:
         messages.info(request, "Today already has a session: nothing was added.")
     elif result.state == as_usual.REPLAYED:

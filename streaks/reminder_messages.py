@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts import push as devices
 from accounts import words
 from accounts.models import PushSubscription, User
-from sessions.as_usual import DAY_DONE, log_as_usual
+from sessions.as_usual import DAY_DONE, DELETED, log_as_usual
 from sessions.models import Day, MassageSession
 from streaks import push
 from streaks.models import ReminderSend
@@ -289,6 +289,8 @@ def done_as_usual(send, now=None):
         if not first_use:
             return already_done(send)
         result = log_as_usual(user, done_token(send), now)
+    if result.state == DELETED:
+        return already_done(send)
     if result.state == DAY_DONE:
         return Answer(
             200,

@@ -185,6 +185,20 @@ def test_undo_within_a_minute_takes_it_back_and_the_days_with_it(alice_client, a
 
 
 @pytest.mark.usefixtures("yesterday")
+def test_the_same_button_again_after_undo_logs_nothing(alice_client, alice):
+    """The dashboard from before the undo (the Back button), its button pressed
+    again: the undone session stays undone."""
+    token = uuid.uuid4()
+    done_as_usual(alice_client, token)
+    alice_client.post(undo_url(todays(alice).get()))
+    response = done_as_usual(alice_client, token)
+    assert not todays(alice).exists()
+    assert said(response)[-1:] == [
+        "That session was undone, so nothing was saved again."
+    ]
+
+
+@pytest.mark.usefixtures("yesterday")
 def test_undo_after_a_minute_deletes_nothing(alice_client, alice):
     done_as_usual(alice_client)
     session = todays(alice).get()
