@@ -101,6 +101,7 @@ class _Watchdog:
     def __init__(self):
         self.lock = threading.Lock()
         self.deadlines = {}  # connection -> time.monotonic() to cut it at
+        self.cut = set()  # connections cut, until their post says so
         self.thread = None
 
     def watch(self, connection):
@@ -113,21 +114,27 @@ class _Watchdog:
                 self.thread.start()
 
     def done(self, connection):
+        """Stop watching `connection`'s post; whether it was cut."""
         with self.lock:
             self.deadlines.pop(connection, None)
+            if connection in self.cut:
+                self.cut.remove(connection)
+                return True
+            return False
 
     def _run(self):
         while True:
             time.sleep(0.5)
             now = time.monotonic()
+            # Under the lock: a post that ends meanwhile (done) is never cut, and
+            # the next post on the same connection is not cut for this one.
             with self.lock:
-                late = [c for c, at in self.deadlines.items() if at < now and c.sock]
-                for connection in late:
-                    del self.deadlines[connection]
-            for connection in late:
-                # AttributeError: its socket was closed (set to None) meanwhile.
-                with contextlib.suppress(AttributeError, OSError):
-                    connection.sock.shutdown(socket.SHUT_RDWR)
+                for connection, at in list(self.deadlines.items()):
+                    if at < now and connection.sock is not None:
+                        del self.deadlines[connection]
+                        self.cut.add(connection)
+                        with contextlib.suppress(OSError):  # closed meanwhile
+                            connection.sock.shutdown(socket.SHUT_RDWR)
 
 
 WATCHDOG = _Watchdog()
@@ -171,12 +178,15 @@ class _Poster:
         try:
             connection.request("POST", path, body, headers)
             response = connection.getresponse()
-            return response.status, response.headers, response.read()
-        except BaseException:
+            answer = response.status, response.headers, response.read()
+        except BaseException as exc:
             connection.close()  # in an unknown state: the next post reconnects
+            if WATCHDOG.done(connection):
+                raise TimeoutError(f"no whole answer in {POST_TIMEOUT} s") from exc
             raise
-        finally:
-            WATCHDOG.done(connection)
+        if WATCHDOG.done(connection):  # cut after the last byte came: no matter
+            connection.close()
+        return answer
 
     def close(self):
         for connection in self.connections.values():

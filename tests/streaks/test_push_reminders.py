@@ -254,6 +254,7 @@ def test_a_push_service_answering_a_byte_at_a_time_is_cut_off(
     assert len(push_service.received(phone)) == 1
     row = ReminderSend.objects.get()
     assert (row.status, row.attempts) == ("failed", 1)
+    assert "no whole answer in 1 s" in row.error
     assert row.retry_at > EVENING
 
 
