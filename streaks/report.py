@@ -153,13 +153,12 @@ def build(user, first, last, notes=False):
             rest_days=Count("pk", filter=Q(rest=True, paused=False)),
             session_count=Sum("sessions"),
             minute_count=Sum("minutes"),
-            # The rows run without a gap from the first active day: in a range
-            # that began earlier, the first row is the day the habit began.
-            began=Min("date"),
+            # Each row knows the first day of practice so far (None before it).
+            began=Min("first_practice"),
         )
     )
-    # Days before someone began are not days they missed (as on the
-    # statistics page): the share of days practised counts from there.
+    # Days before the first session are not days missed (the statistics page's
+    # consistency begins there too): the share of days practised counts from it.
     began = totals["began"]
     counted_from = began if began is not None and began > first else None
     counted_days = (last - (counted_from or first)).days + 1

@@ -62,11 +62,12 @@ def share(client, first="2026-11-01", last="2026-11-25", **extra):
 def test_days_before_the_first_session_are_not_counted_as_missed(alice_client, alice):
     """A newcomer's 30-day report: not "2 of 30 days (7%)" beside the
     statistics page's 100%."""
+    rest_day(alice, dt.date(2026, 11, 20))  # before the first session
     log_session(alice, dt.datetime(2026, 11, 24, 20))
     log_session(alice, dt.datetime(2026, 11, 25, 7))
     response = alice_client.get(URL)
     assert figure(response, "Days practised") == (
-        "2 of 2 days from the first, 24 November 2026 (100%)"
+        "2 of 2 days since the first session on 24 November 2026 (100%)"
     )
 
 
@@ -235,7 +236,7 @@ def test_the_figures_are_those_of_the_range(logged, start_back, length):
     span = (last - counted_from).days + 1
     practised = len({day for day, _, _ in inside})
     since = (
-        f" from the first, {words.long_date(counted_from)}"
+        f" since the first session on {words.long_date(counted_from)}"
         if counted_from > first
         else ""
     )
