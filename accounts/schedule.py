@@ -121,6 +121,12 @@ class NextSlot:
     now: dt.datetime
 
 
+# How far next_slot looks, in calendar days past today's practice day (or the
+# date the clock shows, when later): callers that tell it of days off ahead
+# cover one day more (streaks.history.days_off_ahead).
+LOOKAHEAD = dt.timedelta(days=8)
+
+
 def next_slot(
     slots: Sequence[Sequence],
     now_local: dt.datetime,
@@ -160,12 +166,12 @@ def next_slot(
     # A practice day spans at most two calendar dates; a week and a day past
     # today reaches every weekday of the next seven practice days.
     first = min(today, now_local.date())
-    last = max(today, now_local.date()) + dt.timedelta(days=8)
+    last = max(today, now_local.date()) + LOOKAHEAD
     now = _utc(now_local)
     for occurrence in _occurrences(slots, first, last, tz, day_start_hour):
         if _utc(occurrence.start) <= now:
             continue
-        if settled and occurrence.day <= today or occurrence.day in days_off:
+        if (settled and occurrence.day <= today) or occurrence.day in days_off:
             continue
         return make("done" if settled else "next", occurrence)
     return None

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Substr
 
-from accounts import localtime
+from accounts import localtime, schedule
 from accounts.localtime import EVENING, MORNING
 from sessions import engine
 from sessions.models import (
@@ -103,12 +103,13 @@ def recent(user, today):
     )
 
 
-def days_off_ahead(user, today, count=8):
-    """The rest days and paused days among the next `count` days (no session
-    is due on them, and no reminder comes)."""
+def days_off_ahead(user, today):
+    """The rest days and paused days as far ahead as schedule.next_slot looks
+    (no session is due on them, and no reminder comes)."""
+    last = today + schedule.LOOKAHEAD + dt.timedelta(days=1)
     return set(
         Day.objects.for_user(user)
-        .filter(date__gt=today, date__lte=today + dt.timedelta(days=count), rest=True)
+        .filter(date__gt=today, date__lte=last, rest=True)
         .values_list("date", flat=True)
     )
 
