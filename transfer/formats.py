@@ -65,9 +65,14 @@ FOOT_WORDS = re.compile(
 # Cells of Loop's root Checkmarks.csv (days x habits) read at most: every one is
 # a value, even the empty days, so MAX_ENTRIES counts only the recorded ones.
 MAX_CELLS = 1_000_000
-# Values (objects, lists and items) a JSON file may hold: room for MAX_ENTRIES
-# entries of a dozen fields each, and a bound on what parsing it may take.
+# Separators (commas, braces, brackets, counted before parsing, those in text
+# included) a JSON file may hold: room for MAX_ENTRIES entries of forty fields
+# and list items each, and a bound on the values parsing may have to build.
 MAX_JSON_VALUES = 40 * MAX_ENTRIES
+# Commas a line of CSV may hold: far more than Loop's widest file (a column per
+# habit, MAX_HABITS of them) with notes, and a bound on the strings the CSV
+# reader builds from one line. The habit limit itself is _loop_wide's.
+MAX_LINE_COMMAS = 4 * MAX_HABITS
 
 
 class BadFile(Exception):
@@ -209,12 +214,12 @@ _NOT_SUPPORTED = (
 
 
 def _json(text, limits):
-    # Parsing takes memory by the value: a 20 MB list of empty objects would take
-    # 25 times the file. An export within the limits has far fewer.
+    # Parsing takes memory by the value, many times the file's size for a list
+    # of empty objects; an export within the limits holds far fewer.
     if text.count(",") + text.count("{") + text.count("[") > MAX_JSON_VALUES:
         raise BadFile(
-            f"This JSON file holds more than {MAX_ENTRIES:,} entries' worth of "
-            "values; Footcare imports at most that many entries at once."
+            "This JSON file holds too many values to be read: Footcare imports "
+            f"at most {MAX_ENTRIES:,} entries at once."
         )
     try:
         document = json.loads(text)
@@ -329,14 +334,14 @@ def _loop_csv(text, limits, source, name=None):
 
 
 def _check_widths(text, source):
-    """Refuse a line of more columns than any Loop file has before the CSV
-    reader makes a string of each (one 20 MB line would take 700 MB)."""
-    for number, line in enumerate(io.StringIO(text), start=1):
-        if line.count(",") > MAX_HABITS + 1:
+    """Refuse a line far wider than any Loop file's before the CSV reader makes
+    a string of each of its cells (many times the line's size in memory)."""
+    # newline=None: lines end at \n, \r\n or \r, as the CSV reader's do.
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
+        if line.count(",") > MAX_LINE_COMMAS:
             raise BadFile(
-                f"Line {number} of {source}: more than {MAX_HABITS + 2:,} columns "
-                f"(Date and one per habit; Footcare imports at most {MAX_HABITS:,} "
-                "habits)."
+                f"Line {number} of {source} is far too wide to be a Loop file "
+                f"(more than {MAX_LINE_COMMAS:,} commas)."
             )
 
 

@@ -291,8 +291,13 @@
   // shows today as done instead.)
   var SAVED_ALREADY = "That session is saved on this phone. To log another one, press Save again.";
 
-  function heldAsRepeat(page) {
-    var repeat = page.justKept && !touched(page.form);
+  function isRepeat(page) {
+    return page.justKept && !touched(page.form);
+  }
+
+  // Whether this Save is held (and says so); the next one is not.
+  function holdRepeat(page) {
+    var repeat = isRepeat(page);
     page.justKept = false;
     if (repeat) page.render(SAVED_ALREADY);
     return repeat;
@@ -344,7 +349,7 @@
 
   Dashboard.prototype.keep = function () {
     var page = this;
-    if (this.saving || heldAsRepeat(this)) return;
+    if (this.saving || holdRepeat(this)) return;
     this.saving = true;
     var entry = {
       id: newId(),
@@ -507,7 +512,7 @@
 
   OfflineForm.prototype.keep = function () {
     var page = this;
-    if (this.saving || heldAsRepeat(this)) return;
+    if (this.saving || holdRepeat(this)) return;
     this.saving = true;
     var now = new Date().toISOString();
     store
