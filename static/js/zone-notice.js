@@ -34,8 +34,9 @@
   } catch (error) {
     // No storage: shown each time.
   }
-  notice.querySelector("[data-zone-phone]").textContent = phone.replace(/_/g, " ") + " (" + here + ")";
-  notice.querySelector("[data-zone-account]").textContent = account.replace(/_/g, " ") + " (" + there + ")";
+  notice.querySelector("[data-zone-phone]").textContent = here + " (" + phone.replace(/_/g, " ") + ")";
+  notice.querySelector("[data-zone-account]").textContent =
+    account.replace(/_/g, " ") + ", where it is " + there;
   notice.hidden = false;
   notice.querySelector("[data-zone-keep]").addEventListener("click", function () {
     try {

@@ -25,13 +25,12 @@ def test_a_phone_on_another_clock_is_told_and_can_keep_it(make_context, live_ser
     page = dashboard(make_context, live_server, user, "America/New_York")
     notice = page.locator("[data-zone-notice]")
     expect(notice).to_be_visible()
-    expect(notice).to_contain_text("This phone is on America/New York (")
-    expect(notice).to_contain_text("your account is on Europe/London (")
-    expect(notice.get_by_role("link", name="Change the time zone")).to_have_attribute(
-        "href", "/accounts/settings/#id_timezone"
-    )
+    expect(notice).to_contain_text("(America/New York); your account uses")
+    expect(notice).to_contain_text("Europe/London, where it is ")
+    change = notice.get_by_role("link", name="Change the account's time zone")
+    expect(change).to_have_attribute("href", "/accounts/settings/#id_timezone")
     assert axe_violations(page) == []
-    notice.get_by_role("button", name="Keep it").click()
+    notice.get_by_role("button", name="Keep Europe/London").click()
     expect(notice).to_be_hidden()
     page.reload()
     expect(page.get_by_role("heading", name="Log a session")).to_be_visible()
