@@ -22,7 +22,7 @@ def frozen_now():
 def test_the_page_explains_the_definitions(alice_client):
     page = text(alice_client.get(URL))
     assert "How these are counted" in page
-    assert "Rest days keep the streak going but do not add to it" in page
+    assert "Rest and paused days keep the streak going but do not add to it" in page
     assert "never starts before your first practice day" in page
 
 
