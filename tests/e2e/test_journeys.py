@@ -190,12 +190,16 @@ def test_bad_input_shows_errors_by_the_fields_and_focuses_the_summary(
     expect(summary).to_be_focused()
     expect(summary).to_have_attribute("role", "alert")
     expect(summary).to_have_text("Please correct the 2 fields marked below.")
-    start_time = page.get_by_label("Start time")
-    expect(start_time).to_have_attribute("aria-invalid", "true")
-    expect(start_time).to_have_accessible_description(
+    # Tomorrow's date is what is wrong, not the time on it.
+    date = page.get_by_label("Date")
+    expect(date).to_have_attribute("aria-invalid", "true")
+    expect(date).to_have_accessible_description(
         re.compile("^That is in the future. Log a session once it has started.")
     )
-    expect_right_below(start_time, page.get_by_text("That is in the future."))
+    expect_right_below(date, page.get_by_text("That is in the future."))
+    expect(page.get_by_label("Start time")).not_to_have_attribute(
+        "aria-invalid", "true"
+    )
     duration = page.get_by_label("Duration (minutes)")
     expect(duration).to_have_attribute("aria-invalid", "true")
     # Comfort may be left out (the session is then saved unrated): no error there.
