@@ -32,7 +32,7 @@ from api.logbook import Refused, choice, form_data, sent_key, submission_token
 from api.models import ApiToken
 from sessions import days
 from sessions.forms import PauseForm, RestDayForm, is_id
-from sessions.models import DeletedSession, MassageSession, Pause, zone_names
+from sessions.models import MassageSession, Pause, SessionDeleted, zone_names
 
 PAGE_SIZE = 50
 # Longer bearer strings are not tokens of ours: refused without hashing them.
@@ -292,14 +292,16 @@ def log_session(
     key = sent_key(idempotency_key)
     token = submission_token(key)
     logged = MassageSession.objects.for_user(user).filter(submission_token=token)
-    # Without a key the token is a new one: no session has it yet.
-    replayed = None if key is None else logged.first()
-    if replayed is None and key is not None and DeletedSession.holds(user, token):
-        raise HttpError(
-            409,
-            "The session logged with this Idempotency-Key was deleted since; "
-            "it is not logged again. Send a new key to log a new session.",
-        )
+    replayed = None  # without a key the token is a new one: no session has it
+    if key is not None:
+        try:
+            replayed = MassageSession.objects.sent_with(user, token)
+        except SessionDeleted:
+            raise HttpError(
+                409,
+                "The session logged with this Idempotency-Key was deleted since; "
+                "it is not logged again. Send a new key to log a new session.",
+            ) from None
     if replayed is None:
         form = ApiSessionForm(form_data(user, payload, token), user=user)
         if not form.is_valid():

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from sessions import days
 from sessions.forms import DEFAULT_MINUTES, basic_routine, default_techniques
-from sessions.models import DeletedSession, MassageSession, Technique
+from sessions.models import MassageSession, SessionDeleted, Technique
 
 SAVED = "saved"  # a new session, just logged
 REPLAYED = "replayed"  # this token logged it before
@@ -53,11 +53,12 @@ def log_as_usual(user, submission_token, now=None):
         # the second finds the first one's session.
         days.lock(user)
         mine = MassageSession.objects.for_user(user)
-        earlier = mine.filter(submission_token=submission_token).first()
+        try:
+            earlier = MassageSession.objects.sent_with(user, submission_token)
+        except SessionDeleted:  # undone, then sent again
+            return AsUsual(DELETED, None)
         if earlier is not None:
             return AsUsual(REPLAYED, earlier)
-        if DeletedSession.holds(user, submission_token):  # undone, then sent again
-            return AsUsual(DELETED, None)
         today = mine.filter(local_date=user.today(now)).newest_first().first()
         if today is not None:
             return AsUsual(DAY_DONE, today)

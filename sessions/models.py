@@ -17,10 +17,10 @@ from sessions import bulk, engine
 
 
 def _remove(rows, user, pk, day_field):
-    """Delete row `pk` of `user` among `rows` (sessions, rest days or pauses)
-    and refresh the figures from its day, the row's `day_field`: that day, or
-    None when there is no such row (another user's, or deleted meanwhile in
-    another tab)."""
+    """Delete row `pk` of `user` among `rows` (rest days or pauses: a session
+    also keeps its token, MassageSessionQuerySet.remove) and refresh the
+    figures from its day, the row's `day_field`: that day, or None when there
+    is no such row (another user's, or deleted meanwhile in another tab)."""
     from sessions import days  # which reads these models
 
     with transaction.atomic():
@@ -202,19 +202,33 @@ class MassageSessionQuerySet(models.QuerySet):
     def remove(self, user, pk):
         """Delete session `pk` of `user`: the day it counted for, or None. Its
         submission token is kept (DeletedSession), so that a late retry of the
-        request that logged it does not log it again."""
+        request that logged it does not log it again (see sent_with)."""
+        from sessions import days  # which reads these models
+
         with transaction.atomic():
-            token = (
-                self.filter(user=user, pk=pk)
-                .values_list("submission_token", flat=True)
-                .first()
-            )
-            day = _remove(self, user, pk, "local_date")
-            if day is not None:
-                # get_or_create: a form sent again after an earlier deletion (as
-                # the log form allows) makes the token's second session.
-                DeletedSession.objects.get_or_create(user=user, submission_token=token)
+            weekly_target = days.lock(user)
+            row = self.filter(user=user, pk=pk)
+            found = row.values_list("local_date", "submission_token").first()
+            if found is None:  # another user's, or deleted meanwhile in another tab
+                return None
+            day, token = found
+            row.delete()
+            # get_or_create: a form sent again after an earlier deletion (as
+            # the log form allows) makes the token's second session.
+            DeletedSession.objects.get_or_create(user=user, submission_token=token)
+            days.refresh(user, day, weekly_target)
         return day
+
+    def sent_with(self, user, token):
+        """`user`'s session logged with submission `token` (the log form's
+        hidden token, the API's Idempotency-Key, a "Done as usual" link), or
+        None when the token is new. When that session was deleted since, raise
+        SessionDeleted: the same token never brings it back."""
+        session = self.filter(user=user, submission_token=token).first()
+        deleted = DeletedSession.objects.filter(user=user, submission_token=token)
+        if session is None and deleted.exists():
+            raise SessionDeleted
+        return session
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
@@ -525,6 +539,10 @@ def mask_from_zones(zones):
     return mask
 
 
+class SessionDeleted(Exception):
+    """The session sent with this submission token was deleted since."""
+
+
 class DeletedSession(models.Model):
     """The submission token of a deleted session. A form sent again (the
     offline queue resending after a lost answer) or an API request retried with
@@ -547,13 +565,6 @@ class DeletedSession(models.Model):
 
     def __str__(self):
         return f"{self.submission_token} (deleted {self.deleted_at:%Y-%m-%d})"
-
-    @classmethod
-    def holds(cls, user, token):
-        """Whether the session `user` logged with submission `token` was deleted
-        since: then that token logs nothing again (the form, the API's
-        Idempotency-Key, "Done as usual")."""
-        return cls.objects.filter(user=user, submission_token=token).exists()
 
 
 class GuidePreference(models.Model):

@@ -32,7 +32,13 @@ from sessions.forms import (
     TechniqueForm,
     new_session_form,
 )
-from sessions.models import DeletedSession, MassageSession, Pause, RestDay, Technique
+from sessions.models import (
+    MassageSession,
+    Pause,
+    RestDay,
+    SessionDeleted,
+    Technique,
+)
 
 PAGE_SIZE = 25
 PAST_REST_DAYS_SHOWN = 30
@@ -60,8 +66,9 @@ def session_new(request):
     if form.is_valid():
         token = form.cleaned_data["token"]
         mine = MassageSession.objects.for_user(request.user)
-        existing = mine.filter(submission_token=token).first()
-        if existing is None and DeletedSession.holds(request.user, token):
+        try:
+            existing = MassageSession.objects.sent_with(request.user, token)
+        except SessionDeleted:
             messages.info(
                 request,
                 "This session was not saved: it was saved before and you deleted "
