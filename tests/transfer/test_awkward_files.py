@@ -12,24 +12,15 @@ import textwrap
 import zipfile
 
 import pytest
-import time_machine
 
 from sessions.models import MassageSession, RestDay
 from tests.transfer.files import LOOP_HABIT_CSV, loop_zip
 from tests.transfer.pages import preview_text, send
 from transfer import formats
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_day")]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TODAY = dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_day(settings, tmp_path):
-    settings.FOOTCARE_IMPORT_DIR = str(tmp_path / "imports")
-    with time_machine.travel(TODAY, tick=False):
-        yield
 
 
 def page_text(response):

@@ -12,6 +12,7 @@ from accounts.models import PreferredTime
 from sessions.models import MassageSession, RestDay, Technique
 from tests.conftest import make_user
 from tests.factories import log_session
+from tests.transfer.conftest import IMPORT_DAY
 from tests.transfer.files import (
     LOOP_1X_HABIT_CSV,
     LOOP_HABIT_CSV,
@@ -28,16 +29,7 @@ from tests.transfer.files import (
 from tests.transfer.pages import form_fields, press_import, preview_text, send
 from transfer import formats
 
-pytestmark = pytest.mark.django_db
-
-TODAY = dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_day(settings, tmp_path):
-    settings.FOOTCARE_IMPORT_DIR = str(tmp_path / "imports")
-    with time_machine.travel(TODAY, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_day")]
 
 
 def figure(html, name):
@@ -159,7 +151,7 @@ def test_confirm_only_takes_post(alice_client):
 
 def test_an_upload_expires_after_an_hour(alice_client):
     send(alice_client, LOOP_HABIT_CSV)
-    with time_machine.travel(TODAY + dt.timedelta(hours=2), tick=False):
+    with time_machine.travel(IMPORT_DAY + dt.timedelta(hours=2), tick=False):
         response = alice_client.post("/accounts/import/confirm/", follow=True)
     assert "Choose the file again" in response.content.decode()
     assert MassageSession.objects.count() == 0
