@@ -36,8 +36,9 @@ from streaks import insights
 INSIGHT_DAYS = 90
 PRESSURES = dict(MassageSession.Pressure.choices)
 FEET = dict(MassageSession.Foot.choices)
-# Noon splits the day (accounts.localtime.morning): 15:40 is not "Evening".
-HALVES = {MORNING: "Morning", EVENING: "Afternoon or evening"}
+# Noon splits the day (accounts.localtime.morning): 15:40 is not "Evening", and
+# 02:00 before a 04:00 day start is the night that ends the day before.
+HALVES = {MORNING: "Morning", EVENING: "Afternoon, evening or night"}
 
 
 class Totals(NamedTuple):

@@ -91,7 +91,7 @@ def expected_groups():
         # Day start 4: 02:00 belongs to the evening of the day before.
         add(
             "Time of day",
-            "Morning" if 4 <= hour < 12 else "Afternoon or evening",
+            "Morning" if 4 <= hour < 12 else "Afternoon, evening or night",
             comfort,
             change,
         )
@@ -212,7 +212,7 @@ def test_an_edited_start_moves_a_session_between_morning_and_evening(
     )
     assert response.status_code == 302
     rows = table(alice_client.get(URL), "Rank", "Time of day")
-    assert [row[1:3] for row in rows] == [["Afternoon or evening", "1"]]
+    assert [row[1:3] for row in rows] == [["Afternoon, evening or night", "1"]]
 
 
 def test_a_session_counts_by_the_clock_where_it_happened(alice_client, alice):
@@ -256,7 +256,7 @@ def test_imported_sessions_count_by_their_own_clock_and_days_without_a_time_in_n
     )
     response = alice_client.get(URL)
     halves = {row[1]: row[2] for row in table(response, "Rank", "Time of day")}
-    assert halves == {"Morning": "2", "Afternoon or evening": "2"}
+    assert halves == {"Morning": "2", "Afternoon, evening or night": "2"}
     # The day without a time still counts everywhere else.
     assert table(response, "Rank", "Pressure")[0][1:3] == ["Light", "5"]
     assert table(response, "Rank", "Technique")[0][1:3] == [builtin("arch").name, "5"]
