@@ -182,6 +182,9 @@ def _slot_pages(now):
         # subqueries read a page's rows, not the whole table (PostgreSQL does
         # not carry the range across the join by itself).
         users = {"user_id__gte": first, "user_id__lt": first + CHUNK}
+        # The page's users themselves, for the join: without it PostgreSQL may
+        # hash the whole user table for every page (it did at 40,000 users).
+        page_users = User.objects.filter(pk__gte=first, pk__lt=first + CHUNK)
         has_device = Exists(
             PushSubscription.objects.filter(user=OuterRef("user"), **users)
         )
@@ -197,7 +200,8 @@ def _slot_pages(now):
             **users,
         ).exclude(_claimable(now))
         page = list(
-            PreferredTime.objects.filter(user__is_active=True, **users)
+            PreferredTime.objects.filter(user__in=page_users, user__is_active=True)
+            .filter(**users)
             .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
             .filter(lately)
             .exclude(Exists(reminded))
