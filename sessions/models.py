@@ -17,10 +17,11 @@ from sessions import bulk, engine
 
 
 def _remove(rows, user, pk, day_field):
-    """Delete row `pk` of `user` among `rows` (rest days or pauses: a session
-    also keeps its token, MassageSessionQuerySet.remove) and refresh the
-    figures from its day, the row's `day_field`: that day, or None when there
-    is no such row (another user's, or deleted meanwhile in another tab)."""
+    """Delete row `pk` of `user` among `rows` (rest days and pauses; sessions
+    go through MassageSessionQuerySet.remove, which also keeps their token) and
+    refresh the figures from its day, the row's `day_field`: that day, or None
+    when there is no such row (another user's, or deleted meanwhile in another
+    tab)."""
     from sessions import days  # which reads these models
 
     with transaction.atomic():
@@ -213,8 +214,8 @@ class MassageSessionQuerySet(models.QuerySet):
                 return None
             day, token = found
             row.delete()
-            # get_or_create: a form sent again after an earlier deletion (as
-            # the log form allows) makes the token's second session.
+            # get_or_create: sent_with keeps a deleted token from logging again,
+            # but a tombstone already there must not make this deletion fail.
             DeletedSession.objects.get_or_create(user=user, submission_token=token)
             days.refresh(user, day, weekly_target)
         return day
@@ -225,9 +226,10 @@ class MassageSessionQuerySet(models.QuerySet):
         None when the token is new. When that session was deleted since, raise
         SessionDeleted: the same token never brings it back."""
         session = self.filter(user=user, submission_token=token).first()
-        deleted = DeletedSession.objects.filter(user=user, submission_token=token)
-        if session is None and deleted.exists():
-            raise SessionDeleted
+        if session is None:
+            deleted = DeletedSession.objects.filter(user=user, submission_token=token)
+            if deleted.exists():
+                raise SessionDeleted
         return session
 
     def newest_first(self):

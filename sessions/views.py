@@ -65,7 +65,6 @@ def session_new(request):
     form = new_session_form(request.user, request.POST or None, request.GET)
     if form.is_valid():
         token = form.cleaned_data["token"]
-        mine = MassageSession.objects.for_user(request.user)
         try:
             existing = MassageSession.objects.sent_with(request.user, token)
         except SessionDeleted:
@@ -80,6 +79,7 @@ def session_new(request):
                 session = form.save()
             except IntegrityError:
                 # The same form arrived twice at once; the other request saved it.
+                mine = MassageSession.objects.for_user(request.user)
                 existing = mine.filter(submission_token=token).first()
                 if existing is None:
                     raise

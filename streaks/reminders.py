@@ -200,8 +200,9 @@ def _slot_pages(now):
             **users,
         ).exclude(_claimable(now))
         page = list(
-            PreferredTime.objects.filter(user__in=page_users, user__is_active=True)
-            .filter(**users)
+            PreferredTime.objects.filter(
+                user__in=page_users, user__is_active=True, **users
+            )
             .filter(Q(user__email_reminders=True) & ~Q(user__email="") | has_device)
             .filter(lately)
             .exclude(Exists(reminded))
