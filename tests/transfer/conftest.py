@@ -1,13 +1,10 @@
 """The import pages' tests run on a fixed day, with uploads kept in a folder
 of their own."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 
-# Noon on the day the import tests' files end: their newest entries are "today".
-IMPORT_DAY = dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC)
+from tests.transfer.files import IMPORT_DAY
 
 
 @pytest.fixture

@@ -10,6 +10,10 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+# Noon on the day the import pages' tests run (tests/transfer/conftest.py): the
+# newest entries of the files below are "today" then.
+IMPORT_DAY = dt.datetime(2025, 1, 15, 12, 0, tzinfo=dt.UTC)
+
 LOOP_HABIT_CSV = (
     "Date,Value,Notes\n"
     '2024-03-31,YES_MANUAL,"Sore heel, used the ball"\n'

@@ -12,8 +12,8 @@ from accounts.models import PreferredTime
 from sessions.models import MassageSession, RestDay, Technique
 from tests.conftest import make_user
 from tests.factories import log_session
-from tests.transfer.conftest import IMPORT_DAY
 from tests.transfer.files import (
+    IMPORT_DAY,
     LOOP_1X_HABIT_CSV,
     LOOP_HABIT_CSV,
     LOOP_ROOT_CSV,
