@@ -291,7 +291,6 @@ def log_session(
     payload = payload or schemas.SessionIn()
     key = sent_key(idempotency_key)
     token = submission_token(key)
-    logged = MassageSession.objects.for_user(user).filter(submission_token=token)
     replayed = None  # without a key the token is a new one: no session has it
     if key is not None:
         try:
@@ -310,7 +309,11 @@ def log_session(
             session = form.save()  # one transaction: the session and its day
         except IntegrityError:
             # The same key at the same moment: the other request saved it.
-            replayed = logged.first()
+            replayed = (
+                MassageSession.objects.for_user(user)
+                .filter(submission_token=token)
+                .first()
+            )
             if replayed is None:
                 raise
         else:

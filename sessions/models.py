@@ -16,22 +16,21 @@ from accounts.models import validate_timezone
 from sessions import bulk, engine
 
 
-def _remove(rows, user, pk, day_field):
-    """Delete row `pk` of `user` among `rows` (rest days and pauses; sessions
-    go through MassageSessionQuerySet.remove, which also keeps their token) and
-    refresh the figures from its day, the row's `day_field`: that day, or None
-    when there is no such row (another user's, or deleted meanwhile in another
-    tab)."""
+def _remove(rows, user, pk, day_field, *more):
+    """Delete row `pk` of `user` among `rows` (sessions, rest days, pauses) and
+    refresh the figures from its day, the row's `day_field`. Returns the row's
+    (day_field, *more) values, or None when there is no such row (another
+    user's, or deleted meanwhile in another tab)."""
     from sessions import days  # which reads these models
 
     with transaction.atomic():
         weekly_target = days.lock(user)
         row = rows.filter(user=user, pk=pk)
-        day = row.values_list(day_field, flat=True).first()
-        if day is not None:
+        found = row.values_list(day_field, *more).first()
+        if found is not None:
             row.delete()
-            days.refresh(user, day, weekly_target)
-    return day
+            days.refresh(user, found[0], weekly_target)
+    return found
 
 
 class TechniqueQuerySet(models.QuerySet):
@@ -204,20 +203,14 @@ class MassageSessionQuerySet(models.QuerySet):
         """Delete session `pk` of `user`: the day it counted for, or None. Its
         submission token is kept (DeletedSession), so that a late retry of the
         request that logged it does not log it again (see sent_with)."""
-        from sessions import days  # which reads these models
-
         with transaction.atomic():
-            weekly_target = days.lock(user)
-            row = self.filter(user=user, pk=pk)
-            found = row.values_list("local_date", "submission_token").first()
-            if found is None:  # another user's, or deleted meanwhile in another tab
+            found = _remove(self, user, pk, "local_date", "submission_token")
+            if found is None:
                 return None
             day, token = found
-            row.delete()
             # get_or_create: sent_with keeps a deleted token from logging again,
             # but a tombstone already there must not make this deletion fail.
             DeletedSession.objects.get_or_create(user=user, submission_token=token)
-            days.refresh(user, day, weekly_target)
         return day
 
     def sent_with(self, user, token):
@@ -613,7 +606,8 @@ class RestDayQuerySet(models.QuerySet):
 
     def remove(self, user, pk):
         """Undo rest day `pk` of `user`: the day, or None."""
-        return _remove(self, user, pk, "date")
+        found = _remove(self, user, pk, "date")
+        return None if found is None else found[0]
 
 
 class RestDay(models.Model):
@@ -697,7 +691,8 @@ class PauseQuerySet(models.QuerySet):
 
     def remove(self, user, pk):
         """Delete pause `pk` of `user`: its first day, or None."""
-        return _remove(self, user, pk, "start")
+        found = _remove(self, user, pk, "start")
+        return None if found is None else found[0]
 
     def dates(self, first=None):
         """Every paused date of these pauses (from `first` on, if given)."""
