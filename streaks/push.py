@@ -1,29 +1,35 @@
 """Posting Web Push messages to push services: each message encrypted for its
 device by pywebpush (RFC 8291, aes128gcm), signed for its push service by
-py_vapid (RFC 8292), and posted with http.client.
+py_vapid (RFC 8292), and posted over HTTP/1.1 (h11) from one asyncio event
+loop, in a thread of its own, with many posts under way at once.
+
+Why an event loop: a reminder pass posts thousands of messages, each waiting
+on a push service for a moment. A thread per post under way spent more CPU
+switching between threads, and fighting for the GIL, than on the posts
+themselves; one loop waits on all of them for nothing (make bench-reminders).
 
 The endpoint is a URL a browser gave us, so each post is checked like a request
 to an untrusted address (accounts.push says which endpoints are allowed):
 the endpoint is checked against FOOTCARE_PUSH_HOSTS again before the post, no
 proxy, no redirect followed, short timeouts, and the
 address a host name resolved to is checked once connected, before anything is
-sent: a private, loopback or other non-public address is refused unless the
-endpoint names that very address (an allow-listed IP, as the tests use).
+sent (TLS included): a private, loopback or other non-public address is refused
+unless the endpoint names that very address (an allow-listed IP, as the tests
+use).
 """
 
-import contextlib
-import http.client
+import asyncio
 import ipaddress
 import logging
-import select
-import socket
 import ssl
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+import h11
 from django.core.exceptions import ValidationError
 from pywebpush import WebPusher
 
@@ -35,9 +41,11 @@ logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3.05
 READ_TIMEOUT = 5
 # Seconds a whole post may take, its answer included. READ_TIMEOUT bounds each
-# wait for a byte; a service answering a byte every few seconds would hold the
-# thread (and the devices and emails behind it) for as long as it liked.
+# wait for a byte; a service answering a byte every few seconds would hold a
+# place (and the devices and emails behind it) for as long as it liked.
 POST_TIMEOUT = 10
+# An answer's body is only an error's text: no more of it is read.
+MAX_ANSWER = 64 * 1024
 # VAPID signatures are valid for 12 hours; sign again when less than 1 is left.
 VAPID_LIFETIME = 12 * 3600
 VAPID_RENEW = 3600
@@ -68,130 +76,92 @@ def _peer_allowed(host, address):
     return peer.is_global or devices.ip_literal(host) == peer
 
 
-class _HTTPConnection(http.client.HTTPConnection):
-    def connect(self):
-        # The socket is connected here, before TLS and before any byte of the
-        # request: the one moment to see the address the name resolved to.
-        super().connect()
-        address = self.sock.getpeername()[0]
-        if not _peer_allowed(self.host, address):
-            self.close()
-            raise RefusedAddress(f"{self.host} resolved to {address}, not public")
-        self.sock.settimeout(READ_TIMEOUT)
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict  # lower-case name -> value
+    body: bytes
 
 
-class _HTTPSConnection(http.client.HTTPSConnection, _HTTPConnection):
-    """HTTPSConnection.connect() connects through _HTTPConnection.connect()
-    (the check), then starts TLS."""
+class _Connection:
+    """One kept-alive HTTP/1.1 connection to a push service."""
 
+    def __init__(self, reader, writer, host):
+        self.reader = reader
+        self.writer = writer
+        self.host = host  # the Host header
+        self.http = h11.Connection(h11.CLIENT)
 
-def _dropped(connection):
-    """Whether a kept-alive connection was closed by the other end meanwhile
-    (its socket reads as ready while no answer is due)."""
-    return connection.sock is not None and bool(
-        select.select([connection.sock], [], [], 0)[0]
-    )
+    @classmethod
+    async def open(cls, parts):
+        host = parts.hostname
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        async with asyncio.timeout(CONNECT_TIMEOUT):
+            reader, writer = await asyncio.open_connection(host, port)
+        # Connected, and nothing sent yet (not even TLS's first message): the
+        # one moment to see the address the name resolved to.
+        address = writer.get_extra_info("peername")[0]
+        if not _peer_allowed(host, address):
+            writer.close()
+            raise RefusedAddress(f"{host} resolved to {address}, not public")
+        if parts.scheme == "https":
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                await writer.start_tls(TLS, server_hostname=host)
+        return cls(reader, writer, parts.netloc.rpartition("@")[2])
 
+    def usable(self):
+        """Whether it can take another post: the last answer was read whole,
+        and the other end has not closed it meanwhile."""
+        return (
+            self.http.our_state is h11.IDLE
+            and not self.reader.at_eof()
+            and not self.writer.is_closing()
+        )
 
-class _Watchdog:
-    """Cuts the connection of a post still under way POST_TIMEOUT seconds after
-    it began: the blocked read then fails, and the device is tried again later.
-    One thread for the process, started by its first post."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.deadlines = {}  # connection -> time.monotonic() to cut it at
-        self.cut = set()  # connections cut, until their post says so
-        self.thread = None
-
-    def watch(self, connection):
-        with self.lock:
-            self.deadlines[connection] = time.monotonic() + POST_TIMEOUT
-            if self.thread is None:
-                self.thread = threading.Thread(
-                    target=self._run, name="push-watchdog", daemon=True
-                )
-                self.thread.start()
-
-    def done(self, connection):
-        """Stop watching `connection`'s post; whether it was cut."""
-        with self.lock:
-            self.deadlines.pop(connection, None)
-            if connection in self.cut:
-                self.cut.remove(connection)
-                return True
-            return False
-
-    def _run(self):
+    async def post(self, target, body, headers):
+        request = h11.Request(
+            method="POST",
+            target=target,
+            headers=[
+                ("Host", self.host),
+                ("Content-Length", str(len(body))),
+                *headers.items(),
+            ],
+        )
+        self.writer.write(
+            self.http.send(request)
+            + self.http.send(h11.Data(data=body))
+            + self.http.send(h11.EndOfMessage())
+        )
+        await self.writer.drain()
+        response, chunks, size = None, [], 0
         while True:
-            time.sleep(0.5)
-            now = time.monotonic()
-            # Under the lock: a post that ends meanwhile (done) is never cut, and
-            # the next post on the same connection is not cut for this one.
-            with self.lock:
-                for connection, at in list(self.deadlines.items()):
-                    if at < now and connection.sock is not None:
-                        del self.deadlines[connection]
-                        self.cut.add(connection)
-                        with contextlib.suppress(OSError):  # closed meanwhile
-                            connection.sock.shutdown(socket.SHUT_RDWR)
-
-
-WATCHDOG = _Watchdog()
-
-
-class _Poster:
-    """Posts with http.client and the checks above: no redirect followed, no
-    retry, no proxy. One kept-alive connection per push service. Plain
-    http.client, not urllib3 or requests, whose layers add work to every
-    message (make bench-reminders)."""
-
-    CONNECTIONS = {"http": _HTTPConnection, "https": _HTTPSConnection}
-    MAX_CONNECTIONS = 64  # distinct push service hosts kept open at once
-
-    def __init__(self):
-        self.connections = {}  # (scheme, host, port) -> connection
-
-    def _connection(self, parts):
-        key = (parts.scheme, parts.hostname, parts.port)
-        connection = self.connections.get(key)
-        if connection is not None and _dropped(connection):
-            connection.close()  # the next request connects again
-        if connection is None:
-            if len(self.connections) >= self.MAX_CONNECTIONS:
-                self.close()
-            tls = {"context": TLS} if parts.scheme == "https" else {}
-            connection = self.CONNECTIONS[parts.scheme](
-                parts.hostname, parts.port, timeout=CONNECT_TIMEOUT, **tls
-            )
-            self.connections[key] = connection
-        return connection
-
-    def post(self, url, body, headers):
-        """(status, headers, body) of the push service's answer."""
-        parts = urlsplit(url)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
-        connection = self._connection(parts)
-        WATCHDOG.watch(connection)
-        try:
-            connection.request("POST", path, body, headers)
-            response = connection.getresponse()
-            answer = response.status, response.headers, response.read()
-        except BaseException as exc:
-            connection.close()  # in an unknown state: the next post reconnects
-            if WATCHDOG.done(connection):
-                raise TimeoutError(f"no whole answer in {POST_TIMEOUT} s") from exc
-            raise
-        if WATCHDOG.done(connection):  # cut after the last byte came: no matter
-            connection.close()
-        return answer
+            event = self.http.next_event()
+            if event is h11.NEED_DATA:
+                async with asyncio.timeout(READ_TIMEOUT):
+                    data = await self.reader.read(65536)
+                self.http.receive_data(data)  # b"": closed, which h11 reports
+            elif isinstance(event, h11.Response):
+                response = event
+            elif isinstance(event, h11.Data):
+                chunks.append(event.data)
+                size += len(event.data)
+                if size > MAX_ANSWER:
+                    break  # enough of an error's text: the connection goes
+            elif isinstance(event, h11.EndOfMessage):
+                if self.http.their_state is h11.DONE:
+                    self.http.start_next_cycle()
+                break
+            elif isinstance(event, h11.ConnectionClosed):
+                raise ConnectionResetError("the push service closed the connection")
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in response.headers
+        }
+        return Answer(response.status_code, headers, b"".join(chunks)[:MAX_ANSWER])
 
     def close(self):
-        for connection in self.connections.values():
-            connection.close()
-        self.connections.clear()
+        self.writer.close()
 
 
 def encrypt(payload, subscription):
@@ -201,7 +171,7 @@ def encrypt(payload, subscription):
 
 
 def _retry_after(headers):
-    value = headers.get("Retry-After", "").strip()
+    value = headers.get("retry-after", "").strip()
     if value.isdigit():
         return float(min(int(value), 86400))
     try:
@@ -214,17 +184,46 @@ def _retry_after(headers):
 
 
 class Sender:
-    """Posts messages, keeping connections open and one VAPID signature per push
-    service. Not thread-safe: give each thread its own."""
+    """Posts messages from an event loop in a thread of its own: at most
+    `concurrency` posts under way at once, connections kept open for the next
+    post, one VAPID signature per push service. `submit` may be called from
+    any thread. Close it when done (its thread and connections go)."""
 
-    def __init__(self, vapid, subject):
+    def __init__(self, vapid, subject, concurrency=1):
         self.vapid = vapid
         self.subject = subject
-        self.poster = _Poster()
         self.signatures = {}  # push service origin -> (headers, expiry)
+        self.idle = defaultdict(list)  # (scheme, host, port) -> [_Connection]
+        self.concurrency = concurrency
+        self.places = asyncio.Semaphore(concurrency)  # bound to the loop on first use
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="push", daemon=True
+        )
+        self.thread.start()
+
+    def submit(self, subscription, payload, ttl, topic=None, urgency="normal"):
+        """Post `payload` (bytes) to `subscription` ({"endpoint", "keys"}): a
+        concurrent.futures.Future of its Result, never of an exception."""
+        return asyncio.run_coroutine_threadsafe(
+            self._send(subscription, payload, ttl, topic, urgency), self.loop
+        )
+
+    def send(self, subscription, payload, ttl, topic=None, urgency="normal"):
+        """submit(), and wait for the Result."""
+        return self.submit(subscription, payload, ttl, topic, urgency).result()
 
     def close(self):
-        self.poster.close()
+        async def close_connections():
+            for connections in self.idle.values():
+                for connection in connections:
+                    connection.close()
+            self.idle.clear()
+
+        asyncio.run_coroutine_threadsafe(close_connections(), self.loop).result()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
 
     def _vapid_headers(self, endpoint):
         parts = urlsplit(endpoint)
@@ -238,9 +237,27 @@ class Sender:
             self.signatures[audience] = (headers, expires)
         return headers
 
-    def send(self, subscription, payload, ttl, topic=None, urgency="normal"):
-        """Post `payload` (bytes) to `subscription` ({"endpoint", "keys"}); a
-        Result, never an exception."""
+    async def _post(self, url, body, headers):
+        """The push service's Answer, on a kept connection when there is one."""
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        key = (parts.scheme, parts.hostname, parts.port)
+        idle = self.idle[key]
+        while idle and not idle[-1].usable():
+            idle.pop().close()
+        connection = idle.pop() if idle else await _Connection.open(parts)
+        try:
+            answer = await connection.post(target, body, headers)
+        except BaseException:
+            connection.close()  # in an unknown state: the next post connects
+            raise
+        if connection.usable() and len(idle) < self.concurrency:
+            idle.append(connection)
+        else:
+            connection.close()
+        return answer
+
+    async def _send(self, subscription, payload, ttl, topic, urgency):
         endpoint = subscription["endpoint"]
         try:
             devices.check_endpoint(endpoint)
@@ -261,23 +278,27 @@ class Sender:
             # the push service (a phone that was off gets one reminder).
             headers["Topic"] = topic
         try:
-            status, answer, text = self.poster.post(endpoint, body, headers)
+            async with self.places, asyncio.timeout(POST_TIMEOUT):
+                answer = await self._post(endpoint, body, headers)
         except RefusedAddress as exc:
             logger.warning("Push endpoint refused: %s", exc)
             return Result(FAILED, error=str(exc))
-        except (http.client.HTTPException, OSError) as exc:
-            # Refused, reset, timed out, a bad certificate: try again later.
+        except TimeoutError:
+            return Result(RETRY, error=f"no whole answer in {POST_TIMEOUT} s")
+        except (h11.ProtocolError, OSError) as exc:
+            # Refused, reset, a bad certificate, not HTTP: try again later.
             return Result(RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
         except Exception as exc:  # whatever else: this device fails, not the run
             logger.exception("A push message failed")
             return Result(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+        status = answer.status
         if 200 <= status < 300:
             return Result(SENT, status)
         if status in (404, 410):
             return Result(GONE, status, "the push service no longer knows this device")
         if status == 429 or status >= 500:
-            return Result(RETRY, status, f"HTTP {status}", _retry_after(answer))
+            return Result(RETRY, status, f"HTTP {status}", _retry_after(answer.headers))
         if 300 <= status < 400:
             return Result(FAILED, status, f"HTTP {status}: redirects are not followed")
-        text = text[:200].decode("utf-8", "replace")
+        text = answer.body[:200].decode("utf-8", "replace")
         return Result(FAILED, status, f"HTTP {status}: {text}")

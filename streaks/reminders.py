@@ -35,11 +35,10 @@ subscription is removed. One device's failure never holds up another's.
 """
 
 import logging
-import threading
 import time
 import uuid
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -486,7 +485,7 @@ def send_due_reminders(now=None, dry_run=False):
 
 class Run:
     """One pass of sending: the claims it holds (renewing their lease), one SMTP
-    connection, and the threads that post to push services."""
+    connection, and one push.Sender (many posts under way at once)."""
 
     def __init__(self, now, outcome):
         self.now = now
@@ -494,10 +493,7 @@ class Run:
         self.outcome = outcome
         self.tokens = []
         self.renewed = self.started
-        self.concurrency = max(1, settings.FOOTCARE_PUSH_CONCURRENCY)
-        self.pool = None
-        self.senders = []
-        self.local = threading.local()
+        self.sender = None
         self.mail = None
         self.links = Links.make()
 
@@ -505,10 +501,8 @@ class Run:
         return self
 
     def __exit__(self, *exc_info):
-        if self.pool is not None:
-            self.pool.shutdown()
-        for sender in self.senders:
-            sender.close()
+        if self.sender is not None:
+            self.sender.close()
         if self.mail is not None:
             self.mail.close()
 
@@ -603,27 +597,19 @@ class Run:
                 pk__in=ids, claimed_by=token, status=Delivery.SENDING
             ).update(status=status, **fields)
 
-    def _sender(self):
-        sender = getattr(self.local, "sender", None)
-        if sender is None:
-            sender = push.Sender(self.vapid, devices.vapid_subject())
-            self.local.sender = sender
-            self.senders.append(sender)
-        return sender
-
-    def _post(self, subscription, payload):
-        ttl = int(REMINDER_WINDOW.total_seconds())
-        return self._sender().send(subscription, payload, ttl=ttl, topic="reminder")
-
     def _post_batch(self, batch, claimed, claim):
-        """Mark `batch` "sending", then hand its messages to the push threads;
+        """Mark `batch` "sending", then hand its messages to the push sender;
         (mark, {future: delivery}), or None when another run has them all."""
         mark, batch = self._mark(batch, claim)
         if not batch:
             return None
-        if self.pool is None:
-            self.vapid = devices.vapid()
-            self.pool = ThreadPoolExecutor(self.concurrency, "push")
+        if self.sender is None:
+            self.sender = push.Sender(
+                devices.vapid(),
+                devices.vapid_subject(),
+                max(1, settings.FOOTCARE_PUSH_CONCURRENCY),
+            )
+        ttl = int(REMINDER_WINDOW.total_seconds())
         payloads = {}
         futures = {}
         for delivery in batch:
@@ -637,8 +623,8 @@ class Run:
                     "auth": delivery.subscription__auth,
                 },
             }
-            future = self.pool.submit(
-                self._post, subscription, payloads[delivery.send_id]
+            future = self.sender.submit(
+                subscription, payloads[delivery.send_id], ttl=ttl, topic="reminder"
             )
             futures[future] = delivery
         return mark, futures
