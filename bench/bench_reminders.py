@@ -57,7 +57,9 @@ def parse_args():
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--db", default="footcare_bench_reminders")
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=16, help="push threads each")
+    parser.add_argument(
+        "--workers", type=int, default=16, help="posts under way at once, each"
+    )
     parser.add_argument("--kill-after", type=float, default=0, help="seconds; 0: no")
     parser.add_argument(
         "--restart-after",
@@ -395,7 +397,7 @@ def main():
             {
                 "users": args.users,
                 "processes": args.processes,
-                "push threads each": args.workers,
+                "posts under way at once, each": args.workers,
                 "killed at s": killed_at,
                 "another started at s": restarted_at,
                 "all served": served == expected,

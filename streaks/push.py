@@ -186,8 +186,9 @@ def _retry_after(headers):
 class Sender:
     """Posts messages from an event loop in a thread of its own: at most
     `concurrency` posts under way at once, connections kept open for the next
-    post, one VAPID signature per push service. `submit` may be called from
-    any thread. Close it when done (its thread and connections go)."""
+    post, one VAPID signature per push service. `submit` and `send` may be
+    called from any thread. Close it when done (its thread and connections
+    go)."""
 
     def __init__(self, vapid, subject, concurrency=1):
         self.vapid = vapid
@@ -202,16 +203,23 @@ class Sender:
         )
         self.thread.start()
 
-    def submit(self, subscription, payload, ttl, topic=None, urgency="normal"):
-        """Post `payload` (bytes) to `subscription` ({"endpoint", "keys"}): a
-        concurrent.futures.Future of its Result, never of an exception."""
-        return asyncio.run_coroutine_threadsafe(
-            self._send(subscription, payload, ttl, topic, urgency), self.loop
-        )
+    def submit(self, messages, ttl, topic=None, urgency="normal"):
+        """Post each (subscription, payload) of `messages` (subscription:
+        {"endpoint", "keys"}; payload: bytes): a concurrent.futures.Future of
+        their Results, in the same order, never of an exception. A batch goes
+        to the loop as one task: handing it each message alone cost more than
+        posting it."""
+
+        async def post_all():
+            return await asyncio.gather(
+                *(self._send(*message, ttl, topic, urgency) for message in messages)
+            )
+
+        return asyncio.run_coroutine_threadsafe(post_all(), self.loop)
 
     def send(self, subscription, payload, ttl, topic=None, urgency="normal"):
-        """submit(), and wait for the Result."""
-        return self.submit(subscription, payload, ttl, topic, urgency).result()
+        """Post one message and wait for its Result."""
+        return self.submit([(subscription, payload)], ttl, topic, urgency).result()[0]
 
     def close(self):
         async def close_connections():

@@ -599,7 +599,8 @@ class Run:
 
     def _post_batch(self, batch, claimed, claim):
         """Mark `batch` "sending", then hand its messages to the push sender;
-        (mark, {future: delivery}), or None when another run has them all."""
+        (mark, deliveries, future of their Results), or None when another run
+        has them all."""
         mark, batch = self._mark(batch, claim)
         if not batch:
             return None
@@ -611,7 +612,7 @@ class Run:
             )
         ttl = int(REMINDER_WINDOW.total_seconds())
         payloads = {}
-        futures = {}
+        messages = []
         for delivery in batch:
             if delivery.send_id not in payloads:
                 reminder, send = claimed[delivery.send_id]
@@ -623,23 +624,18 @@ class Run:
                     "auth": delivery.subscription__auth,
                 },
             }
-            future = self.sender.submit(
-                subscription, payloads[delivery.send_id], ttl=ttl, topic="reminder"
-            )
-            futures[future] = delivery
-        return mark, futures
+            messages.append((subscription, payloads[delivery.send_id]))
+        return mark, batch, self.sender.submit(messages, ttl=ttl, topic="reminder")
 
     def _record_batch(self, posting, waits, used, gone):
         """Wait for the posts of a batch (renewing the lease meanwhile) and
         record how each went."""
-        mark, futures = posting
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=LEASE.total_seconds() / 4)
+        mark, batch, posted = posting
+        while wait([posted], timeout=LEASE.total_seconds() / 4).not_done:
             self.renew()
+        self.renew()
         results = defaultdict(list)
-        for future, delivery in futures.items():
-            result = future.result()
+        for delivery, result in zip(batch, posted.result(), strict=True):
             results[result.outcome].append((delivery, result))
             self.outcome.deliveries[result.outcome] += 1
             if result.outcome == push.RETRY:
