@@ -110,15 +110,17 @@ class _Connection:
         return cls(reader, writer, parts.netloc.rpartition("@")[2])
 
     def usable(self):
-        """Whether it can take another post: the last answer was read whole,
-        and the other end has not closed it meanwhile."""
+        """Whether it can take another post: the last answer was read whole
+        and nothing came after it, and the other end has not closed it."""
         return (
             self.http.our_state is h11.IDLE
+            and self.http.trailing_data == (b"", False)
             and not self.reader.at_eof()
             and not self.writer.is_closing()
         )
 
-    async def post(self, target, body, headers):
+    async def exchange(self, target, body, headers):
+        """POST `body` to `target` and read the Answer."""
         request = h11.Request(
             method="POST",
             target=target,
@@ -140,7 +142,11 @@ class _Connection:
             if event is h11.NEED_DATA:
                 async with asyncio.timeout(READ_TIMEOUT):
                     data = await self.reader.read(65536)
-                self.http.receive_data(data)  # b"": closed, which h11 reports
+                # b"": the other end closed; h11 raises RemoteProtocolError
+                # at the next event unless the answer was whole.
+                self.http.receive_data(data)
+            elif isinstance(event, h11.InformationalResponse):
+                continue  # 100 Continue and the like: the answer follows
             elif isinstance(event, h11.Response):
                 response = event
             elif isinstance(event, h11.Data):
@@ -152,8 +158,8 @@ class _Connection:
                 if self.http.their_state is h11.DONE:
                     self.http.start_next_cycle()
                 break
-            elif isinstance(event, h11.ConnectionClosed):
-                raise ConnectionResetError("the push service closed the connection")
+            else:  # h11.PAUSED, ConnectionClosed: nothing a POST answer has
+                raise h11.RemoteProtocolError(f"unexpected {event!r}")
         headers = {
             name.decode("latin-1"): value.decode("latin-1")
             for name, value in response.headers
@@ -172,7 +178,7 @@ def encrypt(payload, subscription):
 
 def _retry_after(headers):
     value = headers.get("retry-after", "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(min(int(value), 86400))
     try:
         moment = parsedate_to_datetime(value)
@@ -187,8 +193,8 @@ class Sender:
     """Posts messages from an event loop in a thread of its own: at most
     `concurrency` posts under way at once, connections kept open for the next
     post, one VAPID signature per push service. `submit` and `send` may be
-    called from any thread. Close it when done (its thread and connections
-    go)."""
+    called from any thread but the loop's own. Close it when done (its thread
+    and connections go)."""
 
     def __init__(self, vapid, subject, concurrency=1):
         self.vapid = vapid
@@ -196,7 +202,8 @@ class Sender:
         self.signatures = {}  # push service origin -> (headers, expiry)
         self.idle = defaultdict(list)  # (scheme, host, port) -> [_Connection]
         self.concurrency = concurrency
-        self.places = asyncio.Semaphore(concurrency)  # bound to the loop on first use
+        # Posts under way; bound to the loop on first use.
+        self.at_once = asyncio.Semaphore(concurrency)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="push", daemon=True
@@ -208,7 +215,8 @@ class Sender:
         {"endpoint", "keys"}; payload: bytes): a concurrent.futures.Future of
         their Results, in the same order, never of an exception. A batch goes
         to the loop as one task: handing it each message alone cost more than
-        posting it."""
+        posting it. Its messages are all encrypted before the first is
+        posted, so keep batches small (streaks.reminders.PUSH_BATCH)."""
 
         async def post_all():
             return await asyncio.gather(
@@ -222,13 +230,22 @@ class Sender:
         return self.submit([(subscription, payload)], ttl, topic, urgency).result()[0]
 
     def close(self):
-        async def close_connections():
+        """Stop: posts still under way (a run that failed) are cancelled and
+        every connection is closed, then the loop and its thread end."""
+
+        async def shut_down():
+            others = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
             for connections in self.idle.values():
                 for connection in connections:
                     connection.close()
             self.idle.clear()
+            await asyncio.sleep(0)  # a turn for the transports to close
+            await self.loop.shutdown_default_executor()  # the DNS lookups'
 
-        asyncio.run_coroutine_threadsafe(close_connections(), self.loop).result()
+        asyncio.run_coroutine_threadsafe(shut_down(), self.loop).result()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
         self.loop.close()
@@ -245,27 +262,16 @@ class Sender:
             self.signatures[audience] = (headers, expires)
         return headers
 
-    async def _post(self, url, body, headers):
-        """The push service's Answer, on a kept connection when there is one."""
-        parts = urlsplit(url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        key = (parts.scheme, parts.hostname, parts.port)
-        idle = self.idle[key]
-        while idle and not idle[-1].usable():
-            idle.pop().close()
-        connection = idle.pop() if idle else await _Connection.open(parts)
-        try:
-            answer = await connection.post(target, body, headers)
-        except BaseException:
-            connection.close()  # in an unknown state: the next post connects
-            raise
-        if connection.usable() and len(idle) < self.concurrency:
-            idle.append(connection)
-        else:
-            connection.close()
-        return answer
-
     async def _send(self, subscription, payload, ttl, topic, urgency):
+        """The Result of one message; whatever goes wrong fails this device
+        alone, never the batch."""
+        try:
+            return await self._post(subscription, payload, ttl, topic, urgency)
+        except Exception as exc:
+            logger.exception("A push message failed")
+            return Result(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
+
+    async def _post(self, subscription, payload, ttl, topic, urgency):
         endpoint = subscription["endpoint"]
         try:
             devices.check_endpoint(endpoint)
@@ -285,28 +291,52 @@ class Sender:
             # A newer message with the same topic replaces one still waiting in
             # the push service (a phone that was off gets one reminder).
             headers["Topic"] = topic
+        whole = None
         try:
-            async with self.places, asyncio.timeout(POST_TIMEOUT):
-                answer = await self._post(endpoint, body, headers)
+            async with self.at_once:
+                # From here on: the time waiting for a place does not count.
+                whole = asyncio.timeout(POST_TIMEOUT)
+                async with whole:
+                    answer = await self._answer(endpoint, body, headers)
         except RefusedAddress as exc:
             logger.warning("Push endpoint refused: %s", exc)
             return Result(FAILED, error=str(exc))
-        except TimeoutError:
-            return Result(RETRY, error=f"no whole answer in {POST_TIMEOUT} s")
+        except TimeoutError as exc:
+            if whole is not None and whole.expired():
+                return Result(RETRY, error=f"no whole answer in {POST_TIMEOUT} s")
+            return Result(RETRY, error=f"{type(exc).__name__}: no answer in time")
         except (h11.ProtocolError, OSError) as exc:
             # Refused, reset, a bad certificate, not HTTP: try again later.
             return Result(RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
-        except Exception as exc:  # whatever else: this device fails, not the run
-            logger.exception("A push message failed")
-            return Result(FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
         status = answer.status
         if 200 <= status < 300:
             return Result(SENT, status)
         if status in (404, 410):
             return Result(GONE, status, "the push service no longer knows this device")
-        if status == 429 or status >= 500:
+        # 408: a kept-alive connection the service timed out just as we used it.
+        if status in (408, 429) or status >= 500:
             return Result(RETRY, status, f"HTTP {status}", _retry_after(answer.headers))
         if 300 <= status < 400:
             return Result(FAILED, status, f"HTTP {status}: redirects are not followed")
         text = answer.body[:200].decode("utf-8", "replace")
         return Result(FAILED, status, f"HTTP {status}: {text}")
+
+    async def _answer(self, url, body, headers):
+        """The push service's Answer, on a kept connection when there is one."""
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        key = (parts.scheme, parts.hostname, parts.port)
+        idle = self.idle[key]
+        while idle and not idle[-1].usable():
+            idle.pop().close()
+        connection = idle.pop() if idle else await _Connection.open(parts)
+        try:
+            answer = await connection.exchange(target, body, headers)
+        except BaseException:
+            connection.close()  # in an unknown state: the next post connects
+            raise
+        if connection.usable() and len(idle) < self.concurrency:
+            idle.append(connection)
+        else:
+            connection.close()
+        return answer

@@ -1,0 +1,94 @@
+"""streaks.push.Sender on its own: a batch of messages, each with its own
+Result, whatever the others' push services answer or however they fail."""
+
+import socket
+import time
+
+import pytest
+from py_vapid import Vapid
+
+from streaks import push
+from tests.push_service import Device
+
+
+@pytest.fixture
+def sender():
+    vapid = Vapid()
+    vapid.generate_keys()
+    sender = push.Sender(vapid, "mailto:test@example.com", concurrency=4)
+    yield sender
+    sender.close()
+
+
+def post(sender, *devices):
+    messages = [(device.subscription(), b'{"title": "Hello"}') for device in devices]
+    return sender.submit(messages, ttl=60).result(timeout=30)
+
+
+def test_each_message_of_a_batch_gets_its_own_result(sender, push_service):
+    ok, gone, busy, teapot = (push_service.device(n) for n in ("a", "b", "c", "d"))
+    push_service.answer(gone, 410)
+    push_service.answer(busy, (503, "120"))
+    push_service.answer(teapot, 418)
+    results = post(sender, ok, gone, busy, teapot)
+    outcomes = [r.outcome for r in results]
+    assert outcomes == [push.SENT, push.GONE, push.RETRY, push.FAILED]
+    assert results[2].retry_after == 120
+    assert results[3].error.startswith("HTTP 418")
+    assert len(push_service.received(ok)) == 1
+
+
+def test_a_408_on_a_kept_connection_is_tried_again(sender, push_service):
+    phone = push_service.device()
+    push_service.answer(phone, 408)
+    (result,) = post(sender, phone)
+    assert (result.outcome, result.status) == (push.RETRY, 408)
+
+
+@pytest.mark.parametrize("value", ["²", "soon", "-5", ""])
+def test_a_retry_after_that_is_not_a_number_or_date_is_left_out(
+    sender, push_service, value
+):
+    phone = push_service.device()
+    push_service.answer(phone, (503, value))
+    (result,) = post(sender, phone)
+    assert (result.outcome, result.retry_after) == (push.RETRY, None)
+
+
+def test_an_error_in_one_message_fails_that_device_alone(
+    sender, push_service, monkeypatch
+):
+    broken, fine = push_service.device("broken"), push_service.device("fine")
+    signed = sender._vapid_headers
+
+    def sign(endpoint):
+        if endpoint == broken.endpoint:
+            raise RuntimeError("no signature today")
+        return signed(endpoint)
+
+    monkeypatch.setattr(sender, "_vapid_headers", sign)
+    results = post(sender, broken, fine)
+    assert [r.outcome for r in results] == [push.FAILED, push.SENT]
+    assert "no signature today" in results[0].error
+    assert len(push_service.received(fine)) == 1
+
+
+def test_closing_with_a_post_under_way_ends_it(settings):
+    """A service that takes the connection and never answers: close() does
+    not wait for POST_TIMEOUT, and the batch's future ends, cancelled."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    settings.FOOTCARE_PUSH_HOSTS = [f"http://127.0.0.1:{port}"]
+    vapid = Vapid()
+    vapid.generate_keys()
+    sender = push.Sender(vapid, "mailto:test@example.com")
+    try:
+        device = Device(f"http://127.0.0.1:{port}/push/x")
+        future = sender.submit([(device.subscription(), b"{}")], ttl=60)
+        time.sleep(0.5)  # connected, posted, waiting for the answer
+        started = time.monotonic()
+        sender.close()
+        assert time.monotonic() - started < push.POST_TIMEOUT / 2
+        assert future.cancelled()
+    finally:
+        silent.close()
