@@ -12,6 +12,7 @@ its own keys (http_ece, RFC 8291), as the browser does.
 import base64
 import json
 import os
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +70,10 @@ class Device:
 @dataclass
 class PushService:
     server: ThreadingHTTPServer = None
+    # An ssl.SSLContext to answer over TLS (https://127.0.0.1:port), as real
+    # push services do.
+    tls: ssl.SSLContext | None = None
+    connections: int = 0  # accepted so far (a kept-alive one counts once)
     messages: list = field(default_factory=list)
     # Path -> statuses to answer in turn (then 201).
     script: dict = field(default_factory=dict)
@@ -77,7 +82,7 @@ class PushService:
     @property
     def origin(self):
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def device(self, name="phone"):
         return Device(f"{self.origin}/push/{name}")
@@ -121,6 +126,11 @@ class PushService:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self):
+                super().setup()
+                with service.lock:
+                    service.connections += 1
+
             def do_POST(self):
                 service._handle(self)
 
@@ -129,6 +139,10 @@ class PushService:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if self.tls:
+            self.server.socket = self.tls.wrap_socket(
+                self.server.socket, server_side=True
+            )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

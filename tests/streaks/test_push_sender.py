@@ -92,3 +92,89 @@ def test_closing_with_a_post_under_way_ends_it(settings):
         assert future.cancelled()
     finally:
         silent.close()
+
+
+def certificate_for_loopback(directory):
+    """A self-signed certificate for 127.0.0.1 and its key: PEM file paths."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test push service")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def tls_push_service(settings, tmp_path):
+    """A push service on https://127.0.0.1 with a certificate of its own, the
+    only origin the server may post to; its certificate's path."""
+    import ssl
+
+    from tests.push_service import PushService
+
+    cert_path, key_path = certificate_for_loopback(tmp_path)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_path, key_path)
+    service = PushService(tls=tls).start()
+    settings.FOOTCARE_PUSH_HOSTS = [service.origin]
+    yield service, cert_path
+    service.stop()
+
+
+def test_posts_over_tls_to_a_service_whose_certificate_is_trusted(
+    sender, tls_push_service, monkeypatch
+):
+    """What every real push service asks for: TLS, the certificate checked
+    against the address, and the connection kept for the next post."""
+    import ssl
+
+    service, cert_path = tls_push_service
+    monkeypatch.setattr(push, "TLS", ssl.create_default_context(cafile=cert_path))
+    phone, tablet = service.device("phone"), service.device("tablet")
+    assert phone.endpoint.startswith("https://127.0.0.1:")
+    assert [r.outcome for r in post(sender, phone)] == [push.SENT]
+    assert [r.outcome for r in post(sender, tablet)] == [push.SENT]
+    (message,) = service.received(phone)
+    assert phone.decrypt(message) == {"title": "Hello"}
+    assert service.connections == 1
+
+
+def test_a_certificate_that_is_not_trusted_sends_nothing(sender, tls_push_service):
+    service, _ = tls_push_service
+    phone = service.device()
+    (result,) = post(sender, phone)
+    assert result.outcome == push.RETRY
+    assert "CERTIFICATE_VERIFY_FAILED" in result.error
+    assert service.received() == []
