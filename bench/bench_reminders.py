@@ -247,11 +247,13 @@ def earlier_reminders():
         cursor.execute(
             """
             INSERT INTO streaks_remindersend (user_id, slot_id, date, round,
-                status, attempts, error, due_at, claimed_at, sent_at)
+                status, attempts, error, due_at, claimed_at, sent_at, claimed_by)
             SELECT slot.user_id, slot.id,
                 (now() AT TIME ZONE person.timezone)::date - 2, 0,
                 'sent', 1, '', now() - interval '2 days', now() - interval '2 days',
-                now() - interval '2 days'
+                now() - interval '2 days',
+                -- one claim per page of 500 users, as a run makes them
+                md5('earlier' || (slot.user_id / 500)::text)::uuid
             FROM accounts_preferredtime slot
             JOIN accounts_user person ON person.id = slot.user_id
             """
@@ -259,12 +261,15 @@ def earlier_reminders():
         cursor.execute(
             """
             INSERT INTO streaks_reminderdelivery (send_id, channel,
-                subscription_id, status, attempts, error, sent_at)
-            SELECT send.id, 'push', device.id, 'sent', 1, '', send.sent_at
+                subscription_id, status, attempts, error, sent_at, claimed_by)
+            SELECT send.id, 'push', device.id, 'sent', 1, '', send.sent_at,
+                md5('earlier' || (send.id / 128)::text)::uuid
             FROM streaks_remindersend send
             JOIN accounts_pushsubscription device ON device.user_id = send.user_id
             """
         )
+        cursor.execute("SELECT max(id) FROM streaks_remindersend")
+        return cursor.fetchone()[0]
 
 
 class PostgresCPU(threading.Thread):
@@ -309,14 +314,14 @@ class PostgresCPU(threading.Thread):
         return {kind: round(seconds, 1) for kind, seconds in kinds.items()}
 
 
-def database_counts():
-    """This run's reminders and deliveries by status (not the earlier ones)."""
+def database_counts(earlier):
+    """This run's reminders and deliveries by status: those after the
+    `earlier` reminders' last id."""
     from accounts.models import PushSubscription
     from streaks.models import ReminderDelivery, ReminderSend
 
-    recent = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    sends = ReminderSend.objects.filter(claimed_at__gte=recent)
-    deliveries = ReminderDelivery.objects.filter(send__claimed_at__gte=recent)
+    sends = ReminderSend.objects.filter(pk__gt=earlier)
+    deliveries = ReminderDelivery.objects.filter(send__gt=earlier)
     return {
         "reminders": dict(Counter(sends.values_list("status", flat=True))),
         "deliveries": dict(Counter(deliveries.values_list("status", flat=True))),
@@ -350,7 +355,7 @@ def main():
     seconds = time.perf_counter() - started
     print(f"Seeded {args.users:,} users with a device in {seconds:.1f} s")
     due_this_minute()
-    earlier_reminders()
+    earlier = earlier_reminders()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # fresh statistics, as a live site has
     connection.close()
@@ -424,7 +429,7 @@ def main():
         at for i, at in service.first_accepted.items() if i not in service.busy_once
     ]
     last_at_once = max(at_once, default=t0) - t0
-    counts = database_counts()
+    counts = database_counts(earlier)
     load = os.getloadavg()
     print(
         json.dumps(

@@ -126,10 +126,24 @@ class PushService:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            refused = False  # the client refused our certificate
+
             def setup(self):
+                if service.tls:
+                    # Here, in this connection's thread: a client that stalls
+                    # holds this thread alone, never the accepting one.
+                    self.request.settimeout(10)
+                    try:
+                        self.request.do_handshake()
+                    except OSError:
+                        self.refused = True
                 super().setup()
                 with service.lock:
                     service.connections += 1
+
+            def handle(self):
+                if not self.refused:
+                    super().handle()
 
             def do_POST(self):
                 service._handle(self)
@@ -141,7 +155,7 @@ class PushService:
         self.server.daemon_threads = True
         if self.tls:
             self.server.socket = self.tls.wrap_socket(
-                self.server.socket, server_side=True
+                self.server.socket, server_side=True, do_handshake_on_connect=False
             )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self

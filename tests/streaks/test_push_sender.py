@@ -94,8 +94,8 @@ def test_closing_with_a_post_under_way_ends_it(settings):
         silent.close()
 
 
-def certificate_for_loopback(directory):
-    """A self-signed certificate for 127.0.0.1 and its key: PEM file paths."""
+def certificate_for_loopback(directory, address="127.0.0.1"):
+    """A self-signed certificate for `address` and its key: PEM file paths."""
     import datetime as dt
     import ipaddress
 
@@ -117,7 +117,7 @@ def certificate_for_loopback(directory):
         .not_valid_after(now + dt.timedelta(hours=1))
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                [x509.IPAddress(ipaddress.ip_address(address))]
             ),
             critical=False,
         )
@@ -137,14 +137,16 @@ def certificate_for_loopback(directory):
 
 
 @pytest.fixture
-def tls_push_service(settings, tmp_path):
-    """A push service on https://127.0.0.1 with a certificate of its own, the
-    only origin the server may post to; its certificate's path."""
+def tls_push_service(settings, tmp_path, request):
+    """A push service on https://127.0.0.1 with a certificate of its own (for
+    the address a test passes as the fixture's parameter, else 127.0.0.1),
+    the only origin the server may post to; its certificate's path."""
     import ssl
 
     from tests.push_service import PushService
 
-    cert_path, key_path = certificate_for_loopback(tmp_path)
+    address = getattr(request, "param", "127.0.0.1")
+    cert_path, key_path = certificate_for_loopback(tmp_path, address)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert_path, key_path)
     service = PushService(tls=tls).start()
@@ -153,15 +155,21 @@ def tls_push_service(settings, tmp_path):
     service.stop()
 
 
+def trust(monkeypatch, cert_path):
+    """The sender's TLS settings (ssl.create_default_context, as push.TLS is
+    made), trusting the test's certificate too."""
+    import ssl
+
+    monkeypatch.setattr(push, "TLS", ssl.create_default_context(cafile=cert_path))
+
+
 def test_posts_over_tls_to_a_service_whose_certificate_is_trusted(
     sender, tls_push_service, monkeypatch
 ):
-    """What every real push service asks for: TLS, the certificate checked
-    against the address, and the connection kept for the next post."""
-    import ssl
-
+    """What every real push service asks for: TLS, and the connection kept
+    for the next post."""
     service, cert_path = tls_push_service
-    monkeypatch.setattr(push, "TLS", ssl.create_default_context(cafile=cert_path))
+    trust(monkeypatch, cert_path)
     phone, tablet = service.device("phone"), service.device("tablet")
     assert phone.endpoint.startswith("https://127.0.0.1:")
     assert [r.outcome for r in post(sender, phone)] == [push.SENT]
@@ -175,6 +183,18 @@ def test_a_certificate_that_is_not_trusted_sends_nothing(sender, tls_push_servic
     service, _ = tls_push_service
     phone = service.device()
     (result,) = post(sender, phone)
+    assert result.outcome == push.RETRY
+    assert "CERTIFICATE_VERIFY_FAILED" in result.error
+    assert service.received() == []
+
+
+@pytest.mark.parametrize("tls_push_service", ["127.0.0.2"], indirect=True)
+def test_a_trusted_certificate_for_another_address_sends_nothing(
+    sender, tls_push_service, monkeypatch
+):
+    service, cert_path = tls_push_service
+    trust(monkeypatch, cert_path)
+    (result,) = post(sender, service.device())
     assert result.outcome == push.RETRY
     assert "CERTIFICATE_VERIFY_FAILED" in result.error
     assert service.received() == []
