@@ -240,7 +240,8 @@ def earlier_reminders():
     its users every day holds such rows, and PostgreSQL plans the run with
     their statistics; planned as empty tables, the run's lookups of 500 ids
     read the whole tables instead (as when a first burst meets a new site,
-    until autovacuum analyzes them, which CI's PostgreSQL does not)."""
+    until autovacuum analyzes them, if it runs: the development machine's
+    PostgreSQL runs without it)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
